@@ -1,0 +1,11 @@
+//! The domain model: questionnaires and answers, as read from their files.
+
+pub mod answers;
+pub mod questionnaire;
+
+pub use answers::{Answer, AnswerSheet, Organization, QuestionnaireRef, ANSWERS_FORMAT};
+pub use questionnaire::{
+    Action, AnswerOption, Audience, Baseline, Condition, ContextOption, ContextQuestion, CostBand,
+    Domain, Effort, Horizon, Mappings, OwnerRule, Question, Questionnaire, Role, SpecialAnswer,
+    QUESTIONNAIRE_FORMAT,
+};

@@ -10,14 +10,14 @@
 use rusqlite_migration::{Migrations, M};
 
 /// `PRAGMA application_id` of every Sentinella database: the ASCII bytes
-/// `SNTL` read as a big-endian 32-bit integer (0x534E544C = 1397641292).
+/// `SNTL` read as a big-endian 32-bit integer (0x534E544C = 1397642316).
 /// SQLite stores it at offset 68 of the file header; `file(1)` and our open
 /// check use it to tell a Sentinella database from any other SQLite file.
 pub const APPLICATION_ID: u32 = 0x534E_544C;
 
 /// Version 1: organizations, assessments, answers, context answers.
 const V1: &str = "
-PRAGMA application_id = 1397641292;
+PRAGMA application_id = 1397642316;
 
 CREATE TABLE organizations (
     id          INTEGER PRIMARY KEY,

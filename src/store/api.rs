@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
@@ -135,6 +135,11 @@ pub struct ListedAssessment {
 pub struct SavedAnswer {
     /// The commit time recorded with the answer (UTC).
     pub answered_at: DateTime<Utc>,
+}
+
+/// Now, to the millisecond (the precision stored).
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(3)
 }
 
 fn timestamp(t: DateTime<Utc>) -> String {
@@ -418,7 +423,7 @@ impl Store {
                 option: option.into(),
             });
         }
-        let now = Utc::now();
+        let now = now();
         let ts = timestamp(now);
         tx.execute(
             "INSERT INTO answers (assessment_id, question_id, option_id, note, answered_at)
@@ -450,7 +455,7 @@ impl Store {
         )?;
         tx.execute(
             "UPDATE assessments SET updated_at = ?2 WHERE id = ?1",
-            params![assessment, timestamp(Utc::now())],
+            params![assessment, timestamp(now())],
         )?;
         tx.commit()?;
         Ok(())
@@ -479,7 +484,7 @@ impl Store {
                 option: option.into(),
             });
         }
-        let now = Utc::now();
+        let now = now();
         let ts = timestamp(now);
         tx.execute(
             "INSERT INTO context_answers (assessment_id, question_id, option_id, answered_at)
@@ -533,7 +538,7 @@ impl Store {
 
     /// Mark an assessment completed (idempotent).
     pub fn complete(&mut self, assessment: AssessmentId) -> Result<(), StoreError> {
-        let now = timestamp(Utc::now());
+        let now = timestamp(now());
         self.update_status(
             assessment,
             "UPDATE assessments SET status = 'completed', completed_at = ?2, updated_at = ?2
@@ -544,7 +549,7 @@ impl Store {
 
     /// Reopen a completed assessment as a draft (idempotent).
     pub fn reopen(&mut self, assessment: AssessmentId) -> Result<(), StoreError> {
-        let now = timestamp(Utc::now());
+        let now = timestamp(now());
         self.update_status(
             assessment,
             "UPDATE assessments SET status = 'draft', completed_at = NULL, updated_at = ?2
@@ -823,7 +828,7 @@ fn insert_assessment(
     status: Status,
 ) -> Result<AssessmentId, StoreError> {
     let org = upsert_organization(tx, &sheet.organization)?;
-    let now = timestamp(Utc::now());
+    let now = timestamp(now());
     let completed_at = (status == Status::Completed).then(|| now.clone());
     let id: AssessmentId = tx.query_row(
         "INSERT INTO assessments (organization_id, questionnaire_id, questionnaire_version,

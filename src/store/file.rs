@@ -104,13 +104,7 @@ pub(crate) fn inspect(path: &Path, check: Check) -> Result<FileState, StoreError
     }
 
     let sq = |e| StoreError::sqlite_at(path, e);
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(sq)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))
-        .map_err(sq)?;
+    let conn = open_read_only(path).map_err(sq)?;
     let app_id: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(sq)?;
@@ -146,6 +140,52 @@ pub(crate) fn inspect(path: &Path, check: Check) -> Result<FileState, StoreError
         });
     }
     Ok(FileState::Sentinella { version })
+}
+
+/// Open a database file for reading without creating or changing anything
+/// beside it.
+///
+/// A plain read-only SQLite connection to a WAL database creates `-wal` and
+/// `-shm` files. When no `-wal` file exists, no connection has the database
+/// open and every committed transaction is in the main file, so it is opened
+/// with `immutable=1`: no companion files, no locks. When a `-wal` exists (a
+/// writer is active, or one crashed with commits not yet checkpointed) the
+/// normal read-only connection is used, which reads those commits.
+pub(crate) fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if Path::new(&wal).exists() {
+        Connection::open_with_flags(path, flags)?
+    } else {
+        Connection::open_with_flags(
+            format!("{}?immutable=1", file_uri(path)),
+            flags | OpenFlags::SQLITE_OPEN_URI,
+        )?
+    };
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// `file:` URI of a path, percent-encoding everything but unreserved
+/// characters and `/`.
+fn file_uri(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes().to_vec()
+    };
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().replace('\\', "/").into_bytes();
+    let mut uri = String::from("file:");
+    for b in bytes {
+        if b.is_ascii_alphanumeric() || b"/._~-".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
 }
 
 /// The problems `PRAGMA quick_check` / `integrity_check` report (empty when

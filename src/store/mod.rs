@@ -271,12 +271,7 @@ pub fn check(path: &Path) -> Result<CheckReport, StoreError> {
         Err(e) => return Err(e),
     };
     let sq = |e| StoreError::sqlite_at(path, e);
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(sq)?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(sq)?;
+    let conn = file::open_read_only(path).map_err(sq)?;
     let mut problems = file::integrity(&conn, Check::Full).map_err(sq)?;
     problems.extend(foreign_key_problems(&conn).map_err(sq)?);
     let count = |table: &str| -> Result<i64, StoreError> {
@@ -297,11 +292,7 @@ pub fn check(path: &Path) -> Result<CheckReport, StoreError> {
 
 fn check_damaged(path: &Path) -> Result<CheckReport, StoreError> {
     let sq = |e| StoreError::sqlite_at(path, e);
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(sq)?;
+    let conn = file::open_read_only(path).map_err(sq)?;
     let problems = file::integrity(&conn, Check::Full).map_err(sq)?;
     Err(StoreError::Corrupt {
         path: path.to_path_buf(),
@@ -353,11 +344,7 @@ pub fn restore(db: &Path, from: &Path) -> Result<RestoreReport, StoreError> {
             ])));
         }
     }
-    let src = Connection::open_with_flags(
-        from,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| invalid(StoreError::sqlite_at(from, e)))?;
+    let src = file::open_read_only(from).map_err(|e| invalid(StoreError::sqlite_at(from, e)))?;
 
     let mut report = RestoreReport::default();
     match file::inspect(db, Check::Quick) {

@@ -1,0 +1,66 @@
+//! Sentinella's desktop app: a window over the core library.
+//!
+//! The commands ([`commands`]) are the only way the page reaches Rust; the
+//! capability file grants the main window those commands and nothing else.
+
+pub mod commands;
+pub mod comuni;
+pub mod error;
+pub mod pdf;
+pub mod state;
+pub mod views;
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime};
+
+pub use state::{AppState, DATA_DIR_ENV};
+
+/// Register the plugins and commands on a builder (the real one, or the mock
+/// one of the tests).
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_assessments,
+            commands::search_comuni,
+            commands::create_assessment,
+            commands::get_assessment,
+            commands::save_context_answer,
+            commands::save_answer,
+            commands::set_position,
+            commands::complete_assessment,
+            commands::reopen_assessment,
+            commands::delete_assessment,
+            commands::get_results,
+            commands::get_history,
+            commands::generate_pdf,
+        ])
+}
+
+/// Where the database lives: `$SENTINELLA_DATA_DIR`, else the OS app-data
+/// directory (`~/.local/share/it.sentinella.desktop` on Linux).
+fn data_dir<R: Runtime>(app: &tauri::App<R>) -> PathBuf {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    app.path()
+        .app_data_dir()
+        .unwrap_or_else(|_| PathBuf::from("sentinella-data"))
+}
+
+/// Start the app.
+pub fn run() {
+    let result = with_commands(tauri::Builder::default())
+        .setup(|app| {
+            let dir = data_dir(app);
+            app.manage(AppState::open(&dir));
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("sentinella-app: cannot start: {e}");
+        std::process::exit(1);
+    }
+}

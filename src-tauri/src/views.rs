@@ -1,0 +1,629 @@
+//! What the screens receive: plain data built from the core's types, with
+//! the Italian labels already chosen. No HTML anywhere: the UI inserts every
+//! string as text.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use sentinella::load::Catalog;
+use sentinella::model::{AnswerSheet, Audience, Questionnaire, SpecialAnswer};
+use sentinella::plan::{self, Plan};
+use sentinella::scoring::{self, QuestionState, Score};
+use sentinella::store::{AssessmentInfo, Status, Store, StoredAssessment};
+
+use crate::error::{AppError, AppResult};
+
+/// "Comune" or "Sportello Polis".
+pub fn audience_label(a: Audience) -> &'static str {
+    match a {
+        Audience::Comune => "Comune",
+        Audience::PolisOffice => "Sportello Polis",
+    }
+}
+
+/// "In corso" or "Conclusa".
+pub fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Draft => "In corso",
+        Status::Completed => "Conclusa",
+    }
+}
+
+/// A score to one decimal, as shown.
+fn r1(x: f64) -> f64 {
+    scoring::round1(x)
+}
+
+/// A questionnaire offered on the "new assessment" screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionnaireSummary {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub description: String,
+    pub audience: Audience,
+    pub audience_label: &'static str,
+    pub domains: usize,
+    pub questions: usize,
+}
+
+/// The latest version of every questionnaire.
+pub fn questionnaires(catalog: &Catalog) -> Vec<QuestionnaireSummary> {
+    let mut ids: Vec<&str> = catalog
+        .entries()
+        .iter()
+        .map(|e| e.questionnaire.id.as_str())
+        .collect();
+    ids.dedup();
+    let mut out: Vec<QuestionnaireSummary> = ids
+        .into_iter()
+        .filter_map(|id| catalog.latest(id))
+        .map(|e| {
+            let q = &e.questionnaire;
+            QuestionnaireSummary {
+                id: q.id.clone(),
+                version: q.version.clone(),
+                title: q.title.clone(),
+                description: q.description.clone(),
+                audience: q.audience,
+                audience_label: audience_label(q.audience),
+                domains: q.domains.len(),
+                questions: q.question_count(),
+            }
+        })
+        .collect();
+    // Comune first, then Polis.
+    out.sort_by_key(|q| (q.audience != Audience::Comune, q.title.clone()));
+    out
+}
+
+/// Questions in scope and answered, for progress bars.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Progress {
+    pub answered: usize,
+    pub total: usize,
+}
+
+fn progress(score: &Score) -> Progress {
+    let mut p = Progress::default();
+    for q in &score.questions {
+        if q.state != QuestionState::OutOfScope {
+            p.total += 1;
+            if q.state != QuestionState::Unanswered {
+                p.answered += 1;
+            }
+        }
+    }
+    p
+}
+
+/// One row of the home screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentRow {
+    pub id: i64,
+    pub organization_id: i64,
+    pub organization: String,
+    pub istat_code: String,
+    pub province: String,
+    pub kind_label: &'static str,
+    pub questionnaire_title: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub assessed_on: NaiveDate,
+    pub updated_at: DateTime<Utc>,
+    pub progress: Progress,
+    pub overall: Option<f64>,
+    pub tier_label: Option<&'static str>,
+}
+
+/// Every assessment, newest first.
+pub fn assessment_rows(store: &Store, catalog: &Catalog) -> AppResult<Vec<AssessmentRow>> {
+    let listed = store.list_assessments(catalog)?;
+    let mut rows = Vec::with_capacity(listed.len());
+    for l in listed {
+        let info = l.info;
+        let entry = catalog.get(&info.questionnaire.id, &info.questionnaire.version);
+        let (title, prog) = match entry {
+            Some(e) => {
+                let stored = store.load_assessment(info.id)?;
+                let s = scoring::score(&e.questionnaire, &stored.sheet);
+                (e.questionnaire.title.clone(), progress(&s))
+            }
+            None => (
+                format!("{} {}", info.questionnaire.id, info.questionnaire.version),
+                Progress::default(),
+            ),
+        };
+        rows.push(AssessmentRow {
+            id: info.id,
+            organization_id: info.organization_id,
+            organization: info.organization.name.clone(),
+            istat_code: info.organization.istat_code.clone(),
+            province: info.organization.province.clone(),
+            kind_label: audience_label(info.organization.kind),
+            questionnaire_title: title,
+            status: info.status,
+            status_label: status_label(info.status),
+            assessed_on: info.assessed_on,
+            updated_at: info.updated_at,
+            progress: prog,
+            overall: l.score.as_ref().map(|s| r1(s.overall)),
+            tier_label: l.score.as_ref().map(|s| s.tier.label_it()),
+        });
+    }
+    Ok(rows)
+}
+
+/// The header of an assessment on every screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct Header {
+    pub id: i64,
+    pub organization_id: i64,
+    pub organization: String,
+    pub istat_code: String,
+    pub province: String,
+    pub region: String,
+    pub population: u32,
+    pub kind_label: &'static str,
+    pub questionnaire_title: String,
+    pub questionnaire_version: String,
+    pub assessor_role: Option<String>,
+    pub assessed_on: NaiveDate,
+    pub status: Status,
+    pub status_label: &'static str,
+}
+
+fn header(info: &AssessmentInfo, q: &Questionnaire) -> Header {
+    Header {
+        id: info.id,
+        organization_id: info.organization_id,
+        organization: info.organization.name.clone(),
+        istat_code: info.organization.istat_code.clone(),
+        province: info.organization.province.clone(),
+        region: info.organization.region.clone(),
+        population: info.organization.population,
+        kind_label: audience_label(info.organization.kind),
+        questionnaire_title: q.title.clone(),
+        questionnaire_version: q.version.clone(),
+        assessor_role: info.assessor_role.clone(),
+        assessed_on: info.assessed_on,
+        status: info.status,
+        status_label: status_label(info.status),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionView {
+    pub id: String,
+    pub label: String,
+    /// "unknown", "not_applicable" or absent.
+    pub kind: Option<SpecialAnswer>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContextView {
+    pub id: String,
+    pub text: String,
+    pub help: String,
+    pub options: Vec<OptionView>,
+    pub answer: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerView {
+    pub option: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionView {
+    pub id: String,
+    pub text: String,
+    pub help: String,
+    pub options: Vec<OptionView>,
+    /// False when the context answers put the question out of scope.
+    pub applies: bool,
+    pub answer: Option<AnswerView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainView {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub questions: Vec<QuestionView>,
+}
+
+/// Everything the context and questionnaire screens need.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentView {
+    pub header: Header,
+    pub context: Vec<ContextView>,
+    pub domains: Vec<DomainView>,
+    pub last_position: Option<String>,
+    pub progress: Progress,
+}
+
+/// The questionnaire of a stored assessment.
+pub fn questionnaire_of<'c>(
+    catalog: &'c Catalog,
+    info: &AssessmentInfo,
+) -> AppResult<&'c Questionnaire> {
+    catalog
+        .get(&info.questionnaire.id, &info.questionnaire.version)
+        .map(|e| &*e.questionnaire)
+        .ok_or_else(|| {
+            AppError::new(
+                "La versione del questionario usata da questa autovalutazione non è disponibile in questa installazione.",
+            )
+        })
+}
+
+pub fn assessment_view(stored: &StoredAssessment, q: &Questionnaire) -> AssessmentView {
+    let sheet = &stored.sheet;
+    let score = scoring::score(q, sheet);
+    let context = q
+        .context
+        .iter()
+        .map(|c| ContextView {
+            id: c.id.clone(),
+            text: c.text.clone(),
+            help: c.help.clone(),
+            options: c
+                .options
+                .iter()
+                .map(|o| OptionView {
+                    id: o.id.clone(),
+                    label: o.label.clone(),
+                    kind: None,
+                })
+                .collect(),
+            answer: sheet.context.get(&c.id).cloned(),
+        })
+        .collect();
+    let domains = q
+        .domains
+        .iter()
+        .map(|d| DomainView {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            description: d.description.clone(),
+            questions: d
+                .questions
+                .iter()
+                .map(|qq| QuestionView {
+                    id: qq.id.clone(),
+                    text: qq.text.clone(),
+                    help: qq.help.clone(),
+                    options: qq
+                        .options
+                        .iter()
+                        .map(|o| OptionView {
+                            id: o.id.clone(),
+                            label: o.label.clone(),
+                            kind: o.kind,
+                        })
+                        .collect(),
+                    applies: scoring::applies(qq, &sheet.context),
+                    answer: sheet.answers.get(&qq.id).map(|a| AnswerView {
+                        option: a.option.clone(),
+                        note: a.note.clone(),
+                    }),
+                })
+                .collect(),
+        })
+        .collect();
+    AssessmentView {
+        header: header(&stored.info, q),
+        context,
+        domains,
+        last_position: stored.info.last_position.clone(),
+        progress: progress(&score),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainResult {
+    pub id: String,
+    pub title: String,
+    pub score: Option<f64>,
+    pub applicable: usize,
+    pub answered: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GateView {
+    pub question_id: String,
+    pub question: String,
+    pub domain: String,
+    pub answer: String,
+    pub controls: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineView {
+    pub met: bool,
+    pub passed: usize,
+    pub failed: Vec<GateView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionView {
+    pub question_id: String,
+    pub title: String,
+    pub why: String,
+    pub steps: Vec<String>,
+    pub domain: String,
+    pub owner: &'static str,
+    pub effort: &'static str,
+    pub cost: &'static str,
+    pub horizon: &'static str,
+    pub gate_failed: bool,
+    pub unknown: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnknownView {
+    pub question_id: String,
+    pub question: String,
+    pub domain: String,
+    pub supplier_question: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainDelta {
+    pub title: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    pub delta: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviousView {
+    pub id: i64,
+    pub assessed_on: NaiveDate,
+    pub overall_before: f64,
+    pub overall_after: f64,
+    pub delta: f64,
+    pub domains: Vec<DomainDelta>,
+    pub closed: Vec<String>,
+    pub new_gaps: Vec<String>,
+}
+
+/// The results screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultsView {
+    pub header: Header,
+    pub overall: f64,
+    pub tier_label: &'static str,
+    pub uncapped_tier_label: &'static str,
+    pub capped: bool,
+    pub domains: Vec<DomainResult>,
+    pub baseline: BaselineView,
+    pub priorities: Vec<ActionView>,
+    pub actions_total: usize,
+    pub unknown: Vec<UnknownView>,
+    pub unanswered: usize,
+    pub progress: Progress,
+    pub previous: Option<PreviousView>,
+}
+
+fn domain_title(q: &Questionnaire, question_id: &str) -> String {
+    q.questions()
+        .find(|(_, qq)| qq.id == question_id)
+        .map(|(d, _)| d.title.clone())
+        .unwrap_or_default()
+}
+
+fn answer_label(q: &Questionnaire, sheet: &AnswerSheet, question_id: &str) -> String {
+    let Some(qq) = q.question(question_id) else {
+        return String::new();
+    };
+    match sheet.answers.get(question_id) {
+        None => "Senza risposta".to_string(),
+        Some(a) => qq
+            .option(&a.option)
+            .map(|o| o.label.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// Score and plan of a stored assessment.
+pub fn score_and_plan(q: &Questionnaire, sheet: &AnswerSheet) -> (Score, Plan) {
+    let score = scoring::score(q, sheet);
+    let plan = plan::build(q, sheet, &score);
+    (score, plan)
+}
+
+pub fn results_view(
+    stored: &StoredAssessment,
+    q: &Questionnaire,
+    previous: Option<(&StoredAssessment, &Questionnaire)>,
+) -> ResultsView {
+    let sheet = &stored.sheet;
+    let (score, plan) = score_and_plan(q, sheet);
+    let failed = score
+        .baseline
+        .failed
+        .iter()
+        .map(|id| GateView {
+            question_id: id.clone(),
+            question: q.question(id).map(|x| x.text.clone()).unwrap_or_default(),
+            domain: domain_title(q, id),
+            answer: answer_label(q, sheet, id),
+            controls: q
+                .question(id)
+                .and_then(|x| x.baseline.as_ref())
+                .map(|b| b.controls.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let priorities = plan
+        .priority_actions()
+        .map(|a| ActionView {
+            question_id: a.question_id.clone(),
+            title: a.title.clone(),
+            why: a.why.clone(),
+            steps: a.steps.clone(),
+            domain: a.domain_title.clone(),
+            owner: a.owner.label_it(),
+            effort: a.effort.label_it(),
+            cost: a.cost.label_it(),
+            horizon: a.horizon.label_it(),
+            gate_failed: a.gate_failed,
+            unknown: a.unknown,
+        })
+        .collect();
+    let supplier: BTreeMap<&str, &str> = plan
+        .supplier_questions
+        .iter()
+        .map(|s| (s.question_id.as_str(), s.text.as_str()))
+        .collect();
+    let unknown = score
+        .unknown
+        .iter()
+        .map(|id| UnknownView {
+            question_id: id.clone(),
+            question: q.question(id).map(|x| x.text.clone()).unwrap_or_default(),
+            domain: domain_title(q, id),
+            supplier_question: supplier
+                .get(id.as_str())
+                .map(|s| (*s).to_string())
+                .or_else(|| q.question(id).map(|x| x.action.supplier_question.clone()))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let previous = previous.map(|(prev, pq)| {
+        let (ps, pp) = score_and_plan(pq, &prev.sheet);
+        let c = plan::compare((&ps, &pp), (&score, &plan));
+        PreviousView {
+            id: prev.info.id,
+            assessed_on: prev.info.assessed_on,
+            overall_before: r1(c.overall_before),
+            overall_after: r1(c.overall_after),
+            delta: r1(c.overall_after - c.overall_before),
+            domains: c
+                .domains
+                .iter()
+                .map(|d| DomainDelta {
+                    title: d.title.clone(),
+                    before: d.before.map(r1),
+                    after: d.after.map(r1),
+                    delta: d.delta().map(r1),
+                })
+                .collect(),
+            closed: c.closed.iter().map(|(_, t)| t.clone()).collect(),
+            new_gaps: c.new_gaps.iter().map(|(_, t)| t.clone()).collect(),
+        }
+    });
+    ResultsView {
+        header: header(&stored.info, q),
+        overall: r1(score.overall),
+        tier_label: score.tier.label_it(),
+        uncapped_tier_label: score.uncapped_tier.label_it(),
+        capped: score.tier != score.uncapped_tier,
+        domains: score
+            .domains
+            .iter()
+            .map(|d| DomainResult {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                score: d.score.map(r1),
+                applicable: d.applicable,
+                answered: d.answered,
+            })
+            .collect(),
+        baseline: BaselineView {
+            met: score.baseline.met,
+            passed: score.baseline.passed.len(),
+            failed,
+        },
+        priorities,
+        actions_total: plan.actions.len(),
+        unknown,
+        unanswered: score.unanswered.len(),
+        progress: progress(&score),
+        previous,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub assessed_on: NaiveDate,
+    pub status_label: &'static str,
+    pub questionnaire_title: String,
+    pub overall: Option<f64>,
+    pub tier_label: Option<&'static str>,
+    /// Domain id → score, for the columns of `domains`.
+    pub domains: BTreeMap<String, Option<f64>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryDomain {
+    pub id: String,
+    pub title: String,
+}
+
+/// The history screen: one organization over time.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryView {
+    pub organization_id: i64,
+    pub organization: String,
+    pub kind_label: &'static str,
+    pub domains: Vec<HistoryDomain>,
+    pub rows: Vec<HistoryRow>,
+}
+
+pub fn history_view(
+    store: &Store,
+    catalog: &Catalog,
+    organization_id: i64,
+) -> AppResult<HistoryView> {
+    let infos = store.history(organization_id)?;
+    let mut domains: Vec<HistoryDomain> = Vec::new();
+    let mut rows = Vec::new();
+    let mut name = String::new();
+    let mut kind_label = "";
+    for info in infos {
+        name.clone_from(&info.organization.name);
+        kind_label = audience_label(info.organization.kind);
+        let entry = catalog.get(&info.questionnaire.id, &info.questionnaire.version);
+        let mut row = HistoryRow {
+            id: info.id,
+            assessed_on: info.assessed_on,
+            status_label: status_label(info.status),
+            questionnaire_title: entry
+                .map(|e| e.questionnaire.title.clone())
+                .unwrap_or_else(|| info.questionnaire.id.clone()),
+            overall: None,
+            tier_label: None,
+            domains: BTreeMap::new(),
+        };
+        if let Some(e) = entry {
+            let stored = store.load_assessment(info.id)?;
+            let s = scoring::score(&e.questionnaire, &stored.sheet);
+            row.overall = Some(r1(s.overall));
+            row.tier_label = Some(s.tier.label_it());
+            for d in &s.domains {
+                if !domains.iter().any(|x| x.id == d.id) {
+                    domains.push(HistoryDomain {
+                        id: d.id.clone(),
+                        title: d.title.clone(),
+                    });
+                }
+                row.domains.insert(d.id.clone(), d.score.map(r1));
+            }
+        }
+        rows.push(row);
+    }
+    Ok(HistoryView {
+        organization_id,
+        organization: name,
+        kind_label,
+        domains,
+        rows,
+    })
+}

@@ -1,0 +1,36 @@
+// The only door to Rust: the app's own commands (see src-tauri/capabilities).
+
+function tauriInvoke() {
+  const t = window.__TAURI__;
+  if (!t || !t.core || typeof t.core.invoke !== "function") {
+    throw new Error("Questa pagina funziona solo dentro l'applicazione Sentinella.");
+  }
+  return t.core.invoke;
+}
+
+/** Call a command; errors come back as Italian messages (Error.message). */
+export async function call(cmd, args = {}) {
+  try {
+    return await tauriInvoke()(cmd, args);
+  } catch (e) {
+    const msg = typeof e === "string" ? e : (e && e.message) || "Errore imprevisto.";
+    throw new Error(msg);
+  }
+}
+
+export const api = {
+  appInfo: () => call("app_info"),
+  list: () => call("list_assessments"),
+  searchComuni: (query) => call("search_comuni", { query }),
+  create: (input) => call("create_assessment", { input }),
+  get: (id) => call("get_assessment", { id }),
+  saveContext: (id, question, option) => call("save_context_answer", { id, question, option }),
+  saveAnswer: (id, question, option, note) => call("save_answer", { id, question, option, note }),
+  setPosition: (id, position) => call("set_position", { id, position }),
+  complete: (id) => call("complete_assessment", { id }),
+  reopen: (id) => call("reopen_assessment", { id }),
+  remove: (id) => call("delete_assessment", { id }),
+  results: (id) => call("get_results", { id }),
+  history: (organization_id) => call("get_history", { organization_id }),
+  pdf: (id) => call("generate_pdf", { id }),
+};

@@ -1,0 +1,93 @@
+// Shared by the screens: navigation, announcements, confirmation, errors.
+
+import { h, fill } from "./dom.js";
+
+const screens = {};
+let current = null;
+/** Info from Rust (questionnaires, data folder...), set at start. */
+export const app = { info: null };
+
+export function register(name, render) {
+  screens[name] = render;
+}
+
+/** Show a screen. `params` go to its render function. */
+export async function go(name, params = {}) {
+  const main = document.getElementById("main");
+  current = { name, params };
+  document.body.dataset.screen = name;
+  try {
+    await screens[name](main, params);
+  } catch (e) {
+    showFatal(main, e);
+  }
+  // Move focus to the screen title, so keyboard and screen-reader users start
+  // from the top of the new screen.
+  const title = main.querySelector("h1");
+  if (title) {
+    title.setAttribute("tabindex", "-1");
+    title.focus({ preventScroll: true });
+    document.title = `${title.textContent} – Sentinella`;
+    announce(title.textContent);
+  }
+  window.scrollTo(0, 0);
+}
+
+export function currentScreen() {
+  return current;
+}
+
+/** Say something to screen readers (polite). */
+export function announce(text) {
+  const a = document.getElementById("announcer");
+  a.textContent = "";
+  setTimeout(() => { a.textContent = text; }, 50);
+}
+
+function showFatal(main, e) {
+  fill(main,
+    h("h1", {}, "Qualcosa non ha funzionato"),
+    h("div", { class: "alert-box", role: "alert" }, h("p", {}, e.message || String(e))),
+    h("div", { class: "button-row" },
+      h("button", { type: "button", class: "btn btn-primary", onclick: () => go("home") }, "Torna all'elenco")));
+}
+
+/** An inline error box (role=alert) inside `box`. */
+export function showError(box, e) {
+  fill(box, h("div", { class: "alert-box", role: "alert" }, h("p", {}, e.message || String(e))));
+}
+
+/** Ask for confirmation in a modal dialog; resolves true or false. */
+export function confirmDialog(title, text, yesLabel) {
+  const dlg = document.getElementById("confirm");
+  document.getElementById("confirm-title").textContent = title;
+  document.getElementById("confirm-text").textContent = text;
+  const yes = document.getElementById("confirm-yes");
+  const no = document.getElementById("confirm-no");
+  yes.textContent = yesLabel;
+  const opener = document.activeElement;
+  return new Promise((resolve) => {
+    const done = (v) => {
+      yes.onclick = no.onclick = null;
+      dlg.onclose = null;
+      if (dlg.open) dlg.close();
+      if (opener && opener.isConnected) opener.focus();
+      resolve(v);
+    };
+    yes.onclick = () => done(true);
+    no.onclick = () => done(false);
+    dlg.onclose = () => done(false);
+    dlg.showModal();
+    no.focus();
+  });
+}
+
+/** A progress bar with its text label (the bar itself is decorative). */
+export function progressBar(label, answered, total) {
+  const pct = total > 0 ? Math.round((100 * answered) / total) : 0;
+  const fillDiv = h("div", {});
+  fillDiv.style.width = `${pct}%`;
+  return h("div", { class: "progress-wrap" },
+    h("p", { class: "progress-label" }, label),
+    h("div", { class: "bar", "aria-hidden": "true" }, fillDiv));
+}

@@ -1,0 +1,54 @@
+// Inline SVG charts. They are pictures of figures that are also given as
+// tables, so they are hidden from screen readers (aria-hidden) and the
+// tables carry the data.
+
+import { s, num, date } from "./dom.js";
+
+/** Horizontal bars, one per domain, 0–100, with a target line at 65. */
+export function domainBars(domains, target = 65) {
+  const rowH = 30, labelW = 330, barW = 470, top = 28, right = 60;
+  const height = top + rowH * domains.length + 10;
+  const width = labelW + barW + right;
+  const x = (v) => labelW + (barW * v) / 100;
+  const grid = [0, 25, 50, 75, 100].map((v) => [
+    s("line", { x1: x(v), x2: x(v), y1: top - 6, y2: height - 8, stroke: "#c5c7c9", "stroke-width": 1 }),
+    s("text", { x: x(v), y: top - 10, "text-anchor": "middle", "font-size": 13, fill: "#4d5b69" }, String(v)),
+  ]);
+  const bars = domains.map((d, i) => {
+    const y = top + i * rowH;
+    const v = d.score;
+    const color = v === null ? "#c5c7c9" : v >= 85 ? "#00573a" : v >= 65 ? "#0066cc" : v >= 40 ? "#995c00" : "#a61c32";
+    return [
+      s("text", { x: labelW - 10, y: y + 19, "text-anchor": "end", "font-size": 15, fill: "#1a1a1a" }, d.title),
+      s("rect", { x: labelW, y: y + 5, width: v === null ? 0 : Math.max(2, (barW * v) / 100), height: rowH - 10, fill: color, rx: 2 }),
+      s("text", { x: (v === null ? labelW : x(v)) + 6, y: y + 19, "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, v === null ? "n.a." : num(v)),
+    ];
+  });
+  const targetLine = [
+    s("line", { x1: x(target), x2: x(target), y1: top - 6, y2: height - 8, stroke: "#17324d", "stroke-width": 2, "stroke-dasharray": "5 4" }),
+  ];
+  return s("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, "aria-hidden": "true", focusable: "false" },
+    grid, bars, targetLine);
+}
+
+/** A line of overall scores over time. */
+export function trendLine(rows) {
+  const pts = rows.filter((r) => r.overall !== null);
+  const width = 800, height = 260, left = 50, right = 30, top = 20, bottom = 50;
+  const innerW = width - left - right, innerH = height - top - bottom;
+  const x = (i) => left + (pts.length <= 1 ? innerW / 2 : (innerW * i) / (pts.length - 1));
+  const y = (v) => top + innerH - (innerH * v) / 100;
+  const grid = [0, 25, 50, 75, 100].map((v) => [
+    s("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: "#dfe3e8" }),
+    s("text", { x: left - 8, y: y(v) + 5, "text-anchor": "end", "font-size": 13, fill: "#4d5b69" }, String(v)),
+  ]);
+  const path = pts.map((p, i) => `${i === 0 ? "M" : "L"}${x(i)},${y(p.overall)}`).join(" ");
+  return s("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, "aria-hidden": "true", focusable: "false" },
+    grid,
+    pts.length > 1 ? s("path", { d: path, fill: "none", stroke: "#0066cc", "stroke-width": 3 }) : null,
+    pts.map((p, i) => [
+      s("circle", { cx: x(i), cy: y(p.overall), r: 6, fill: "#0066cc" }),
+      s("text", { x: x(i), y: y(p.overall) - 12, "text-anchor": "middle", "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, num(p.overall)),
+      s("text", { x: x(i), y: height - 20, "text-anchor": "middle", "font-size": 13, fill: "#4d5b69" }, date(p.assessed_on)),
+    ]));
+}

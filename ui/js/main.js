@@ -1,0 +1,25 @@
+// Start: load the app info, then show the home screen.
+
+import { api } from "./api.js";
+import { app, go } from "./app.js";
+import "./home.js";
+import "./new.js";
+import "./questionnaire.js";
+import "./results.js";
+import "./history.js";
+
+async function start() {
+  document.getElementById("nav-home").addEventListener("click", () => go("home"));
+  try {
+    app.info = await api.appInfo();
+    document.getElementById("footer-data").textContent =
+      `I dati restano su questo computer, nella cartella ${app.info.data_dir}. Sentinella ${app.info.version}.`;
+    document.getElementById("footer-istat").textContent = app.info.comuni_attribution;
+  } catch (e) {
+    // go("home") shows the error of the list below.
+  }
+  await go("home");
+  document.body.dataset.ready = "true";
+}
+
+start();

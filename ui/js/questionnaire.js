@@ -1,0 +1,252 @@
+// The questionnaire: first the context questions, then one question at a
+// time, domain by domain. Every change is saved at once; "Salvato" appears
+// only when Rust has returned from the committed save.
+
+import { api } from "./api.js";
+import { register, go, confirmDialog, progressBar, announce } from "./app.js";
+import { h, fill, int, plural } from "./dom.js";
+
+const CONTEXT = "__context";
+
+/** Saves run one after the other, in the order they were made. */
+let queue = Promise.resolve();
+function enqueue(task) {
+  const run = queue.then(task, task);
+  queue = run.catch(() => {});
+  return run;
+}
+
+/** Timings of the last save, read by the bench script. */
+window.__sentinellaSaves = window.__sentinellaSaves || [];
+
+function steps(view) {
+  const out = [{ kind: "context", id: CONTEXT }];
+  view.domains.forEach((d, di) => d.questions.forEach((q, qi) => {
+    if (q.applies) out.push({ kind: "question", id: q.id, domain: d, di, question: q, qi });
+  }));
+  return out;
+}
+
+function domainCounts(d) {
+  const qs = d.questions.filter((q) => q.applies);
+  return { answered: qs.filter((q) => q.answer).length, total: qs.length };
+}
+
+function saveStatus() {
+  return h("p", { class: "save-status", id: "save-status", role: "status", "aria-live": "polite" });
+}
+
+/** Run a save and report it in the status line. */
+async function save(statusEl, task) {
+  const started = performance.now();
+  statusEl.className = "save-status saving";
+  statusEl.textContent = "Salvataggio in corso…";
+  try {
+    const r = await enqueue(task);
+    statusEl.className = "save-status";
+    statusEl.textContent = `Salvato alle ${r.saved_at}`;
+    window.__sentinellaSaves.push({ started, saved: performance.now() });
+    return r;
+  } catch (e) {
+    statusEl.className = "save-status failed";
+    statusEl.textContent = `Non salvato: ${e.message}`;
+    throw e;
+  }
+}
+
+function radioGroup(name, options, checked, onPick) {
+  return h("div", { class: "choices" }, options.map((o) => {
+    const input = h("input", { type: "radio", name, value: o.id, checked: o.id === checked });
+    input.addEventListener("change", () => {
+      input.closest(".choices").querySelectorAll(".choice").forEach((c) => c.classList.toggle("checked", c.querySelector("input").checked));
+      onPick(o.id);
+    });
+    return h("label", { class: "choice" + (o.id === checked ? " checked" : "") + (o.kind ? " special" : "") },
+      input, h("span", {}, o.label));
+  }));
+}
+
+register("questionnaire", async (main, params) => {
+  let view = await api.get(params.id);
+  if (view.header.status === "completed") {
+    await go("results", { id: params.id });
+    return;
+  }
+  const id = view.header.id;
+  let all = steps(view);
+  let start = params.step || view.last_position || CONTEXT;
+  if (view.context.some((c) => c.id === start)) start = CONTEXT;
+  let index = Math.max(0, all.findIndex((s) => s.id === start));
+  if (all.findIndex((s) => s.id === start) < 0) {
+    // A question now out of scope: go to the first one still open.
+    index = Math.max(0, all.findIndex((s) => s.kind === "question" && !s.question.answer));
+  }
+
+  const nav = h("nav", { class: "q-nav", "aria-label": "Argomenti del questionario" });
+  const body = h("div", { class: "q-body" });
+  const overall = h("div", { id: "overall-progress" });
+
+  const refreshOverall = () => {
+    fill(overall, progressBar(
+      `Hai risposto a ${int(view.progress.answered)} domande su ${int(view.progress.total)}.`,
+      view.progress.answered, view.progress.total));
+  };
+
+  const renderNav = () => {
+    const cur = all[index];
+    const ctxDone = view.context.filter((c) => c.answer).length;
+    fill(nav, h("h2", { class: "h3" }, "Argomenti"), h("ol", {},
+      h("li", { class: ctxDone === view.context.length ? "done" : "" },
+        h("button", { type: "button", "aria-current": cur.kind === "context" ? "step" : null,
+          onclick: () => show(0, true) },
+          h("span", {}, "Informazioni sull'ente"),
+          h("span", { class: "count" }, `${ctxDone}/${view.context.length}`))),
+      view.domains.map((d, di) => {
+        const c = domainCounts(d);
+        const first = all.findIndex((s) => s.kind === "question" && s.di === di);
+        if (first < 0) return null;
+        return h("li", { class: c.answered === c.total ? "done" : "" },
+          h("button", { type: "button", "aria-current": cur.kind === "question" && cur.di === di ? "step" : null,
+            "aria-label": `${d.title}: ${c.answered} risposte su ${c.total}`,
+            onclick: () => {
+              const open = all.findIndex((s) => s.kind === "question" && s.di === di && !s.question.answer);
+              show(open >= 0 ? open : first, true);
+            } },
+            h("span", {}, d.title),
+            h("span", { class: "count", "aria-hidden": "true" }, `${c.answered}/${c.total}`)));
+      })),
+      h("div", { class: "button-row" },
+        h("button", { type: "button", class: "btn btn-outline-primary", id: "finish", onclick: finish }, "Concludi e vedi i risultati")));
+  };
+
+  const finish = async () => {
+    const missing = view.progress.total - view.progress.answered;
+    const text = missing > 0
+      ? `Restano ${plural(missing, "domanda", "domande")} senza risposta: nel punteggio contano come zero. Concludendo, le risposte restano salvate e potrai sempre riaprire l'autovalutazione per cambiarle.`
+      : "Hai risposto a tutte le domande. Concludendo vedrai il punteggio e potrai generare il piano. Potrai sempre riaprire l'autovalutazione per cambiare le risposte.";
+    const ok = await confirmDialog("Concludere l'autovalutazione?", text, "Concludi");
+    if (!ok) return;
+    await enqueue(() => api.complete(id));
+    await go("results", { id });
+  };
+
+  const reload = async () => {
+    view = await api.get(id);
+    const curId = all[index].id;
+    all = steps(view);
+    index = Math.max(0, all.findIndex((s) => s.id === curId));
+  };
+
+  const showContext = () => {
+    const status = saveStatus();
+    fill(body,
+      h("h2", { class: "q-text", id: "step-title", tabindex: "-1" }, "Informazioni sull'ente"),
+      h("p", { class: "lead-text" }, "Queste risposte non danno punti: servono a mostrarti solo le domande che ti riguardano e a capire chi deve fare cosa."),
+      view.context.map((c) => h("fieldset", { class: "mb-4", "data-question": c.id },
+        h("legend", {}, c.text),
+        h("p", { class: "hint" }, c.help),
+        radioGroup(`ctx-${c.id}`, c.options, c.answer, async (opt) => {
+          c.answer = opt;
+          try {
+            await save(status, () => api.saveContext(id, c.id, opt));
+            renderNav();
+          } catch (e) { /* shown in the status line */ }
+        }))),
+      status,
+      h("div", { class: "button-row" },
+        h("button", { type: "button", class: "btn btn-primary", id: "next", onclick: async () => {
+          await queue;
+          await reload();
+          show(1, true);
+        } }, "Inizia le domande")));
+  };
+
+  const showQuestion = (st) => {
+    const q = st.question;
+    const d = st.domain;
+    const status = saveStatus();
+    const dc = domainCounts(d);
+    const inDomain = d.questions.filter((x) => x.applies);
+    const pos = inDomain.findIndex((x) => x.id === q.id) + 1;
+    const domainsShown = view.domains.filter((x) => x.questions.some((y) => y.applies));
+    const dpos = domainsShown.findIndex((x) => x.id === d.id) + 1;
+    const note = h("textarea", { id: "note", rows: "3", maxlength: "4000", "aria-describedby": "note-hint" });
+    note.value = (q.answer && q.answer.note) || "";
+    const noteHint = h("p", { class: "hint", id: "note-hint" }, "Per esempio chi hai sentito o cosa devi verificare. Resta su questo computer.");
+    const saveNote = async () => {
+      const text = note.value;
+      if (!q.answer) {
+        noteHint.textContent = "Scegli prima una risposta: la nota si salva insieme alla risposta.";
+        return;
+      }
+      if ((q.answer.note || "") === text) return;
+      try {
+        const r = await save(status, () => api.saveAnswer(id, q.id, q.answer.option, text));
+        q.answer.note = text;
+        return r;
+      } catch (e) { /* shown */ }
+    };
+    let timer = null;
+    note.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(saveNote, 700);
+    });
+    note.addEventListener("change", () => { clearTimeout(timer); saveNote(); });
+
+    const isLast = index === all.length - 1;
+    const domainBar = h("div", { id: "domain-progress" },
+      progressBar(`${d.title}: ${dc.answered} risposte su ${dc.total}`, dc.answered, dc.total));
+    fill(body,
+      h("p", { class: "q-domain" }, `Argomento ${dpos} di ${domainsShown.length}: ${d.title} – domanda ${pos} di ${inDomain.length}`),
+      domainBar,
+      h("fieldset", { "data-question": q.id },
+        h("legend", { class: "q-text", id: "step-title", tabindex: "-1" }, q.text),
+        h("div", { class: "why" }, h("h3", {}, "Perché conta"), h("p", {}, q.help)),
+        radioGroup(`q-${q.id}`, q.options, q.answer && q.answer.option, async (opt) => {
+          const text = note.value;
+          try {
+            await save(status, () => api.saveAnswer(id, q.id, opt, text));
+            q.answer = { option: opt, note: text };
+            noteHint.textContent = "Per esempio chi hai sentito o cosa devi verificare. Resta su questo computer.";
+            view.progress.answered = all.filter((s) => s.kind === "question" && s.question.answer).length;
+            refreshOverall();
+            renderNav();
+            const c2 = domainCounts(d);
+            fill(domainBar, progressBar(`${d.title}: ${c2.answered} risposte su ${c2.total}`, c2.answered, c2.total));
+          } catch (e) { /* shown */ }
+        })),
+      h("div", { class: "field mt-3" },
+        h("label", { for: "note" }, "Nota (facoltativa)"),
+        noteHint,
+        note),
+      status,
+      h("div", { class: "button-row" },
+        h("button", { type: "button", class: "btn btn-outline-primary", id: "prev", onclick: async () => { await saveNote(); show(index - 1, true); } }, "← Indietro"),
+        isLast
+          ? h("button", { type: "button", class: "btn btn-primary", id: "next", onclick: async () => { await saveNote(); await finish(); } }, "Concludi e vedi i risultati")
+          : h("button", { type: "button", class: "btn btn-primary", id: "next", onclick: async () => { await saveNote(); show(index + 1, true); } }, "Avanti →"),
+        h("span", { class: "spacer" }),
+        h("button", { type: "button", class: "btn btn-outline-secondary", id: "leave", onclick: async () => { await saveNote(); await queue; go("home"); } }, "Esci: riprenderai da qui")));
+  };
+
+  const show = (i, focus) => {
+    index = Math.max(0, Math.min(i, all.length - 1));
+    const st = all[index];
+    if (st.kind === "context") showContext(); else showQuestion(st);
+    renderNav();
+    refreshOverall();
+    enqueue(() => api.setPosition(id, st.kind === "context" ? view.context[0].id : st.id)).catch(() => {});
+    if (focus) {
+      const target = body.querySelector("#step-title");
+      if (target) target.focus();
+      announce(st.kind === "context" ? "Informazioni sull'ente" : st.question.text);
+    }
+  };
+
+  fill(main,
+    h("h1", {}, view.header.organization),
+    h("p", { class: "muted" }, `${view.header.questionnaire_title} · iniziata il ${view.header.assessed_on.split("-").reverse().join("/")}${view.header.assessor_role ? " · ruolo: " + view.header.assessor_role : ""}`),
+    overall,
+    h("div", { class: "q-layout" }, nav, body));
+  show(index, false);
+});

@@ -1,0 +1,156 @@
+// Results: score, tier, domain chart and table, baseline gates, the six
+// priority measures, the "Non so" list, the PDF, and what changed since the
+// previous assessment.
+
+import { api } from "./api.js";
+import { app, register, go, showError, announce } from "./app.js";
+import { h, fill, num, date, delta, plural, int } from "./dom.js";
+import { domainBars } from "./charts.js";
+
+function measure(a, i) {
+  return h("li", { class: "measure" + (a.gate_failed ? " gate" : "") },
+    h("h3", {}, `${i + 1}. ${a.title}`),
+    a.gate_failed ? h("p", { class: "error-text" }, "Misura minima obbligatoria non soddisfatta") : null,
+    h("p", {}, a.why),
+    h("dl", {},
+      h("div", {}, h("dt", {}, "Chi:"), h("dd", {}, a.owner)),
+      h("div", {}, h("dt", {}, "Quando:"), h("dd", {}, a.horizon)),
+      h("div", {}, h("dt", {}, "Impegno:"), h("dd", {}, a.effort)),
+      h("div", {}, h("dt", {}, "Costo:"), h("dd", {}, a.cost)),
+      h("div", {}, h("dt", {}, "Argomento:"), h("dd", {}, a.domain))));
+}
+
+function domainTable(domains) {
+  return h("table", { class: "table table-sm", id: "domain-table" },
+    h("caption", {}, "Punteggio per argomento (da 0 a 100)"),
+    h("thead", {}, h("tr", {},
+      h("th", { scope: "col" }, "Argomento"),
+      h("th", { scope: "col", class: "num" }, "Punteggio"),
+      h("th", { scope: "col", class: "num" }, "Domande"))),
+    h("tbody", {}, domains.map((d) => h("tr", {},
+      h("th", { scope: "row" }, d.title),
+      h("td", { class: "num" }, d.score === null ? "non applicabile" : num(d.score)),
+      h("td", { class: "num" }, `${d.answered}/${d.applicable}`)))));
+}
+
+function previousSection(p) {
+  const cls = p.delta > 0 ? "delta-up" : p.delta < 0 ? "delta-down" : "";
+  return h("section", { "aria-labelledby": "prev-title", id: "previous" },
+    h("h2", { id: "prev-title" }, `Cosa è cambiato dal ${date(p.assessed_on)}`),
+    h("p", { class: "lead-text" },
+      `Punteggio complessivo: da ${num(p.overall_before)} a ${num(p.overall_after)} `,
+      h("span", { class: cls }, `(${delta(p.delta)} punti)`), "."),
+    h("table", { class: "table table-sm" },
+      h("caption", {}, "Punteggio per argomento, prima e adesso"),
+      h("thead", {}, h("tr", {},
+        h("th", { scope: "col" }, "Argomento"),
+        h("th", { scope: "col", class: "num" }, "Prima"),
+        h("th", { scope: "col", class: "num" }, "Adesso"),
+        h("th", { scope: "col", class: "num" }, "Differenza"))),
+      h("tbody", {}, p.domains.map((d) => h("tr", {},
+        h("th", { scope: "row" }, d.title),
+        h("td", { class: "num" }, num(d.before)),
+        h("td", { class: "num" }, num(d.after)),
+        h("td", { class: "num " + (d.delta > 0 ? "delta-up" : d.delta < 0 ? "delta-down" : "") }, delta(d.delta)))))),
+    h("div", { class: "two-col" },
+      h("div", {}, h("h3", {}, "Azioni non più necessarie"),
+        p.closed.length ? h("ul", {}, p.closed.map((t) => h("li", {}, t))) : h("p", {}, "Nessuna.")),
+      h("div", {}, h("h3", {}, "Nuove azioni da fare"),
+        p.new_gaps.length ? h("ul", {}, p.new_gaps.map((t) => h("li", {}, t))) : h("p", {}, "Nessuna."))),
+    h("div", { class: "button-row" },
+      h("button", { type: "button", class: "btn btn-outline-primary", id: "open-previous", onclick: () => go("results", { id: p.id }) },
+        `Apri l'autovalutazione del ${date(p.assessed_on)}`)));
+}
+
+register("results", async (main, params) => {
+  const r = await api.results(params.id);
+  const hd = r.header;
+  const pdfBox = h("div", { id: "pdf-status", "aria-live": "polite" });
+  const errorBox = h("div", {});
+  const isDraft = hd.status === "draft";
+
+  const makePdf = async (ev) => {
+    const btn = ev.currentTarget;
+    btn.disabled = true;
+    fill(pdfBox, h("p", { class: "muted" }, "Preparazione del piano…"));
+    try {
+      const res = await api.pdf(hd.id);
+      if (res.path) {
+        fill(pdfBox, h("div", { class: "info-box" }, h("p", {}, `Piano salvato in ${res.path}`)));
+      } else {
+        fill(pdfBox, h("p", {}, "Salvataggio annullato."));
+      }
+    } catch (e) {
+      showError(pdfBox, e);
+    } finally {
+      btn.disabled = false;
+      btn.focus();
+    }
+  };
+
+  const reopen = async () => {
+    try {
+      await api.reopen(hd.id);
+      await go("questionnaire", { id: hd.id });
+    } catch (e) {
+      showError(errorBox, e);
+    }
+  };
+
+  const g = r.baseline;
+  const missing = r.progress.total - r.progress.answered;
+  fill(main,
+    h("h1", {}, `Risultati: ${hd.organization}`),
+    h("p", { class: "muted" }, `${hd.questionnaire_title} · ${date(hd.assessed_on)} · ${hd.status_label}${hd.assessor_role ? " · ruolo: " + hd.assessor_role : ""}`),
+    errorBox,
+    isDraft ? h("div", { class: "alert-box" }, h("p", {}, `Autovalutazione non ancora conclusa: ${plural(missing, "domanda", "domande")} senza risposta contano come zero.`)) : null,
+    h("section", { class: "score-box", "aria-label": "Punteggio complessivo" },
+      h("p", { class: "score-big", id: "overall" }, num(r.overall), h("small", {}, " su 100")),
+      h("div", {},
+        h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
+        r.capped
+          ? h("p", {}, `Il punteggio varrebbe il livello «${r.uncapped_tier_label}», ma resta «${r.tier_label}» finché non sono soddisfatte tutte le misure minime obbligatorie.`)
+          : h("p", {}, "Livelli: Iniziale (sotto 40), In sviluppo (40–64), Consolidato (65–84), Avanzato (85 e oltre)."))),
+    h("div", { class: "button-row" },
+      h("button", { type: "button", class: "btn btn-primary", id: "make-pdf", onclick: makePdf }, "Genera piano PDF"),
+      isDraft
+        ? h("button", { type: "button", class: "btn btn-outline-primary", id: "continue", onclick: () => go("questionnaire", { id: hd.id }) }, "Continua il questionario")
+        : h("button", { type: "button", class: "btn btn-outline-primary", id: "reopen", onclick: reopen }, "Riapri per cambiare le risposte"),
+      h("button", { type: "button", class: "btn btn-outline-primary", id: "history", onclick: () => go("history", { organizationId: hd.organization_id }) }, "Storico dell'ente")),
+    pdfBox,
+    h("section", { "aria-labelledby": "domains-title" },
+      h("h2", { id: "domains-title" }, "Punteggio per argomento"),
+      h("p", {}, "La linea tratteggiata indica 65, la soglia del livello Consolidato."),
+      domainBars(r.domains),
+      domainTable(r.domains)),
+    h("section", { "aria-labelledby": "gates-title", id: "gates" },
+      h("h2", { id: "gates-title" }, "Misure minime obbligatorie"),
+      g.met
+        ? h("div", { class: "info-box" }, h("p", {}, `Tutte le misure minime obbligatorie verificate sono soddisfatte (${g.passed}).`))
+        : [h("p", {}, `${plural(g.passed, "misura soddisfatta", "misure soddisfatte")}, ${plural(g.failed.length, "non soddisfatta", "non soddisfatte")}. Sono obblighi per ogni pubblica amministrazione (AgID, misure minime di sicurezza ICT): vanno sistemate per prime.`),
+           h("ul", { class: "gate-list" }, g.failed.map((f) => h("li", {},
+             h("strong", {}, f.question), h("br"),
+             `Risposta: ${f.answer}. Argomento: ${f.domain}. Riferimenti: ${f.controls.join(", ")}.`)))]),
+    h("section", { "aria-labelledby": "prio-title", id: "priorities" },
+      h("h2", { id: "prio-title" }, "Le sei misure da fare per prime"),
+      r.priorities.length
+        ? h("ol", { class: "list-unstyled" }, r.priorities.map(measure))
+        : h("p", {}, "Nessuna azione necessaria: complimenti."),
+      h("p", { class: "muted" }, `Il piano completo contiene ${plural(r.actions_total, "azione", "azioni")}.`)),
+    h("section", { "aria-labelledby": "unknown-title", id: "unknown" },
+      h("h2", { id: "unknown-title" }, "Risposte «Non so»: da chiedere al fornitore"),
+      r.unknown.length
+        ? h("ul", { class: "unknown-list" }, r.unknown.map((u) => h("li", {},
+            h("strong", {}, u.question), h("br"), `Domanda per il fornitore: ${u.supplier_question}`)))
+        : h("p", {}, "Nessuna risposta «Non so».")),
+    r.previous ? previousSection(r.previous) : h("p", { class: "muted mt-4" }, "Non c'è un'autovalutazione precedente conclusa di questo ente da confrontare."),
+    h("div", { class: "button-row" },
+      h("button", { type: "button", class: "btn btn-outline-primary", onclick: () => go("home") }, "Torna all'elenco")));
+  if (app.info && !app.info.pdf_available) {
+    // Tell it before the click too: honest about what this version can do.
+    const b = document.getElementById("make-pdf");
+    b.setAttribute("aria-describedby", "pdf-note");
+    b.after(h("span", { class: "muted", id: "pdf-note" }, "(non ancora disponibile in questa versione)"));
+  }
+  announce(`Punteggio ${num(r.overall)} su 100, livello ${r.tier_label}.`);
+});

@@ -27,3 +27,14 @@ apt_install() {
 # What the tests read back: spelling (hunspell + Italian dictionary) and PDF
 # tools (poppler's pdftotext/pdffonts/pdftoppm, qpdf).
 TEST_PACKAGES=(hunspell hunspell-it poppler-utils qpdf)
+
+# --- desktop app (issue 6) -------------------------------------------------
+# Build the Tauri 2 app (WebKitGTK) and drive its window in the tests
+# (Xvfb + Debian's WebKitWebDriver); npm fetches the UI's assets.
+APP_PACKAGES=(pkg-config libssl-dev libwebkit2gtk-4.1-dev)
+APP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
+
+# need_npm: installs Debian's npm when no npm is on the PATH.
+need_npm() {
+  command -v npm >/dev/null 2>&1 || apt_install npm
+}

@@ -7,6 +7,10 @@ source scripts/deps.sh
 
 need_cargo
 apt_install "${TEST_PACKAGES[@]}"
+# Desktop app: system libraries, UI assets (ui/vendor, axe-core), Xvfb.
+apt_install "${APP_PACKAGES[@]}" "${APP_TEST_PACKAGES[@]}"
+need_npm
+./scripts/ui-vendor.sh
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 echo "== format" >&2
@@ -14,4 +18,5 @@ cargo fmt --all -- --check
 echo "== lint" >&2
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== tests" >&2
-cargo test --workspace
+# Under Xvfb: the app's end-to-end tests open its real window.
+xvfb-run -a -s "-screen 0 1366x768x24" cargo test --workspace

@@ -116,24 +116,32 @@ register("new", async (main) => {
     h("label", { for: "office" }, "Nome dell'ufficio postale"),
     h("p", { class: "hint", id: "office-hint" }, "Come deve comparire nel piano, per esempio «Ufficio postale di Proceno»."),
     h("input", { type: "text", id: "office", maxlength: "120", "aria-describedby": "office-hint" }));
-  const roleSelect = h("select", { id: "role" });
+  const roleBox = h("div", { id: "role-box" });
   const roleOther = h("div", { class: "field", id: "role-other-field", hidden: true },
     h("label", { for: "role-other" }, "Scrivi il tuo ruolo"),
     h("input", { type: "text", id: "role-other", maxlength: "120" }));
+  const roleValue = () => {
+    const r = document.querySelector("input[name=role]:checked");
+    if (!r) return "";
+    return r.value === "__other" ? document.getElementById("role-other").value : r.value;
+  };
 
   const audienceOf = () => (qs.find((q) => q.id === state.questionnaire) || {}).audience || "comune";
   const refreshRoles = () => {
-    const roles = ROLES[audienceOf()] || [];
-    fill(roleSelect,
-      h("option", { value: "" }, "Scegli…"),
-      roles.map((r) => h("option", { value: r }, r)),
-      h("option", { value: "__other" }, "Altro (scrivilo tu)"));
+    const roles = (ROLES[audienceOf()] || []).map((r) => ({ id: r, label: r }));
+    roles.push({ id: "__other", label: "Altro (lo scrivo io)" });
+    fill(roleBox, h("fieldset", {},
+      h("legend", {}, "Il tuo ruolo"),
+      h("div", { class: "choices" }, roles.map((r) =>
+        h("label", { class: "choice" },
+          h("input", { type: "radio", name: "role", value: r.id, onchange: () => {
+            roleBox.querySelectorAll(".choice").forEach((c) => c.classList.toggle("checked", c.querySelector("input").checked));
+            roleOther.hidden = r.id !== "__other";
+          } }),
+          h("span", {}, r.label))))));
     roleOther.hidden = true;
     officeField.hidden = audienceOf() !== "polis_office";
   };
-  roleSelect.addEventListener("change", () => {
-    roleOther.hidden = roleSelect.value !== "__other";
-  });
 
   const onChoose = (c) => {
     state.comune = c;
@@ -164,18 +172,21 @@ register("new", async (main) => {
   const submit = async (ev) => {
     ev.preventDefault();
     errorBox.replaceChildren();
-    let role = roleSelect.value;
-    if (role === "__other") role = document.getElementById("role-other").value;
+    const role = roleValue();
+    const roleChecked = document.querySelector("input[name=role]:checked");
     const problems = [];
     if (!state.comune) problems.push(["comune", "Scegli il comune dall'elenco: scrivi le prime lettere e seleziona una voce."]);
-    if (!role.trim()) problems.push([roleSelect.value === "__other" ? "role-other" : "role", "Indica il tuo ruolo."]);
+    if (!role.trim()) problems.push([roleChecked ? "role-other" : "role-first", "Indica il tuo ruolo."]);
     const officeName = audienceOf() === "polis_office" ? document.getElementById("office").value : null;
     if (officeName !== null && !officeName.trim()) problems.push(["office", "Scrivi il nome dell'ufficio postale."]);
     if (problems.length) {
       fill(errorBox, h("div", { class: "alert-box", role: "alert" },
         h("p", {}, "Mancano alcune informazioni:"),
         h("ul", {}, problems.map(([, m]) => h("li", {}, m)))));
-      document.getElementById(problems[0][0]).focus();
+      const first = problems[0][0] === "role-first"
+        ? document.querySelector("input[name=role]")
+        : document.getElementById(problems[0][0]);
+      if (first) first.focus();
       return;
     }
     try {
@@ -203,9 +214,7 @@ register("new", async (main) => {
         comuneCombo(onChoose),
         chosen),
       officeField,
-      h("div", { class: "field" },
-        h("label", { for: "role" }, "Il tuo ruolo"),
-        roleSelect),
+      roleBox,
       roleOther,
       h("div", { class: "button-row" },
         h("button", { type: "submit", class: "btn btn-primary", id: "create" }, "Crea e continua"),

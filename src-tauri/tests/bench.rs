@@ -1,0 +1,142 @@
+//! Benchmarks of the real app window (run by scripts/bench-app.sh; ignored
+//! in the normal test run): cold start to the first interactive screen,
+//! memory of the app with its web processes, and answer-to-"Salvato"
+//! latency. Targets: ≤ 1.5 s, ≤ 200 MB, ≤ 100 ms.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{can_run, Driver};
+
+/// Process ids of the app and all its descendants (web and network
+/// processes), found through /proc.
+fn app_tree(name: &str) -> Vec<u32> {
+    let mut parents = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // pid (comm) state ppid ...
+        let Some(close) = stat.rfind(')') else { continue };
+        let comm = &stat[stat.find('(').unwrap() + 1..close];
+        let ppid: u32 = stat[close + 2..].split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        parents.push((pid, ppid, comm.to_string()));
+    }
+    let mut tree: Vec<u32> = parents.iter().filter(|p| p.2.starts_with(name)).map(|p| p.0).collect();
+    let mut i = 0;
+    while i < tree.len() {
+        let me = tree[i];
+        for p in &parents {
+            if p.1 == me && !tree.contains(&p.0) {
+                tree.push(p.0);
+            }
+        }
+        i += 1;
+    }
+    tree
+}
+
+/// (RSS, PSS) in kB from /proc/PID/smaps_rollup.
+fn mem_kb(pid: u32) -> (u64, u64) {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    let field = |name: &str| {
+        s.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("Rss:"), field("Pss:"))
+}
+
+fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+    (p(0.5), p(0.95), *v.last().unwrap())
+}
+
+#[test]
+#[ignore = "benchmark: run scripts/bench-app.sh"]
+fn bench_start_memory_save() {
+    if !can_run() {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let driver = Driver::start(data.path(), None);
+        // Cold start: a first launch warms the disk cache of the binary and
+        // the libraries; then five measured launches.
+        let mut starts = Vec::new();
+        let mut in_page = Vec::new();
+        for run in 0..6 {
+            let t0 = Instant::now();
+            let app = driver.launch().await.unwrap();
+            let wall = t0.elapsed().as_secs_f64() * 1000.0;
+            let nav = app
+                .js("return performance.now()")
+                .await
+                .unwrap()
+                .as_f64()
+                .unwrap_or(0.0);
+            if run > 0 {
+                starts.push(wall);
+                in_page.push(nav);
+            }
+            app.close().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        let (med, p95, max) = stats(starts);
+        println!("BENCH cold start to interactive home (WebDriver launch + first screen): median {med:.0} ms, p95 {p95:.0} ms, max {max:.0} ms (target <= 1500 ms)");
+        let (m2, _, x2) = stats(in_page);
+        println!("BENCH   of which in the page (navigation start to ready): median {m2:.0} ms, max {x2:.0} ms");
+
+        // Memory and save latency in one session with an assessment open.
+        let app = driver.launch().await.unwrap();
+        app.find("#new-assessment").await.unwrap().click().await.unwrap();
+        app.find("#comune").await.unwrap().send_keys("Proceno").await.unwrap();
+        app.wait_js("return document.querySelectorAll('#comune-list [role=option]').length > 0", 10).await.unwrap();
+        app.find("#comune-opt-0").await.unwrap().click().await.unwrap();
+        app.find("input[name=role]").await.unwrap().click().await.unwrap();
+        app.find("#create").await.unwrap().click().await.unwrap();
+        app.wait_screen("questionnaire").await.unwrap();
+        app.find("#next").await.unwrap().click().await.unwrap();
+        app.wait_js("return !!document.getElementById('note')", 10).await.unwrap();
+        let n = 40;
+        for i in 0..n {
+            let radios = app.c.find_all(fantoccini::Locator::Css("fieldset[data-question] input[type=radio]")).await.unwrap();
+            radios[i % radios.len()].click().await.unwrap();
+            app.wait_js(&format!("return window.__sentinellaSaves.length === {}", i + 1), 10).await.unwrap();
+            if i % 2 == 1 {
+                app.find("#next").await.unwrap().click().await.unwrap();
+                app.wait_js("return !document.getElementById('save-status').textContent", 10).await.unwrap();
+            }
+        }
+        let saves = app
+            .js("return window.__sentinellaSaves.map(s => s.saved - s.started)")
+            .await
+            .unwrap();
+        let lat: Vec<f64> = saves.as_array().unwrap().iter().filter_map(|v| v.as_f64()).collect();
+        let (med, p95, max) = stats(lat);
+        println!("BENCH answer to \"Salvato\" (committed, fsync), {n} answers: median {med:.1} ms, p95 {p95:.1} ms, max {max:.1} ms (target <= 100 ms)");
+
+        app.find("#leave").await.unwrap().click().await.unwrap();
+        app.wait_screen("home").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let pids = app_tree("sentinella-app");
+        let (mut rss, mut pss) = (0, 0);
+        for p in &pids {
+            let (r, s) = mem_kb(*p);
+            rss += r;
+            pss += s;
+        }
+        println!(
+            "BENCH memory of the app and its {} web processes: PSS {:.0} MB, RSS {:.0} MB (target <= 200 MB)",
+            pids.len().saturating_sub(1),
+            pss as f64 / 1024.0,
+            rss as f64 / 1024.0
+        );
+        app.close().await.unwrap();
+    });
+}

@@ -1,0 +1,253 @@
+//! Driving the real app window: Debian's WebKitWebDriver launches the app
+//! binary (the webview is WebKitGTK) and fantoccini speaks WebDriver to it.
+//! Run under `xvfb-run` (scripts/test.sh does).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+pub type R<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+/// Whether the end-to-end tests can run here. In CI they must: a missing
+/// display or driver is then a failure, not a skip.
+pub fn can_run() -> bool {
+    let display = std::env::var_os("DISPLAY").is_some();
+    let driver = Command::new("WebKitWebDriver")
+        .arg("--help")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if display && driver {
+        return true;
+    }
+    let why = if display { "WebKitWebDriver is missing" } else { "no DISPLAY (run under xvfb-run)" };
+    if std::env::var_os("CI").is_some() {
+        panic!("end-to-end tests cannot run in CI: {why}");
+    }
+    eprintln!("skipped: {why}");
+    false
+}
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+pub fn shots_dir() -> PathBuf {
+    let d = repo().join("target/screenshots");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
+
+fn free_port() -> u16 {
+    let base = 4444 + (std::process::id() % 1000) as u16 * 10;
+    loop {
+        let p = base + NEXT_PORT.fetch_add(1, Ordering::SeqCst);
+        if std::net::TcpListener::bind(("127.0.0.1", p)).is_ok() {
+            return p;
+        }
+    }
+}
+
+/// One WebKitWebDriver process (one session at a time).
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    pub fn start(data_dir: &Path, pdf_path: Option<&Path>) -> Driver {
+        let port = free_port();
+        let mut cmd = Command::new("WebKitWebDriver");
+        cmd.arg(format!("--port={port}"))
+            .env("TAURI_WEBVIEW_AUTOMATION", "true")
+            .env("SENTINELLA_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        match pdf_path {
+            Some(p) => cmd.env("SENTINELLA_E2E_PDF_PATH", p),
+            None => cmd.env_remove("SENTINELLA_E2E_PDF_PATH"),
+        };
+        let child = cmd.spawn().expect("start WebKitWebDriver");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "WebKitWebDriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+
+    /// Launch the app and connect to its window.
+    pub async fn launch(&self) -> R<App> {
+        let bin = env!("CARGO_BIN_EXE_sentinella-app");
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "webkitgtk:browserOptions".into(),
+            json!({ "binary": bin, "args": [] }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await?;
+        let app = App { c: client };
+        app.wait_js("return document.body && document.body.dataset.ready === 'true'", 15)
+            .await?;
+        Ok(app)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A running app window.
+pub struct App {
+    pub c: Client,
+}
+
+pub fn key(k: Key) -> String {
+    char::from(k).to_string()
+}
+
+impl App {
+    pub async fn js(&self, script: &str) -> R<Value> {
+        Ok(self.c.execute(script, vec![]).await?)
+    }
+
+    /// Wait until a script returns true.
+    pub async fn wait_js(&self, script: &str, secs: u64) -> R {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if self.js(script).await.ok() == Some(Value::Bool(true)) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out waiting for: {script}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    pub async fn screen(&self) -> R<String> {
+        Ok(self
+            .js("return document.body.dataset.screen || ''")
+            .await?
+            .as_str()
+            .unwrap_or("")
+            .to_string())
+    }
+
+    pub async fn wait_screen(&self, name: &str) -> R {
+        self.wait_js(
+            &format!("return document.body.dataset.screen === '{name}' && !!document.querySelector('main h1')"),
+            10,
+        )
+        .await
+    }
+
+    pub async fn find(&self, css: &str) -> R<Element> {
+        Ok(self.c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await?)
+    }
+
+    pub async fn text(&self, css: &str) -> R<String> {
+        Ok(self.find(css).await?.text().await?)
+    }
+
+    /// Press keys on whatever has the focus.
+    pub async fn press(&self, keys: &str) -> R {
+        self.c.active_element().await?.send_keys(keys).await?;
+        Ok(())
+    }
+
+    /// The id (or name=value for radios) of the focused element.
+    pub async fn focused(&self) -> R<String> {
+        Ok(self
+            .js("const e = document.activeElement; if (!e) return ''; return e.type === 'radio' ? `${e.name}=${e.value}` : (e.id || e.tagName.toLowerCase());")
+            .await?
+            .as_str()
+            .unwrap_or("")
+            .to_string())
+    }
+
+    /// Press Tab until the focused element satisfies `pred` (at most `max`).
+    pub async fn tab_to(&self, pred: impl Fn(&str) -> bool, max: usize) -> R<String> {
+        for _ in 0..max {
+            let f = self.focused().await?;
+            if pred(&f) {
+                return Ok(f);
+            }
+            self.press(&key(Key::Tab)).await?;
+        }
+        let f = self.focused().await?;
+        if pred(&f) {
+            Ok(f)
+        } else {
+            Err(format!("focus never reached the wanted element (last: {f})").into())
+        }
+    }
+
+    /// Save a screenshot as target/screenshots/NAME.png (after two frames,
+    /// so it shows the current DOM).
+    pub async fn shot(&self, name: &str) -> R {
+        self.c
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await?;
+        let png = self.c.screenshot().await?;
+        std::fs::write(shots_dir().join(format!("{name}.png")), png)?;
+        Ok(())
+    }
+
+    /// Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page; returns the
+    /// violations, described.
+    pub async fn axe(&self) -> R<Vec<String>> {
+        let src = std::fs::read_to_string(repo().join("node_modules/axe-core/axe.min.js"))
+            .map_err(|e| format!("axe-core missing (run scripts/ui-vendor.sh): {e}"))?;
+        let already = self.js("return typeof window.axe !== 'undefined'").await?;
+        if already != Value::Bool(true) {
+            self.c.execute(&format!("{src}\nreturn true;"), vec![]).await?;
+        }
+        let res = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                   .then(r => done(r.violations.map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' ')).join(' | ')}`)))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await?;
+        Ok(res
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect())
+            .unwrap_or_default())
+    }
+
+    /// Screenshot and accessibility check of the current screen.
+    pub async fn check_screen(&self, shot: &str) -> R {
+        self.shot(shot).await?;
+        let v = self.axe().await?;
+        assert!(v.is_empty(), "axe-core violations on {shot}:\n{}", v.join("\n"));
+        Ok(())
+    }
+
+    pub async fn close(self) -> R {
+        self.c.close().await?;
+        Ok(())
+    }
+}

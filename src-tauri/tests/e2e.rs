@@ -1,0 +1,370 @@
+//! End-to-end tests in the real app window (WebKitGTK under Xvfb), driven
+//! through WebKitWebDriver: the keyboard-only flow with a restart in the
+//! middle, the PDF, the accessibility check of every screen (axe-core) and
+//! an XSS payload typed into free-text fields.
+//!
+//! Screenshots land in target/screenshots/.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use common::{can_run, key, Driver, R};
+use fantoccini::key::Key;
+use serde_json::Value;
+
+/// One window at a time: the machine is small and the tests share Xvfb.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Answer the question on screen with the keyboard: Tab into the radio
+/// group, ArrowDown `down` times (0 = Space on the first option), wait for
+/// "Salvato". Returns (question id, option chosen).
+async fn answer_current(app: &common::App, down: usize, note: Option<&str>) -> R<(String, String)> {
+    let qid = app
+        .js("return document.querySelector('fieldset[data-question]').dataset.question")
+        .await?
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Focus starts on the question (the legend).
+    let f = app.tab_to(|f| f.starts_with("q-"), 3).await?;
+    assert!(f.starts_with(&format!("q-{qid}=")), "focus on {f}");
+    app.js("window.__saved = document.getElementById('save-status').textContent").await?;
+    if down == 0 {
+        app.press(" ").await?;
+    } else {
+        for _ in 0..down {
+            app.press(&key(Key::Down)).await?;
+        }
+    }
+    app.wait_js(
+        "const t = document.getElementById('save-status').textContent; return t.startsWith('Salvato') && document.querySelector('input[type=radio]:checked') !== null && !document.getElementById('save-status').classList.contains('saving')",
+        10,
+    )
+    .await?;
+    let chosen = app
+        .js("return document.querySelector('fieldset[data-question] input:checked').value")
+        .await?
+        .as_str()
+        .unwrap()
+        .to_string();
+    if let Some(n) = note {
+        app.press(&key(Key::Tab)).await?;
+        assert_eq!(app.focused().await?, "note");
+        app.press(n).await?;
+        app.press(&key(Key::Tab)).await?; // leaving the field saves the note
+        app.wait_js(
+            "const s = document.getElementById('save-status'); return s.textContent.startsWith('Salvato') && !s.classList.contains('saving')",
+            10,
+        )
+        .await?;
+    }
+    Ok((qid, chosen))
+}
+
+/// Go to the next question with the keyboard (Tab to "Avanti", Enter).
+async fn next(app: &common::App) -> R {
+    let before = app.js("return document.querySelector('fieldset[data-question]')?.dataset.question || ''").await?;
+    app.tab_to(|f| f == "next", 8).await?;
+    app.press(&key(Key::Enter)).await?;
+    app.wait_js(
+        &format!("const f = document.querySelector('fieldset[data-question]'); return !!f && f.dataset.question !== {before}"),
+        10,
+    )
+    .await?;
+    Ok(())
+}
+
+#[test]
+fn keyboard_flow_survives_restart_and_ends_in_results_and_pdf() {
+    if !can_run() {
+        return;
+    }
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let data = tempfile::tempdir().unwrap();
+    let pdf = data.path().join("piano.pdf");
+    rt().block_on(async {
+        let driver = Driver::start(data.path(), Some(&pdf));
+        let app = driver.launch().await.unwrap();
+        flow_part_one(&app).await.unwrap();
+        app.close().await.unwrap();
+        // Relaunch: a new app process on the same database.
+        let app = driver.launch().await.unwrap();
+        flow_part_two(&app, &pdf).await.unwrap();
+        app.close().await.unwrap();
+    });
+}
+
+/// Answers given in part one, checked after the restart.
+static GIVEN: Mutex<Vec<(String, String, Option<String>)>> = Mutex::new(Vec::new());
+
+async fn flow_part_one(app: &common::App) -> R {
+    app.wait_screen("home").await?;
+    assert!(app.text("main").await?.contains("Le risposte restano solo su questo computer"));
+    app.check_screen("01-home-first-start").await?;
+
+    // Home → new assessment, keyboard only.
+    app.tab_to(|f| f == "new-assessment", 6).await?;
+    app.press(&key(Key::Enter)).await?;
+    app.wait_screen("new").await?;
+    app.check_screen("02-new-assessment").await?;
+
+    // Questionnaire: the first option (Comune) is already chosen.
+    app.tab_to(|f| f == "comune", 6).await?;
+    app.press("Procen").await?;
+    app.wait_js("return document.querySelectorAll('#comune-list [role=option]').length > 0", 10)
+        .await?;
+    app.press(&key(Key::Down)).await?;
+    app.press(&key(Key::Enter)).await?;
+    app.wait_js("return document.getElementById('comune-chosen').textContent.includes('056044')", 10)
+        .await?;
+    assert!(app.text("#comune-chosen").await?.contains("605 abitanti"));
+    // Role: Tab into the radio group, Space on the first (Segretario comunale).
+    app.tab_to(|f| f.starts_with("role="), 6).await?;
+    app.press(" ").await?;
+    app.shot("03-new-assessment-filled").await?;
+    app.tab_to(|f| f == "create", 6).await?;
+    app.press(&key(Key::Enter)).await?;
+    app.wait_screen("questionnaire").await?;
+    assert_eq!(app.text("main h1").await?, "Comune di Proceno");
+
+    // Context questions: each a radio group; Space picks the first option.
+    let groups = app
+        .js("return document.querySelectorAll('fieldset[data-question]').length")
+        .await?
+        .as_u64()
+        .unwrap();
+    assert!(groups >= 5);
+    for _ in 0..groups {
+        app.press(&key(Key::Tab)).await?;
+        let f = app.focused().await?;
+        assert!(f.starts_with("ctx-"), "focus on {f}");
+        app.press(" ").await?;
+        app.wait_js(
+            "const s = document.getElementById('save-status'); return s.textContent.startsWith('Salvato') && !s.classList.contains('saving')",
+            10,
+        )
+        .await?;
+    }
+    app.check_screen("04-context").await?;
+    app.tab_to(|f| f == "next", 4).await?;
+    app.press(&key(Key::Enter)).await?;
+    app.wait_js("return !!document.querySelector('fieldset[data-question] legend.q-text') && document.querySelector('fieldset[data-question]').dataset.question.length > 0 && !!document.getElementById('note')", 10)
+        .await?;
+
+    // Six questions with the keyboard, different options, two notes.
+    let plan: [(usize, Option<&str>); 6] = [
+        (1, Some("Nomina del 2023 da verificare con la Giunta")),
+        (0, None),
+        (2, None),
+        (3, Some("Chiedere al fornitore: è tutto in cloud?")),
+        (1, None),
+        (4, None),
+    ];
+    for (i, (down, note)) in plan.iter().enumerate() {
+        if i == 2 {
+            app.check_screen("05-question").await?;
+        }
+        let (q, o) = answer_current(app, *down, *note).await?;
+        GIVEN.lock().unwrap().push((q, o, note.map(String::from)));
+        if i + 1 < plan.len() {
+            next(app).await?;
+        }
+    }
+    app.shot("06-question-saved").await?;
+    // The last answered question is where we resume.
+    Ok(())
+}
+
+async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
+    app.wait_screen("home").await?;
+    let row = app.text("#assessments tbody tr").await?;
+    assert!(row.contains("Comune di Proceno"), "{row}");
+    assert!(row.contains("In corso"), "{row}");
+    assert!(row.contains("6 di "), "{row}");
+    app.check_screen("07-home-with-draft").await?;
+
+    // Continue: resumes on the last question answered.
+    app.tab_to(|f| f == "button", 8).await?;
+    app.press(&key(Key::Enter)).await?;
+    app.wait_screen("questionnaire").await?;
+    let given = GIVEN.lock().unwrap().clone();
+    let last = &given.last().unwrap().0;
+    app.wait_js(&format!("return document.querySelector('fieldset[data-question]')?.dataset.question === '{last}'"), 10)
+        .await?;
+
+    // Walk back through every answer: all still there, notes too.
+    let mut seen = BTreeMap::new();
+    for _ in 0..given.len() {
+        let v: Value = app
+            .js("const f = document.querySelector('fieldset[data-question]'); const c = f.querySelector('input:checked'); return [f.dataset.question, c ? c.value : null, document.getElementById('note').value];")
+            .await?;
+        seen.insert(
+            v[0].as_str().unwrap().to_string(),
+            (v[1].as_str().map(String::from), v[2].as_str().unwrap().to_string()),
+        );
+        let prev = app.find("#prev").await?;
+        prev.send_keys(&key(Key::Enter)).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(80)).await;
+    }
+    for (q, o, note) in &given {
+        let (so, sn) = seen.get(q).unwrap_or_else(|| panic!("question {q} not shown"));
+        assert_eq!(so.as_deref(), Some(o.as_str()), "answer of {q} after restart");
+        assert_eq!(sn, note.as_deref().unwrap_or(""), "note of {q} after restart");
+    }
+
+    // Answer every remaining question (keyboard), then conclude.
+    app.wait_js("return !!document.querySelector('fieldset[data-question]')", 5).await?;
+    // Jump to the first unanswered question through the domain list.
+    loop {
+        let state: Value = app
+            .js("const f = document.querySelector('fieldset[data-question]'); return [!!(f && f.querySelector('input:checked')), document.getElementById('next')?.textContent || ''];")
+            .await?;
+        let answered = state[0].as_bool().unwrap_or(false);
+        let last_step = state[1].as_str().unwrap_or("").starts_with("Concludi");
+        if !answered {
+            let down = (seen.len() % 3) + 1;
+            answer_current(app, down, None).await?;
+        }
+        if last_step {
+            break;
+        }
+        next(app).await?;
+        seen.insert(format!("{}", seen.len()), (None, String::new()));
+    }
+    app.shot("08-last-question").await?;
+    app.tab_to(|f| f == "next", 8).await?;
+    app.press(&key(Key::Enter)).await?;
+    app.wait_js("return document.getElementById('confirm').open", 5).await?;
+    app.check_screen("09-confirm-conclude").await?;
+    assert_eq!(app.focused().await?, "confirm-no");
+    app.press(&key(Key::Tab)).await?;
+    assert_eq!(app.focused().await?, "confirm-yes");
+    app.press(&key(Key::Enter)).await?;
+    app.wait_screen("results").await?;
+    let overall = app.text("#overall").await?;
+    assert!(overall.contains("su 100"), "{overall}");
+    let rows = app
+        .js("return document.querySelectorAll('#domain-table tbody tr').length")
+        .await?;
+    assert_eq!(rows.as_u64(), Some(12));
+    let prio = app
+        .js("return document.querySelectorAll('#priorities li.measure').length")
+        .await?;
+    assert_eq!(prio.as_u64(), Some(6));
+    app.check_screen("10-results").await?;
+
+    // The PDF, through the save path given to the test.
+    app.find("#make-pdf").await?.send_keys(&key(Key::Enter)).await?;
+    app.wait_js("const t = document.getElementById('pdf-status').textContent; return t.length > 0 && !t.startsWith('Preparazione')", 30)
+        .await?;
+    let status = app.text("#pdf-status").await?;
+    if sentinella_app::pdf::AVAILABLE {
+        assert!(status.contains("Piano salvato"), "{status}");
+        let out = std::process::Command::new("pdftotext")
+            .arg(pdf)
+            .arg("-")
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Proceno"), "PDF text: {text}");
+    } else {
+        assert!(status.contains("non è ancora disponibile"), "{status}");
+        assert!(!pdf.exists(), "no file may be written without a renderer");
+    }
+    app.shot("11-results-pdf").await?;
+
+    // History of the organization.
+    app.find("#history").await?.send_keys(&key(Key::Enter)).await?;
+    app.wait_screen("history").await?;
+    assert!(app.text("main h1").await?.contains("Comune di Proceno"));
+    app.check_screen("12-history").await?;
+    Ok(())
+}
+
+#[test]
+fn xss_payloads_in_a_name_a_role_and_a_note_stay_text() {
+    if !can_run() {
+        return;
+    }
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let data = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let driver = Driver::start(data.path(), None);
+        let app = driver.launch().await.unwrap();
+        xss(&app).await.unwrap();
+        app.close().await.unwrap();
+    });
+}
+
+const PAYLOAD: &str = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script><svg onload=\"window.__xss=3\">";
+
+async fn xss(app: &common::App) -> R {
+    app.wait_screen("home").await?;
+    app.find("#new-assessment").await?.click().await?;
+    app.wait_screen("new").await?;
+    // Sportello Polis.
+    app.find("input[name=questionnaire][value=sportello-polis]").await?.click().await?;
+    app.find("#comune").await?.send_keys("Jacurso").await?;
+    app.wait_js("return document.querySelectorAll('#comune-list [role=option]').length > 0", 10)
+        .await?;
+    app.find("#comune-opt-0").await?.click().await?;
+    app.wait_js("return document.getElementById('comune-chosen').textContent.length > 0", 5)
+        .await?;
+    let office = app.find("#office").await?;
+    office.clear().await?;
+    office.send_keys(&format!("Ufficio {PAYLOAD}")).await?;
+    app.find("input[name=role][value=__other]").await?.click().await?;
+    app.find("#role-other").await?.send_keys(PAYLOAD).await?;
+    app.shot("20-xss-new").await?;
+    app.find("#create").await?.click().await?;
+    app.wait_screen("questionnaire").await?;
+    let h1 = app.text("main h1").await?;
+    assert_eq!(h1, format!("Ufficio {PAYLOAD}"));
+    // Straight to the first question, then a note with the payload.
+    app.find("#next").await?.click().await?;
+    app.wait_js("return !!document.getElementById('note')", 10).await?;
+    app.find("fieldset[data-question] input[type=radio]").await?.click().await?;
+    app.wait_js("return document.getElementById('save-status').textContent.startsWith('Salvato')", 10)
+        .await?;
+    let note = app.find("#note").await?;
+    note.send_keys(PAYLOAD).await?;
+    app.find("#next").await?.click().await?;
+    app.wait_js("return document.getElementById('note').value === ''", 10).await?;
+    app.find("#prev").await?.click().await?;
+    app.wait_js(&format!("return document.getElementById('note').value === {}", serde_json::to_string(PAYLOAD)?), 10)
+        .await?;
+    app.shot("21-xss-note").await?;
+    // Home and results show the name as text too.
+    app.find("#leave").await?.click().await?;
+    app.wait_screen("home").await?;
+    let row = app.text("#assessments tbody tr").await?;
+    assert!(row.contains("<img src=x"), "{row}");
+    app.shot("22-xss-home").await?;
+    app.find("#assessments tbody tr button").await?.click().await?;
+    app.wait_screen("questionnaire").await?;
+    app.find("#finish").await?.click().await?;
+    app.wait_js("return document.getElementById('confirm').open", 5).await?;
+    app.find("#confirm-yes").await?.click().await?;
+    app.wait_screen("results").await?;
+    assert!(app.text("main h1").await?.contains("<script>"));
+    assert!(app.text("main").await?.contains("ruolo: <img"));
+    app.check_screen("23-xss-results-polis").await?;
+    // Nothing ran, nothing became markup.
+    let ran = app.js("return typeof window.__xss").await?;
+    assert_eq!(ran, Value::String("undefined".into()), "the payload ran");
+    let injected = app
+        .js("return document.querySelectorAll('main img, main script, main svg[onload], main [onerror]').length")
+        .await?;
+    assert_eq!(injected.as_u64(), Some(0));
+    Ok(())
+}

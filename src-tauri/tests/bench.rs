@@ -94,22 +94,22 @@ fn bench_start_memory_save() {
 
         // Memory and save latency in one session with an assessment open.
         let app = driver.launch().await.unwrap();
-        app.find("#new-assessment").await.unwrap().click().await.unwrap();
-        app.find("#comune").await.unwrap().send_keys("Proceno").await.unwrap();
+        app.click("#new-assessment").await.unwrap();
+        app.type_in("#comune", "Proceno").await.unwrap();
         app.wait_js("return document.querySelectorAll('#comune-list [role=option]').length > 0", 10).await.unwrap();
-        app.find("#comune-opt-0").await.unwrap().click().await.unwrap();
-        app.find("input[name=role]").await.unwrap().click().await.unwrap();
-        app.find("#create").await.unwrap().click().await.unwrap();
+        app.click("#comune-opt-0").await.unwrap();
+        app.click("label:has(input[name=role])").await.unwrap();
+        app.click("#create").await.unwrap();
         app.wait_screen("questionnaire").await.unwrap();
-        app.find("#next").await.unwrap().click().await.unwrap();
+        app.click("#next").await.unwrap();
         app.wait_js("return !!document.getElementById('note')", 10).await.unwrap();
         let n = 40;
         for i in 0..n {
-            let radios = app.c.find_all(fantoccini::Locator::Css("fieldset[data-question] input[type=radio]")).await.unwrap();
+            let radios = app.c.find_all(fantoccini::Locator::Css("fieldset[data-question] label.choice")).await.unwrap();
             radios[i % radios.len()].click().await.unwrap();
             app.wait_js(&format!("return window.__sentinellaSaves.length === {}", i + 1), 10).await.unwrap();
             if i % 2 == 1 {
-                app.find("#next").await.unwrap().click().await.unwrap();
+                app.click("#next").await.unwrap();
                 app.wait_js("return !document.getElementById('save-status').textContent", 10).await.unwrap();
             }
         }
@@ -121,7 +121,7 @@ fn bench_start_memory_save() {
         let (med, p95, max) = stats(lat);
         println!("BENCH answer to \"Salvato\" (committed, fsync), {n} answers: median {med:.1} ms, p95 {p95:.1} ms, max {max:.1} ms (target <= 100 ms)");
 
-        app.find("#leave").await.unwrap().click().await.unwrap();
+        app.click("#leave").await.unwrap();
         app.wait_screen("home").await.unwrap();
         tokio::time::sleep(Duration::from_millis(500)).await;
         let pids = app_tree("sentinella-app");

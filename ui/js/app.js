@@ -23,12 +23,16 @@ export async function go(name, params = {}) {
   }
   // Move focus to the screen title, so keyboard and screen-reader users start
   // from the top of the new screen.
+  // A screen may name a better starting point (the current question).
   const title = main.querySelector("h1");
+  const start = main.querySelector("[data-autofocus]") || title;
   if (title) {
-    title.setAttribute("tabindex", "-1");
-    title.focus({ preventScroll: true });
     document.title = `${title.textContent} – Sentinella`;
     announce(title.textContent);
+  }
+  if (start) {
+    start.setAttribute("tabindex", "-1");
+    start.focus({ preventScroll: true });
   }
   window.scrollTo(0, 0);
 }

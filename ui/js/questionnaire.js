@@ -100,20 +100,19 @@ register("questionnaire", async (main, params) => {
         h("button", { type: "button", "aria-current": cur.kind === "context" ? "step" : null,
           onclick: () => show(0, true) },
           h("span", {}, "Informazioni sull'ente"),
-          h("span", { class: "count" }, `${ctxDone}/${view.context.length}`))),
+          h("span", { class: "count" }, `${ctxDone} di ${view.context.length}`))),
       view.domains.map((d, di) => {
         const c = domainCounts(d);
         const first = all.findIndex((s) => s.kind === "question" && s.di === di);
         if (first < 0) return null;
         return h("li", { class: c.answered === c.total ? "done" : "" },
           h("button", { type: "button", "aria-current": cur.kind === "question" && cur.di === di ? "step" : null,
-            "aria-label": `${d.title}: ${c.answered} risposte su ${c.total}`,
             onclick: () => {
               const open = all.findIndex((s) => s.kind === "question" && s.di === di && !s.question.answer);
               show(open >= 0 ? open : first, true);
             } },
             h("span", {}, d.title),
-            h("span", { class: "count", "aria-hidden": "true" }, `${c.answered}/${c.total}`)));
+            h("span", { class: "count" }, `${c.answered} di ${c.total}`)));
       })),
       h("div", { class: "button-row" },
         h("button", { type: "button", class: "btn btn-outline-primary", id: "finish", onclick: finish }, "Concludi e vedi i risultati")));
@@ -140,7 +139,7 @@ register("questionnaire", async (main, params) => {
   const showContext = () => {
     const status = saveStatus();
     fill(body,
-      h("h2", { class: "q-text", id: "step-title", tabindex: "-1" }, "Informazioni sull'ente"),
+      h("h2", { class: "q-text", id: "step-title", tabindex: "-1", "data-autofocus": true }, "Informazioni sull'ente"),
       h("p", { class: "lead-text" }, "Queste risposte non danno punti: servono a mostrarti solo le domande che ti riguardano e a capire chi deve fare cosa."),
       view.context.map((c) => h("fieldset", { class: "mb-4", "data-question": c.id },
         h("legend", {}, c.text),
@@ -200,7 +199,7 @@ register("questionnaire", async (main, params) => {
       h("p", { class: "q-domain" }, `Argomento ${dpos} di ${domainsShown.length}: ${d.title} – domanda ${pos} di ${inDomain.length}`),
       domainBar,
       h("fieldset", { "data-question": q.id },
-        h("legend", { class: "q-text", id: "step-title", tabindex: "-1" }, q.text),
+        h("legend", { class: "q-text", id: "step-title", tabindex: "-1", "data-autofocus": true }, q.text),
         h("div", { class: "why" }, h("h3", {}, "Perché conta"), h("p", {}, q.help)),
         radioGroup(`q-${q.id}`, q.options, q.answer && q.answer.option, async (opt) => {
           const text = note.value;

@@ -162,6 +162,30 @@ impl App {
         Ok(self.c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await?)
     }
 
+    /// Click an element (after scrolling it into view).
+    pub async fn click(&self, css: &str) -> R {
+        let el = self.find(css).await.map_err(|e| format!("find {css}: {e}"))?;
+        self.c
+            .execute("arguments[0].scrollIntoView({block: 'center'})", vec![serde_json::to_value(&el)?])
+            .await?;
+        // Buttons are activated with Enter (a WebDriver click on a button
+        // that re-renders the page sometimes reports an empty error in
+        // WebKitWebDriver); everything else gets a real click.
+        if el.tag_name().await?.eq_ignore_ascii_case("button") {
+            el.send_keys(&key(Key::Enter)).await.map_err(|e| format!("press Enter on {css}: {e}"))?;
+        } else {
+            el.click().await.map_err(|e| format!("click {css}: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Type into an element.
+    pub async fn type_in(&self, css: &str, text: &str) -> R {
+        let el = self.find(css).await.map_err(|e| format!("find {css}: {e}"))?;
+        el.send_keys(text).await.map_err(|e| format!("type into {css}: {e}"))?;
+        Ok(())
+    }
+
     pub async fn text(&self, css: &str) -> R<String> {
         Ok(self.find(css).await?.text().await?)
     }
@@ -188,6 +212,9 @@ impl App {
             let f = self.focused().await?;
             if pred(&f) {
                 return Ok(f);
+            }
+            if std::env::var_os("E2E_DEBUG").is_some() {
+                eprintln!("tab_to: focus on {f}");
             }
             self.press(&key(Key::Tab)).await?;
         }

@@ -158,7 +158,7 @@ fn save_answer_upserts_and_validates() {
     ));
     assert_eq!(store.load_assessment(id).unwrap(), before);
 
-    store.clear_answer(id, "named_accounts").unwrap();
+    store.clear_answer(&cat, id, "named_accounts").unwrap();
     let a = store.load_assessment(id).unwrap();
     assert!(!a.sheet.answers.contains_key("named_accounts"));
 }
@@ -236,7 +236,7 @@ fn complete_reopen_delete() {
         Err(StoreError::AssessmentCompleted(_))
     ));
     assert!(matches!(
-        store.clear_answer(id, "backup_weekly"),
+        store.clear_answer(&cat, id, "backup_weekly"),
         Err(StoreError::AssessmentCompleted(_))
     ));
     store.reopen(id).unwrap();
@@ -303,6 +303,16 @@ fn list_with_scores() {
         assert_eq!(got.unanswered, expected.unanswered.len());
         assert!(got.content_matches);
     }
+    // A stale cache (scored against other content) is not trusted.
+    let fresh = store.list_assessments(&cat).unwrap();
+    store
+        .connection()
+        .execute(
+            "UPDATE assessments SET score_hash = 'stale', score_overall = 0",
+            [],
+        )
+        .unwrap();
+    assert_eq!(store.list_assessments(&cat).unwrap(), fresh);
     // Without the questionnaire the rows are still listed, unscored.
     let rows = store.list_assessments(&Catalog::default()).unwrap();
     assert_eq!(rows.len(), 2);

@@ -190,6 +190,8 @@ fn older_schema_is_migrated_after_a_backup() {
     let a = store.load_assessment(1).unwrap();
     assert_eq!(a.sheet.answers["backup_weekly"].option, "l2");
     assert_eq!(a.info.last_position, None);
+    let listed = store.list_assessments(&catalog()).unwrap();
+    assert!(listed[0].score.as_ref().is_some_and(|s| !s.content_matches));
     assert!(store.integrity_check().unwrap().is_empty());
 }
 

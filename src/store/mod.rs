@@ -126,7 +126,7 @@ impl Store {
                 });
             }
             drop(file::create_private_file(path)?);
-            file::sync_dir(path.parent().unwrap_or(Path::new(".")));
+            file::sync_dir(parent_dir(path));
             report.created = true;
             state = FileState::Uninitialized;
         }
@@ -414,8 +414,15 @@ fn move_aside(db: &Path) -> Result<PathBuf, StoreError> {
         action: "cannot move the damaged database aside",
         source,
     })?;
-    file::sync_dir(db.parent().unwrap_or(Path::new(".")));
+    file::sync_dir(parent_dir(db));
     Ok(target)
+}
+
+/// The directory holding a file ("." for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Create a database at an older schema version (for migration tests).

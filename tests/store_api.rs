@@ -458,3 +458,27 @@ fn data_survives_reopen() {
     ));
     assert!(!dir.path().join("missing.db").exists());
 }
+
+#[test]
+fn two_handles_on_one_file() {
+    // The desktop app and a command line may have the database open at once.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let cat = catalog();
+    let mut app = Store::open(&path).unwrap();
+    let mut cli = Store::open_existing(&path).unwrap();
+    let id = app
+        .create_assessment(&cat, &new_assessment(&cat, "2026-11-20"))
+        .unwrap();
+    cli.save_answer(&cat, id, "backup_weekly", "l2", None).unwrap();
+    app.save_answer(&cat, id, "backup_offline", "l3", None).unwrap();
+    for store in [&app, &cli] {
+        let a = store.load_assessment(id).unwrap();
+        assert_eq!(a.sheet.answers.len(), 2);
+    }
+    assert!(app.backups().unwrap().is_empty());
+    let b = cli.backup_now().unwrap();
+    assert_eq!(app.backups().unwrap().len(), 1);
+    assert_eq!(app.backups().unwrap()[0].path, b);
+    assert_eq!(app.backups().unwrap()[0].reason, "manual");
+}

@@ -390,3 +390,56 @@ pub fn answers_file(path: &Path, catalog: &Catalog) -> Result<LoadedAnswers, Loa
     let text = read_capped(path)?;
     answers_from_str(&path.display().to_string(), &text, catalog)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const MINI: &str = include_str!("../tests/fixtures/questionnaires/mini.json");
+
+    #[test]
+    fn content_hash_ignores_formatting_but_not_content() {
+        let a = questionnaire_from_str("a", MINI).unwrap();
+        let compact =
+            serde_json::to_string(&serde_json::from_str::<serde_json::Value>(MINI).unwrap())
+                .unwrap();
+        let b = questionnaire_from_str("b", &compact).unwrap();
+        assert_eq!(a.content_hash, b.content_hash);
+        let changed = MINI.replacen("Copie di sicurezza", "Copie", 1);
+        let c = questionnaire_from_str("c", &changed).unwrap();
+        assert_ne!(a.content_hash, c.content_hash);
+        assert_eq!(a.content_hash.len(), 64);
+    }
+
+    #[test]
+    fn catalog_replaces_same_version_and_finds_latest() {
+        let mut catalog = Catalog::default();
+        catalog.insert(questionnaire_from_str("a", MINI).unwrap());
+        let v2 = MINI.replacen("\"1.0.0\"", "\"1.10.0\"", 1);
+        catalog.insert(questionnaire_from_str("b", &v2).unwrap());
+        let v2b = MINI.replacen("\"1.0.0\"", "\"1.2.0\"", 1);
+        catalog.insert(questionnaire_from_str("c", &v2b).unwrap());
+        catalog.insert(questionnaire_from_str("d", MINI).unwrap());
+        assert_eq!(catalog.entries().len(), 3);
+        assert_eq!(
+            catalog.latest("mini").unwrap().questionnaire.version,
+            "1.10.0"
+        );
+        assert_eq!(catalog.get("mini", "1.0.0").unwrap().origin, "d");
+    }
+
+    #[test]
+    fn wrong_family_and_missing_tag_are_named() {
+        let e = questionnaire_from_str("f", r#"{"format": "sentinella-answers/1"}"#).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("this is not a sentinella-questionnaire file"),
+            "{e}"
+        );
+        let e = questionnaire_from_str("f", r#"{"id": "x"}"#).unwrap_err();
+        assert!(e.to_string().contains("missing format tag"), "{e}");
+        let e = questionnaire_from_str("f", r#"[1, 2]"#).unwrap_err();
+        assert!(e.to_string().contains("missing format tag"), "{e}");
+    }
+}

@@ -348,3 +348,54 @@ pub fn score(q: &Questionnaire, sheet: &AnswerSheet) -> Score {
 pub fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn is(q: &str, opts: &[&str]) -> Condition {
+        Condition::AnswerIn {
+            question: q.into(),
+            options: opts.iter().map(|o| o.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn conditions_use_three_valued_logic() {
+        let c = ctx(&[("it", "supplier")]);
+        assert_eq!(evaluate(&is("it", &["supplier", "mixed"]), &c), Some(true));
+        assert_eq!(evaluate(&is("it", &["internal"]), &c), Some(false));
+        assert_eq!(evaluate(&is("servers", &["yes"]), &c), None);
+        let all = Condition::All(vec![is("it", &["supplier"]), is("servers", &["yes"])]);
+        assert_eq!(evaluate(&all, &c), None);
+        let all_false = Condition::All(vec![is("it", &["internal"]), is("servers", &["yes"])]);
+        assert_eq!(evaluate(&all_false, &c), Some(false));
+        let any = Condition::Any(vec![is("servers", &["yes"]), is("it", &["supplier"])]);
+        assert_eq!(evaluate(&any, &c), Some(true));
+        let not = Condition::Not(Box::new(is("it", &["supplier"])));
+        assert_eq!(evaluate(&not, &c), Some(false));
+    }
+
+    #[test]
+    fn tiers_follow_the_thresholds() {
+        assert_eq!(Tier::from_score(0.0), Tier::Initial);
+        assert_eq!(Tier::from_score(39.99), Tier::Initial);
+        assert_eq!(Tier::from_score(40.0), Tier::Developing);
+        assert_eq!(Tier::from_score(65.0), Tier::Established);
+        assert_eq!(Tier::from_score(85.0), Tier::Advanced);
+        assert_eq!(Tier::from_score(100.0), Tier::Advanced);
+    }
+
+    #[test]
+    fn rounding_to_one_decimal() {
+        assert_eq!(round1(92.5925), 92.6);
+        assert_eq!(round1(40.0), 40.0);
+    }
+}

@@ -2,12 +2,12 @@
 //! process on real files.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+mod store_common;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::fixtures;
+use store_common::fixtures;
 
 fn run(args: &[&str]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_sentinella"))

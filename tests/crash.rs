@@ -8,7 +8,7 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+mod store_common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read};
@@ -101,7 +101,7 @@ fn verify(db: &Path, expect: &Expect, stats: &mut Stats) {
 fn run(kills: usize, max_delay_ms: u64) -> Stats {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
-    let questionnaires = common::fixtures().join("questionnaires");
+    let questionnaires = store_common::fixtures().join("questionnaires");
     let mut rng = Rng::seeded();
     let mut expect = Expect::default();
     let mut stats = Stats::default();
@@ -110,7 +110,7 @@ fn run(kills: usize, max_delay_ms: u64) -> Stats {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sentinella"))
             .arg("--questionnaires")
             .arg(&questionnaires)
-            .args(["db", "crash-writer", "--db"])
+            .args(["db", "crash-writer", "--questionnaire", "comune", "--db"])
             .arg(&db)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -1,13 +1,13 @@
 //! The store's API against real database files in temporary directories.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+mod store_common;
 
-use common::{catalog, fixtures, new_assessment, org};
 use sentinella::load::{self, Catalog};
 use sentinella::model::Audience;
 use sentinella::scoring;
 use sentinella::store::{Status, Store, StoreError};
+use store_common::{catalog, fixtures, new_assessment, org};
 
 fn fresh() -> (tempfile::TempDir, Store, Catalog) {
     let dir = tempfile::tempdir().unwrap();
@@ -470,8 +470,10 @@ fn two_handles_on_one_file() {
     let id = app
         .create_assessment(&cat, &new_assessment(&cat, "2026-11-20"))
         .unwrap();
-    cli.save_answer(&cat, id, "backup_weekly", "l2", None).unwrap();
-    app.save_answer(&cat, id, "backup_offline", "l3", None).unwrap();
+    cli.save_answer(&cat, id, "backup_weekly", "l2", None)
+        .unwrap();
+    app.save_answer(&cat, id, "backup_offline", "l3", None)
+        .unwrap();
     for store in [&app, &cli] {
         let a = store.load_assessment(id).unwrap();
         assert_eq!(a.sheet.answers.len(), 2);

@@ -2,14 +2,14 @@
 //! files.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+mod store_common;
 
 use std::path::Path;
 
 use chrono::{TimeZone, Utc};
-use common::{catalog, new_assessment, snapshot};
 use rusqlite::Connection;
 use sentinella::store::{self, list_backups, Status, Store, StoreError, KEEP_BACKUPS};
+use store_common::{catalog, new_assessment, snapshot};
 
 /// A Sentinella database with a few assessments, closed cleanly.
 fn populated(path: &Path) {
@@ -208,7 +208,7 @@ fn empty_file_is_initialized() {
 #[cfg(unix)]
 #[test]
 fn files_are_private() {
-    use common::mode;
+    use store_common::mode;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     let cat = catalog();

@@ -107,9 +107,13 @@ pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        DbCommand::CrashWriter { db, max_saves } => {
+        DbCommand::CrashWriter {
+            db,
+            questionnaire,
+            max_saves,
+        } => {
             let catalog = catalog(dirs)?;
-            crash_writer(&db, &catalog, max_saves)
+            crash_writer(&db, &catalog, questionnaire.as_deref(), max_saves)
         }
     }
 }
@@ -237,9 +241,18 @@ fn print_list(rows: &[store::ListedAssessment]) {
 /// The crash-test child: create an assessment, then save answers forever
 /// (up to `max_saves`), printing `saved <assessment> <question> <option> <seq>`
 /// after each commit. Every save carries its sequence number in the note.
-fn crash_writer(db: &Path, catalog: &Catalog, max_saves: u64) -> Result<ExitCode> {
-    let Some(entry) = catalog.entries().first() else {
-        bail!("no questionnaire available");
+fn crash_writer(
+    db: &Path,
+    catalog: &Catalog,
+    questionnaire: Option<&str>,
+    max_saves: u64,
+) -> Result<ExitCode> {
+    let entry = match questionnaire {
+        Some(id) => catalog.latest(id),
+        None => catalog.entries().first(),
+    };
+    let Some(entry) = entry else {
+        bail!("no such questionnaire");
     };
     let q = &entry.questionnaire;
     let mut store = Store::open(db)?;

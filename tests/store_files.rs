@@ -366,3 +366,41 @@ fn check_reports_without_writing() {
     assert_eq!(snapshot(dir.path()), before);
     let _ = Status::Draft;
 }
+
+#[test]
+fn failed_migration_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    store::create_at_version(&path, 1).unwrap();
+    {
+        // A hand-edited version-1 database on which migration 2 fails.
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("ALTER TABLE assessments ADD COLUMN score_tier TEXT;")
+            .unwrap();
+    }
+    let schema_before: Vec<String> = {
+        let c = Connection::open(&path).unwrap();
+        let mut stmt = c.prepare("SELECT coalesce(sql, name) FROM sqlite_schema ORDER BY name").unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    match Store::open(&path) {
+        Err(StoreError::Migration(msg)) => assert!(msg.contains("score_tier"), "{msg}"),
+        other => panic!("{other:?}"),
+    }
+    let c = Connection::open(&path).unwrap();
+    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 1, "the migration was rolled back");
+    let mut stmt = c.prepare("SELECT coalesce(sql, name) FROM sqlite_schema ORDER BY name").unwrap();
+    let schema_after: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(schema_after, schema_before);
+    let backups = list_backups(&path).unwrap();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(backups[0].reason, "pre-migration-v1");
+}

@@ -1,7 +1,8 @@
 //! Crash safety: a child process saves answers in a loop and reports each
 //! committed save on its stdout; we SIGKILL it at random moments and check
-//! that every reported save is in the database and that the database passes
-//! `PRAGMA integrity_check`.
+//! that every reported save is in the database, that the database passes
+//! `PRAGMA integrity_check`, and that every backup (the writer takes one
+//! every 40 saves, so some kills land during a backup) is a sound database.
 //!
 //! `sigkill_loses_no_committed_save` runs in the normal test run (60 kills).
 //! `soak` is the long version (`scripts/crash-soak.sh`, thousands of kills).
@@ -63,6 +64,7 @@ struct Stats {
     kills_mid_save_loop: usize,
     reported_saves: u64,
     checks: usize,
+    backups_checked: usize,
 }
 
 fn verify(db: &Path, expect: &Expect, stats: &mut Stats) {
@@ -95,6 +97,13 @@ fn verify(db: &Path, expect: &Expect, stats: &mut Stats) {
             "assessment {id} {question}: found save {stored}, beyond the one in flight"
         );
     }
+    // A kill during a backup never leaves a broken file under a backup name.
+    for b in sentinella::store::list_backups(db).unwrap() {
+        let report = sentinella::store::check(&b.path)
+            .unwrap_or_else(|e| panic!("backup {} is unusable: {e}", b.path.display()));
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        stats.backups_checked += 1;
+    }
     stats.checks += 1;
 }
 
@@ -110,7 +119,8 @@ fn run(kills: usize, max_delay_ms: u64) -> Stats {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sentinella"))
             .arg("--questionnaires")
             .arg(&questionnaires)
-            .args(["db", "crash-writer", "--questionnaire", "comune", "--db"])
+            .args(["db", "crash-writer", "--questionnaire", "comune"])
+            .args(["--backup-every", "40", "--db"])
             .arg(&db)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -174,12 +184,13 @@ fn run(kills: usize, max_delay_ms: u64) -> Stats {
         }
     }
     eprintln!(
-        "{} kills ({} during the save loop), {} reported saves, {} assessments, {} verifications, {:.1} s",
+        "{} kills ({} during the save loop), {} reported saves, {} assessments, {} verifications, {} backup checks, {:.1} s",
         stats.kills,
         stats.kills_mid_save_loop,
         stats.reported_saves,
         expect.created.len(),
         stats.checks,
+        stats.backups_checked,
         started.elapsed().as_secs_f64()
     );
     stats

@@ -380,7 +380,9 @@ fn failed_migration_changes_nothing() {
     }
     let schema_before: Vec<String> = {
         let c = Connection::open(&path).unwrap();
-        let mut stmt = c.prepare("SELECT coalesce(sql, name) FROM sqlite_schema ORDER BY name").unwrap();
+        let mut stmt = c
+            .prepare("SELECT coalesce(sql, name) FROM sqlite_schema ORDER BY name")
+            .unwrap();
         stmt.query_map([], |r| r.get(0))
             .unwrap()
             .collect::<Result<_, _>>()
@@ -391,9 +393,13 @@ fn failed_migration_changes_nothing() {
         other => panic!("{other:?}"),
     }
     let c = Connection::open(&path).unwrap();
-    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, 1, "the migration was rolled back");
-    let mut stmt = c.prepare("SELECT coalesce(sql, name) FROM sqlite_schema ORDER BY name").unwrap();
+    let mut stmt = c
+        .prepare("SELECT coalesce(sql, name) FROM sqlite_schema ORDER BY name")
+        .unwrap();
     let schema_after: Vec<String> = stmt
         .query_map([], |r| r.get(0))
         .unwrap()

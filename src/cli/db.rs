@@ -110,10 +110,17 @@ pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
         DbCommand::CrashWriter {
             db,
             questionnaire,
+            backup_every,
             max_saves,
         } => {
             let catalog = catalog(dirs)?;
-            crash_writer(&db, &catalog, questionnaire.as_deref(), max_saves)
+            crash_writer(
+                &db,
+                &catalog,
+                questionnaire.as_deref(),
+                backup_every,
+                max_saves,
+            )
         }
     }
 }
@@ -240,11 +247,13 @@ fn print_list(rows: &[store::ListedAssessment]) {
 
 /// The crash-test child: create an assessment, then save answers forever
 /// (up to `max_saves`), printing `saved <assessment> <question> <option> <seq>`
-/// after each commit. Every save carries its sequence number in the note.
+/// after each commit, and taking a backup every `backup_every` saves. Every
+/// save carries its sequence number in the note.
 fn crash_writer(
     db: &Path,
     catalog: &Catalog,
     questionnaire: Option<&str>,
+    backup_every: u64,
     max_saves: u64,
 ) -> Result<ExitCode> {
     let entry = match questionnaire {
@@ -298,6 +307,9 @@ fn crash_writer(
             &option.id,
             Some(&format!("seq {seq}")),
         )?;
+        if backup_every > 0 && seq % backup_every == backup_every - 1 {
+            store.backup_now()?;
+        }
         // The parent stopped listening: stop too.
         if writeln!(out, "saved {id} {} {} {seq}", question.id, option.id)
             .and_then(|()| out.flush())

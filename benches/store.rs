@@ -250,6 +250,14 @@ fn bench_list(dir: &Path, catalog: &Catalog) {
         both.push(t2 - t0);
     }
     report("open (checks included)", open);
+    let mut qc = Vec::new();
+    for _ in 0..10 {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        let t = Instant::now();
+        let _: String = c.query_row("PRAGMA quick_check", [], |r| r.get(0)).unwrap();
+        qc.push(t.elapsed());
+    }
+    report("  of which PRAGMA quick_check", qc);
     report("list_assessments with scores", list);
     report("open + list, 1,000 assessments", both);
 }

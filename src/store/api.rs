@@ -203,7 +203,8 @@ const INFO_SELECT: &str = "
 SELECT a.id, a.organization_id, o.name, o.istat_code, o.province, o.region, o.population, o.kind,
        a.questionnaire_id, a.questionnaire_version, a.content_hash, a.status, a.assessed_on,
        a.assessor_role, a.created_at, a.updated_at, a.completed_at, a.last_position,
-       (SELECT count(*) FROM answers n WHERE n.assessment_id = a.id),
+       coalesce(a.answered_count,
+                (SELECT count(*) FROM answers n WHERE n.assessment_id = a.id)),
        a.score_hash, a.score_overall, a.score_tier, a.score_baseline_met, a.score_gates_failed,
        a.score_unknown, a.score_unanswered
 FROM assessments a JOIN organizations o ON o.id = a.organization_id";
@@ -918,7 +919,7 @@ fn refresh_score(
     tx.execute(
         "UPDATE assessments SET score_hash = ?2, score_overall = ?3, score_tier = ?4,
              score_baseline_met = ?5, score_gates_failed = ?6, score_unknown = ?7,
-             score_unanswered = ?8
+             score_unanswered = ?8, answered_count = ?9
          WHERE id = ?1",
         params![
             assessment,
@@ -928,7 +929,8 @@ fn refresh_score(
             s.baseline.met,
             s.baseline.failed.len() as i64,
             s.unknown.len() as i64,
-            s.unanswered.len() as i64
+            s.unanswered.len() as i64,
+            stored.sheet.answers.len() as i64
         ],
     )?;
     Ok(())

@@ -70,7 +70,8 @@ CREATE TABLE context_answers (
 /// the app resumes exactly there; and a cache of the score, refreshed in the
 /// transaction of every change to the answers, valid only for the
 /// questionnaire content whose hash is `score_hash` (lists of thousands of
-/// assessments need not re-score them all).
+/// assessments need not re-score them all); and the number of answered
+/// questions, kept in the same transactions.
 const V2: &str = "
 ALTER TABLE assessments ADD COLUMN last_position TEXT;
 ALTER TABLE assessments ADD COLUMN score_hash TEXT;
@@ -80,6 +81,7 @@ ALTER TABLE assessments ADD COLUMN score_baseline_met INTEGER;
 ALTER TABLE assessments ADD COLUMN score_gates_failed INTEGER;
 ALTER TABLE assessments ADD COLUMN score_unknown INTEGER;
 ALTER TABLE assessments ADD COLUMN score_unanswered INTEGER;
+ALTER TABLE assessments ADD COLUMN answered_count INTEGER;
 ";
 
 /// Every migration, oldest first.

@@ -484,3 +484,23 @@ fn two_handles_on_one_file() {
     assert_eq!(app.backups().unwrap()[0].path, b);
     assert_eq!(app.backups().unwrap()[0].reason, "manual");
 }
+
+#[test]
+fn checkpoint_keeps_data() {
+    let (dir, mut store, cat) = fresh();
+    let id = store
+        .create_assessment(&cat, &new_assessment(&cat, "2026-11-20"))
+        .unwrap();
+    store
+        .save_answer(&cat, id, "backup_weekly", "l2", None)
+        .unwrap();
+    store.checkpoint().unwrap();
+    let wal: i64 = store
+        .connection()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(wal, 4000);
+    drop(store);
+    let store = Store::open_existing(&dir.path().join("s.db")).unwrap();
+    assert_eq!(store.load_assessment(id).unwrap().sheet.answers.len(), 1);
+}

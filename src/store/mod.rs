@@ -130,7 +130,7 @@ impl Store {
     ) -> Result<(Store, OpenReport), StoreError> {
         let mut report = OpenReport::default();
         // 1. Decide what the file is without writing to it, including
-        //    `PRAGMA quick_check` (about 17 ms for 1,000 assessments): a
+        //    `PRAGMA quick_check` (10-20 ms for 1,000 assessments): a
         //    damaged database is never written to, nor backed up over good
         //    backups.
         let daily_due = backup::daily_due(path, now)?;

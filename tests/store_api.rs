@@ -1,13 +1,13 @@
 //! The store's API against real database files in temporary directories.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+mod store_common;
 
-use common::{catalog, fixtures, new_assessment, org};
 use sentinella::load::{self, Catalog};
 use sentinella::model::Audience;
 use sentinella::scoring;
 use sentinella::store::{Status, Store, StoreError};
+use store_common::{catalog, fixtures, new_assessment, org};
 
 fn fresh() -> (tempfile::TempDir, Store, Catalog) {
     let dir = tempfile::tempdir().unwrap();
@@ -158,7 +158,7 @@ fn save_answer_upserts_and_validates() {
     ));
     assert_eq!(store.load_assessment(id).unwrap(), before);
 
-    store.clear_answer(id, "named_accounts").unwrap();
+    store.clear_answer(&cat, id, "named_accounts").unwrap();
     let a = store.load_assessment(id).unwrap();
     assert!(!a.sheet.answers.contains_key("named_accounts"));
 }
@@ -236,7 +236,7 @@ fn complete_reopen_delete() {
         Err(StoreError::AssessmentCompleted(_))
     ));
     assert!(matches!(
-        store.clear_answer(id, "backup_weekly"),
+        store.clear_answer(&cat, id, "backup_weekly"),
         Err(StoreError::AssessmentCompleted(_))
     ));
     store.reopen(id).unwrap();
@@ -303,6 +303,16 @@ fn list_with_scores() {
         assert_eq!(got.unanswered, expected.unanswered.len());
         assert!(got.content_matches);
     }
+    // A stale cache (scored against other content) is not trusted.
+    let fresh = store.list_assessments(&cat).unwrap();
+    store
+        .connection()
+        .execute(
+            "UPDATE assessments SET score_hash = 'stale', score_overall = 0",
+            [],
+        )
+        .unwrap();
+    assert_eq!(store.list_assessments(&cat).unwrap(), fresh);
     // Without the questionnaire the rows are still listed, unscored.
     let rows = store.list_assessments(&Catalog::default()).unwrap();
     assert_eq!(rows.len(), 2);
@@ -447,4 +457,50 @@ fn data_survives_reopen() {
         Err(StoreError::NotFound { .. })
     ));
     assert!(!dir.path().join("missing.db").exists());
+}
+
+#[test]
+fn two_handles_on_one_file() {
+    // The desktop app and a command line may have the database open at once.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let cat = catalog();
+    let mut app = Store::open(&path).unwrap();
+    let mut cli = Store::open_existing(&path).unwrap();
+    let id = app
+        .create_assessment(&cat, &new_assessment(&cat, "2026-11-20"))
+        .unwrap();
+    cli.save_answer(&cat, id, "backup_weekly", "l2", None)
+        .unwrap();
+    app.save_answer(&cat, id, "backup_offline", "l3", None)
+        .unwrap();
+    for store in [&app, &cli] {
+        let a = store.load_assessment(id).unwrap();
+        assert_eq!(a.sheet.answers.len(), 2);
+    }
+    assert!(app.backups().unwrap().is_empty());
+    let b = cli.backup_now().unwrap();
+    assert_eq!(app.backups().unwrap().len(), 1);
+    assert_eq!(app.backups().unwrap()[0].path, b);
+    assert_eq!(app.backups().unwrap()[0].reason, "manual");
+}
+
+#[test]
+fn checkpoint_keeps_data() {
+    let (dir, mut store, cat) = fresh();
+    let id = store
+        .create_assessment(&cat, &new_assessment(&cat, "2026-11-20"))
+        .unwrap();
+    store
+        .save_answer(&cat, id, "backup_weekly", "l2", None)
+        .unwrap();
+    store.checkpoint().unwrap();
+    let wal: i64 = store
+        .connection()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(wal, 4000);
+    drop(store);
+    let store = Store::open_existing(&dir.path().join("s.db")).unwrap();
+    assert_eq!(store.load_assessment(id).unwrap().sheet.answers.len(), 1);
 }

@@ -2,14 +2,14 @@
 //! files.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+mod store_common;
 
 use std::path::Path;
 
 use chrono::{TimeZone, Utc};
-use common::{catalog, new_assessment, snapshot};
 use rusqlite::Connection;
 use sentinella::store::{self, list_backups, Status, Store, StoreError, KEEP_BACKUPS};
+use store_common::{catalog, new_assessment, snapshot};
 
 /// A Sentinella database with a few assessments, closed cleanly.
 fn populated(path: &Path) {
@@ -190,6 +190,8 @@ fn older_schema_is_migrated_after_a_backup() {
     let a = store.load_assessment(1).unwrap();
     assert_eq!(a.sheet.answers["backup_weekly"].option, "l2");
     assert_eq!(a.info.last_position, None);
+    let listed = store.list_assessments(&catalog()).unwrap();
+    assert!(listed[0].score.as_ref().is_some_and(|s| !s.content_matches));
     assert!(store.integrity_check().unwrap().is_empty());
 }
 
@@ -206,7 +208,7 @@ fn empty_file_is_initialized() {
 #[cfg(unix)]
 #[test]
 fn files_are_private() {
-    use common::mode;
+    use store_common::mode;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     let cat = catalog();
@@ -363,4 +365,48 @@ fn check_reports_without_writing() {
     assert_eq!(report.answers, 9);
     assert_eq!(snapshot(dir.path()), before);
     let _ = Status::Draft;
+}
+
+#[test]
+fn failed_migration_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    store::create_at_version(&path, 1).unwrap();
+    {
+        // A hand-edited version-1 database on which migration 2 fails.
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("ALTER TABLE assessments ADD COLUMN score_tier TEXT;")
+            .unwrap();
+    }
+    let schema_before: Vec<String> = {
+        let c = Connection::open(&path).unwrap();
+        let mut stmt = c
+            .prepare("SELECT coalesce(sql, name) FROM sqlite_schema ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    match Store::open(&path) {
+        Err(StoreError::Migration(msg)) => assert!(msg.contains("score_tier"), "{msg}"),
+        other => panic!("{other:?}"),
+    }
+    let c = Connection::open(&path).unwrap();
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1, "the migration was rolled back");
+    let mut stmt = c
+        .prepare("SELECT coalesce(sql, name) FROM sqlite_schema ORDER BY name")
+        .unwrap();
+    let schema_after: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(schema_after, schema_before);
+    let backups = list_backups(&path).unwrap();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(backups[0].reason, "pre-migration-v1");
 }

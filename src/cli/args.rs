@@ -156,6 +156,12 @@ pub enum DbCommand {
         /// The database file.
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
+        /// Questionnaire id (default: the first available).
+        #[arg(long, value_name = "ID")]
+        questionnaire: Option<String>,
+        /// Also take a backup every N saves (0: never).
+        #[arg(long, default_value_t = 0)]
+        backup_every: u64,
         /// Stop after this many saves.
         #[arg(long, default_value_t = 100_000)]
         max_saves: u64,

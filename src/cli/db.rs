@@ -107,9 +107,20 @@ pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        DbCommand::CrashWriter { db, max_saves } => {
+        DbCommand::CrashWriter {
+            db,
+            questionnaire,
+            backup_every,
+            max_saves,
+        } => {
             let catalog = catalog(dirs)?;
-            crash_writer(&db, &catalog, max_saves)
+            crash_writer(
+                &db,
+                &catalog,
+                questionnaire.as_deref(),
+                backup_every,
+                max_saves,
+            )
         }
     }
 }
@@ -236,10 +247,21 @@ fn print_list(rows: &[store::ListedAssessment]) {
 
 /// The crash-test child: create an assessment, then save answers forever
 /// (up to `max_saves`), printing `saved <assessment> <question> <option> <seq>`
-/// after each commit. Every save carries its sequence number in the note.
-fn crash_writer(db: &Path, catalog: &Catalog, max_saves: u64) -> Result<ExitCode> {
-    let Some(entry) = catalog.entries().first() else {
-        bail!("no questionnaire available");
+/// after each commit, and taking a backup every `backup_every` saves. Every
+/// save carries its sequence number in the note.
+fn crash_writer(
+    db: &Path,
+    catalog: &Catalog,
+    questionnaire: Option<&str>,
+    backup_every: u64,
+    max_saves: u64,
+) -> Result<ExitCode> {
+    let entry = match questionnaire {
+        Some(id) => catalog.latest(id),
+        None => catalog.entries().first(),
+    };
+    let Some(entry) = entry else {
+        bail!("no such questionnaire");
     };
     let q = &entry.questionnaire;
     let mut store = Store::open(db)?;
@@ -285,6 +307,9 @@ fn crash_writer(db: &Path, catalog: &Catalog, max_saves: u64) -> Result<ExitCode
             &option.id,
             Some(&format!("seq {seq}")),
         )?;
+        if backup_every > 0 && seq % backup_every == backup_every - 1 {
+            store.backup_now()?;
+        }
         // The parent stopped listening: stop too.
         if writeln!(out, "saved {id} {} {} {seq}", question.id, option.id)
             .and_then(|()| out.flush())

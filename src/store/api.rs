@@ -1,10 +1,10 @@
 //! Assessments: create, answer, load, list, complete, reopen, delete,
 //! history, import and export.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
 use super::{AssessmentId, Store, StoreError};
@@ -203,7 +203,10 @@ const INFO_SELECT: &str = "
 SELECT a.id, a.organization_id, o.name, o.istat_code, o.province, o.region, o.population, o.kind,
        a.questionnaire_id, a.questionnaire_version, a.content_hash, a.status, a.assessed_on,
        a.assessor_role, a.created_at, a.updated_at, a.completed_at, a.last_position,
-       (SELECT count(*) FROM answers n WHERE n.assessment_id = a.id)
+       coalesce(a.answered_count,
+                (SELECT count(*) FROM answers n WHERE n.assessment_id = a.id)),
+       a.score_hash, a.score_overall, a.score_tier, a.score_baseline_met, a.score_gates_failed,
+       a.score_unknown, a.score_unanswered
 FROM assessments a JOIN organizations o ON o.id = a.organization_id";
 
 /// Raw columns of [`INFO_SELECT`], converted outside the rusqlite closure so
@@ -228,6 +231,88 @@ struct InfoRow {
     completed_at: Option<String>,
     last_position: Option<String>,
     answered: i64,
+    cache: Option<CachedScore>,
+}
+
+/// The score cached in the assessments row.
+struct CachedScore {
+    hash: String,
+    overall: f64,
+    tier: String,
+    baseline_met: bool,
+    gates_failed: i64,
+    unknown: i64,
+    unanswered: i64,
+}
+
+impl CachedScore {
+    fn read(r: &Row<'_>) -> rusqlite::Result<Option<CachedScore>> {
+        let hash: Option<String> = r.get(19)?;
+        let Some(hash) = hash else { return Ok(None) };
+        let (
+            Some(overall),
+            Some(tier),
+            Some(baseline_met),
+            Some(gates_failed),
+            Some(unknown),
+            Some(unanswered),
+        ) = (
+            r.get::<_, Option<f64>>(20)?,
+            r.get::<_, Option<String>>(21)?,
+            r.get::<_, Option<bool>>(22)?,
+            r.get::<_, Option<i64>>(23)?,
+            r.get::<_, Option<i64>>(24)?,
+            r.get::<_, Option<i64>>(25)?,
+        )
+        else {
+            return Ok(None);
+        };
+        Ok(Some(CachedScore {
+            hash,
+            overall,
+            tier,
+            baseline_met,
+            gates_failed,
+            unknown,
+            unanswered,
+        }))
+    }
+
+    /// The summary, when cached for `hash` and readable.
+    fn summary(&self, hash: &str, content_matches: bool) -> Option<ScoreSummary> {
+        if self.hash != hash {
+            return None;
+        }
+        let tier = [
+            Tier::Initial,
+            Tier::Developing,
+            Tier::Established,
+            Tier::Advanced,
+        ]
+        .into_iter()
+        .find(|t| t.id() == self.tier)?;
+        Some(ScoreSummary {
+            overall: self.overall,
+            tier,
+            baseline_met: self.baseline_met,
+            gates_failed: usize::try_from(self.gates_failed).ok()?,
+            unknown: usize::try_from(self.unknown).ok()?,
+            unanswered: usize::try_from(self.unanswered).ok()?,
+            content_matches,
+        })
+    }
+}
+
+fn summarize(s: &scoring::Score, content_matches: bool) -> ScoreSummary {
+    ScoreSummary {
+        overall: s.overall,
+        tier: s.tier,
+        baseline_met: s.baseline.met,
+        gates_failed: s.baseline.failed.len(),
+        unknown: s.unknown.len(),
+        unanswered: s.unanswered.len(),
+        content_matches,
+    }
 }
 
 impl InfoRow {
@@ -252,11 +337,17 @@ impl InfoRow {
             completed_at: r.get(16)?,
             last_position: r.get(17)?,
             answered: r.get(18)?,
+            cache: CachedScore::read(r)?,
         })
     }
 
     fn into_info(self) -> Result<AssessmentInfo, StoreError> {
-        Ok(AssessmentInfo {
+        self.into_parts().map(|(info, _)| info)
+    }
+
+    fn into_parts(self) -> Result<(AssessmentInfo, Option<CachedScore>), StoreError> {
+        let cache = self.cache;
+        let info = AssessmentInfo {
             id: self.id,
             organization_id: self.organization_id,
             organization: Organization {
@@ -292,7 +383,8 @@ impl InfoRow {
                 .transpose()?,
             last_position: self.last_position,
             answered: usize::try_from(self.answered).unwrap_or(0),
-        })
+        };
+        Ok((info, cache))
     }
 }
 
@@ -385,6 +477,7 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         let id = insert_assessment(&tx, &probe, &entry.content_hash, Status::Draft)?;
+        refresh_score(&tx, id, entry)?;
         tx.commit()?;
         Ok(id)
     }
@@ -437,6 +530,7 @@ impl Store {
             "UPDATE assessments SET updated_at = ?2, last_position = ?3 WHERE id = ?1",
             params![assessment, ts, question],
         )?;
+        refresh_score(&tx, assessment, entry)?;
         tx.commit()?;
         Ok(SavedAnswer { answered_at: now })
     }
@@ -444,11 +538,13 @@ impl Store {
     /// Remove the answer to one question (back to unanswered).
     pub fn clear_answer(
         &mut self,
+        catalog: &Catalog,
         assessment: AssessmentId,
         question: &str,
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        writable(&tx, assessment)?;
+        let (qid, version) = writable(&tx, assessment)?;
+        let entry = questionnaire(catalog, &qid, &version)?;
         tx.execute(
             "DELETE FROM answers WHERE assessment_id = ?1 AND question_id = ?2",
             params![assessment, question],
@@ -457,6 +553,7 @@ impl Store {
             "UPDATE assessments SET updated_at = ?2 WHERE id = ?1",
             params![assessment, timestamp(now())],
         )?;
+        refresh_score(&tx, assessment, entry)?;
         tx.commit()?;
         Ok(())
     }
@@ -497,6 +594,7 @@ impl Store {
             "UPDATE assessments SET updated_at = ?2, last_position = ?3 WHERE id = ?1",
             params![assessment, ts, question],
         )?;
+        refresh_score(&tx, assessment, entry)?;
         tx.commit()?;
         Ok(SavedAnswer { answered_at: now })
     }
@@ -591,16 +689,7 @@ impl Store {
 
     /// Metadata of one assessment.
     pub fn assessment_info(&self, assessment: AssessmentId) -> Result<AssessmentInfo, StoreError> {
-        let row = self
-            .conn
-            .query_row(
-                &format!("{INFO_SELECT} WHERE a.id = ?1"),
-                [assessment],
-                InfoRow::read,
-            )
-            .optional()?;
-        row.ok_or(StoreError::AssessmentNotFound(assessment))?
-            .into_info()
+        info_of(&self.conn, assessment)
     }
 
     /// An assessment with all its answers.
@@ -608,114 +697,38 @@ impl Store {
         &self,
         assessment: AssessmentId,
     ) -> Result<StoredAssessment, StoreError> {
-        let info = self.assessment_info(assessment)?;
-        let mut sheet = sheet_of(&info);
-        let mut answered_at = BTreeMap::new();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT question_id, option_id, note, answered_at FROM answers WHERE assessment_id = ?1",
-        )?;
-        let rows = stmt.query_map([assessment], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (question, option, note, at) = row?;
-            answered_at.insert(question.clone(), parse_time("answers.answered_at", &at)?);
-            sheet.answers.insert(question, Answer { option, note });
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT question_id, option_id FROM context_answers WHERE assessment_id = ?1",
-        )?;
-        let rows = stmt.query_map([assessment], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        for row in rows {
-            let (question, option) = row?;
-            sheet.context.insert(question, option);
-        }
-        Ok(StoredAssessment {
-            info,
-            sheet,
-            answered_at,
-        })
+        load_full(&self.conn, assessment)
     }
 
-    fn infos(&self, filter: &str, param: Option<i64>) -> Result<Vec<AssessmentInfo>, StoreError> {
-        let sql = format!("{INFO_SELECT} {filter}");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows: Vec<InfoRow> = match param {
-            Some(p) => stmt
-                .query_map([p], InfoRow::read)?
-                .collect::<Result<_, _>>()?,
-            None => stmt
-                .query_map([], InfoRow::read)?
-                .collect::<Result<_, _>>()?,
-        };
-        rows.into_iter().map(InfoRow::into_info).collect()
-    }
-
-    /// Every assessment, newest first, with its score computed from the
-    /// catalog (`None` when the questionnaire version is not available).
+    /// Every assessment, newest first, with its score (`None` when the
+    /// questionnaire version is not in the catalog).
+    ///
+    /// Scores come from the cache kept by every save when it was computed
+    /// against the catalog's content of the questionnaire; otherwise (older
+    /// database, changed content) the assessment is scored now.
     pub fn list_assessments(&self, catalog: &Catalog) -> Result<Vec<ListedAssessment>, StoreError> {
-        let infos = self.infos("ORDER BY a.assessed_on DESC, a.id DESC", None)?;
-        let mut sheets: HashMap<AssessmentId, AnswerSheet> =
-            infos.iter().map(|i| (i.id, sheet_of(i))).collect();
-        {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT assessment_id, question_id, option_id FROM answers")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                if let Some(sheet) = sheets.get_mut(&id) {
-                    sheet.answers.insert(
-                        r.get(1)?,
-                        Answer {
-                            option: r.get(2)?,
-                            note: None,
-                        },
-                    );
-                }
-            }
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT assessment_id, question_id, option_id FROM context_answers",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                if let Some(sheet) = sheets.get_mut(&id) {
-                    sheet.context.insert(r.get(1)?, r.get(2)?);
-                }
-            }
-        }
-        Ok(infos
-            .into_iter()
-            .map(|info| {
-                let score = match (
-                    catalog.get(&info.questionnaire.id, &info.questionnaire.version),
-                    sheets.get(&info.id),
-                ) {
-                    (Some(entry), Some(sheet)) => {
-                        let s = scoring::score(&entry.questionnaire, sheet);
-                        Some(ScoreSummary {
-                            overall: s.overall,
-                            tier: s.tier,
-                            baseline_met: s.baseline.met,
-                            gates_failed: s.baseline.failed.len(),
-                            unknown: s.unknown.len(),
-                            unanswered: s.unanswered.len(),
-                            content_matches: entry.content_hash == info.content_hash,
-                        })
+        let rows = infos(&self.conn, "ORDER BY a.assessed_on DESC, a.id DESC", None)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (info, cache) in rows {
+            let score = match catalog.get(&info.questionnaire.id, &info.questionnaire.version) {
+                None => None,
+                Some(entry) => {
+                    let matches = entry.content_hash == info.content_hash;
+                    match cache.and_then(|c| c.summary(&entry.content_hash, matches)) {
+                        Some(cached) => Some(cached),
+                        None => {
+                            let stored = load_full(&self.conn, info.id)?;
+                            Some(summarize(
+                                &scoring::score(&entry.questionnaire, &stored.sheet),
+                                matches,
+                            ))
+                        }
                     }
-                    _ => None,
-                };
-                ListedAssessment { info, score }
-            })
-            .collect())
+                }
+            };
+            out.push(ListedAssessment { info, score });
+        }
+        Ok(out)
     }
 
     /// The assessments of one organization, oldest first (by assessment day,
@@ -729,10 +742,14 @@ impl Store {
         if !exists {
             return Err(StoreError::OrganizationNotFound(organization_id));
         }
-        self.infos(
+        Ok(infos(
+            &self.conn,
             "WHERE a.organization_id = ?1 ORDER BY a.assessed_on, a.created_at, a.id",
             Some(organization_id),
-        )
+        )?
+        .into_iter()
+        .map(|(info, _)| info)
+        .collect())
     }
 
     /// The latest completed assessment of the same organization before this
@@ -806,6 +823,7 @@ impl Store {
             &loaded.questionnaire.content_hash,
             status,
         )?;
+        refresh_score(&tx, id, &loaded.questionnaire)?;
         tx.commit()?;
         Ok(id)
     }
@@ -818,6 +836,104 @@ impl Store {
         s.push('\n');
         Ok(s)
     }
+}
+
+fn info_of(conn: &Connection, assessment: AssessmentId) -> Result<AssessmentInfo, StoreError> {
+    let row = conn
+        .query_row(
+            &format!("{INFO_SELECT} WHERE a.id = ?1"),
+            [assessment],
+            InfoRow::read,
+        )
+        .optional()?;
+    row.ok_or(StoreError::AssessmentNotFound(assessment))?
+        .into_info()
+}
+
+fn infos(
+    conn: &Connection,
+    filter: &str,
+    param: Option<i64>,
+) -> Result<Vec<(AssessmentInfo, Option<CachedScore>)>, StoreError> {
+    let sql = format!("{INFO_SELECT} {filter}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows: Vec<InfoRow> = match param {
+        Some(p) => stmt
+            .query_map([p], InfoRow::read)?
+            .collect::<Result<_, _>>()?,
+        None => stmt
+            .query_map([], InfoRow::read)?
+            .collect::<Result<_, _>>()?,
+    };
+    rows.into_iter().map(InfoRow::into_parts).collect()
+}
+
+/// An assessment with its answers, read through `conn` (the store's
+/// connection or an open transaction).
+fn load_full(conn: &Connection, assessment: AssessmentId) -> Result<StoredAssessment, StoreError> {
+    let info = info_of(conn, assessment)?;
+    let mut sheet = sheet_of(&info);
+    let mut answered_at = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT question_id, option_id, note, answered_at FROM answers WHERE assessment_id = ?1",
+    )?;
+    let rows = stmt.query_map([assessment], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (question, option, note, at) = row?;
+        answered_at.insert(question.clone(), parse_time("answers.answered_at", &at)?);
+        sheet.answers.insert(question, Answer { option, note });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT question_id, option_id FROM context_answers WHERE assessment_id = ?1",
+    )?;
+    let rows = stmt.query_map([assessment], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (question, option) = row?;
+        sheet.context.insert(question, option);
+    }
+    Ok(StoredAssessment {
+        info,
+        sheet,
+        answered_at,
+    })
+}
+
+/// Re-score an assessment inside the transaction that changed it and cache
+/// the result with the hash of the content it was scored against.
+fn refresh_score(
+    tx: &Transaction<'_>,
+    assessment: AssessmentId,
+    entry: &LoadedQuestionnaire,
+) -> Result<(), StoreError> {
+    let stored = load_full(tx, assessment)?;
+    let s = scoring::score(&entry.questionnaire, &stored.sheet);
+    tx.execute(
+        "UPDATE assessments SET score_hash = ?2, score_overall = ?3, score_tier = ?4,
+             score_baseline_met = ?5, score_gates_failed = ?6, score_unknown = ?7,
+             score_unanswered = ?8, answered_count = ?9
+         WHERE id = ?1",
+        params![
+            assessment,
+            entry.content_hash,
+            s.overall,
+            s.tier.id(),
+            s.baseline.met,
+            s.baseline.failed.len() as i64,
+            s.unknown.len() as i64,
+            s.unanswered.len() as i64,
+            stored.sheet.answers.len() as i64
+        ],
+    )?;
+    Ok(())
 }
 
 /// Insert an organization (or update it), an assessment and its answers.

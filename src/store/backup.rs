@@ -171,8 +171,25 @@ pub(crate) fn write_backup(
     Ok(path)
 }
 
-/// Delete all but the newest [`KEEP_BACKUPS`] backups.
+/// Delete all but the newest [`KEEP_BACKUPS`] backups, and any partial
+/// backup left by a process killed while writing one.
 fn prune(db: &Path) -> Result<(), StoreError> {
+    if let Ok(entries) = std::fs::read_dir(backup_dir(db)) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Old enough not to belong to a backup being written right now
+            // by another process.
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(600));
+            if stale && name.starts_with(&format!(".{PREFIX}")) && name.ends_with(".partial") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
     let backups = list_backups(db)?;
     let excess = backups.len().saturating_sub(KEEP_BACKUPS);
     for old in &backups[..excess] {

@@ -58,6 +58,9 @@ pub enum StoreError {
         /// The newest schema version this build knows.
         supported: i64,
     },
+    /// A query met a damaged page (found after opening).
+    #[error("the database is damaged ({0}): restore a backup with `sentinella db restore`")]
+    Damaged(String),
     /// Another program holds the database locked for longer than we wait.
     #[error("the database is busy (another Sentinella window or command is writing); try again")]
     Busy,
@@ -187,6 +190,9 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 StoreError::Busy
+            }
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                StoreError::Damaged(e.to_string())
             }
             _ => StoreError::Sqlite(e),
         }

@@ -67,9 +67,21 @@ CREATE TABLE context_answers (
 ";
 
 /// Version 2: where the user left off (question or context question id), so
-/// the app resumes exactly there.
+/// the app resumes exactly there; and a cache of the score, refreshed in the
+/// transaction of every change to the answers, valid only for the
+/// questionnaire content whose hash is `score_hash` (lists of thousands of
+/// assessments need not re-score them all); and the number of answered
+/// questions, kept in the same transactions.
 const V2: &str = "
 ALTER TABLE assessments ADD COLUMN last_position TEXT;
+ALTER TABLE assessments ADD COLUMN score_hash TEXT;
+ALTER TABLE assessments ADD COLUMN score_overall REAL;
+ALTER TABLE assessments ADD COLUMN score_tier TEXT;
+ALTER TABLE assessments ADD COLUMN score_baseline_met INTEGER;
+ALTER TABLE assessments ADD COLUMN score_gates_failed INTEGER;
+ALTER TABLE assessments ADD COLUMN score_unknown INTEGER;
+ALTER TABLE assessments ADD COLUMN score_unanswered INTEGER;
+ALTER TABLE assessments ADD COLUMN answered_count INTEGER;
 ";
 
 /// Every migration, oldest first.
@@ -81,24 +93,22 @@ pub fn migrations() -> Migrations<'static> {
 pub const LATEST_VERSION: i64 = 2;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn migrations_are_valid_and_latest_matches() {
         assert!(migrations().validate().is_ok());
-        let mut conn = match rusqlite::Connection::open_in_memory() {
-            Ok(c) => c,
-            Err(e) => return assert!(false, "{e}"),
-        };
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         assert!(migrations().to_latest(&mut conn).is_ok());
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap_or(-1);
+            .unwrap();
         assert_eq!(v, LATEST_VERSION);
         let id: i64 = conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .unwrap_or(-1);
+            .unwrap();
         assert_eq!(id, i64::from(APPLICATION_ID));
     }
 }

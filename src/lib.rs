@@ -6,3 +6,4 @@
 //! layers around it; the command line and the desktop app are thin faces.
 
 pub mod model;
+pub mod report;

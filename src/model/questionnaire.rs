@@ -421,7 +421,11 @@ impl Question {
 
     /// The highest level any option reaches.
     pub fn max_level(&self) -> u8 {
-        self.options.iter().filter_map(|o| o.level).max().unwrap_or(0)
+        self.options
+            .iter()
+            .filter_map(|o| o.level)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The "Non so" option.

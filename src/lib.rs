@@ -2,8 +2,26 @@
 //! post-office counters.
 //!
 //! The domain ([`model`], [`scoring`], [`plan`]) is pure: no files, no
-//! database, no clock. Loading, storage, reports and exchange files are
-//! layers around it; the command line and the desktop app are thin faces.
+//! database, no clock. Loading ([`load`]), storage, reports and exchange files
+//! are layers around it; the command line and the desktop app are thin faces.
+//!
+//! Module index:
+//! - [`model`]: the questionnaire and answers formats (serde + JSON Schema).
+//! - [`controls`]: reference tables of ABSC, CIS, CSF 2.0 and ACN ids.
+//! - [`validate`]: rules beyond the JSON shape, with JSON paths.
+//! - [`load`]: files, size caps, format dispatch, content hash, catalog.
+//! - [`scoring`]: the scoring model of docs/scoring.md.
+//! - [`plan`]: the remediation plan and the comparison of two assessments.
+//! - [`demo`]: deterministic example answers.
+//! - [`report`]: the PDF remediation plan (printpdf + our own layout).
+//! - [`schema`]: the JSON Schemas generated from the model.
 
+pub mod controls;
+pub mod demo;
+pub mod load;
 pub mod model;
+pub mod plan;
 pub mod report;
+pub mod schema;
+pub mod scoring;
+pub mod validate;

@@ -1,0 +1,160 @@
+//! The command line: a thin face over the library. Each subcommand parses
+//! its input, calls the core and prints; errors carry context and end with
+//! exit code 2.
+
+mod args;
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+
+use sentinella::load::{self, Catalog, LoadedAnswers};
+use sentinella::{demo, plan, scoring};
+
+use args::{Cli, Command};
+
+/// Exit code for bad input (malformed file, unknown version, invalid answer).
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// Parse the arguments and run the subcommand.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { paths } => validate(&paths),
+        Command::Questionnaires { json } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            output::print_catalog(&catalog, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Score { answers, json } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            let loaded = load::answers_file(&answers, &catalog)?;
+            let score = scoring::score(&loaded.questionnaire.questionnaire, &loaded.sheet);
+            output::print_score(&loaded, &score, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan { answers, json } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            let loaded = load::answers_file(&answers, &catalog)?;
+            let (score, plan) = score_and_plan(&loaded);
+            output::print_plan(&loaded, &score, &plan, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { out, date } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+            run_demo(&catalog, &out, date)
+        }
+    }
+}
+
+fn catalog(dirs: &[PathBuf]) -> Result<Catalog> {
+    let (mut catalog, errors) = Catalog::builtin();
+    // A broken built-in questionnaire is a packaging defect (a test guards
+    // against it): say so loudly, and go on with the valid ones.
+    for error in errors {
+        eprintln!("warning: built-in questionnaire skipped: {error}");
+    }
+    for dir in dirs {
+        catalog
+            .add_dir(dir)
+            .with_context(|| format!("cannot load questionnaires from {}", dir.display()))?;
+    }
+    Ok(catalog)
+}
+
+fn score_and_plan(loaded: &LoadedAnswers) -> (scoring::Score, plan::Plan) {
+    let q = &loaded.questionnaire.questionnaire;
+    let score = scoring::score(q, &loaded.sheet);
+    let plan = plan::build(q, &loaded.sheet, &score);
+    (score, plan)
+}
+
+fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let found = load::json_files(path)?;
+            if found.is_empty() {
+                bail!("{}: no *.json questionnaire files here", path.display());
+            }
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut failed = 0;
+    for file in &files {
+        match load::questionnaire_file(file) {
+            Ok(q) => println!(
+                "ok    {}  ({} {}, {} domains, {} questions, sha256 {})",
+                file.display(),
+                q.questionnaire.id,
+                q.questionnaire.version,
+                q.questionnaire.domains.len(),
+                q.questionnaire.question_count(),
+                &q.content_hash[..12]
+            ),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {} file(s) invalid", files.len());
+        Ok(ExitCode::from(EXIT_BAD_INPUT))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn run_demo(catalog: &Catalog, out: &Path, date: chrono::NaiveDate) -> Result<ExitCode> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut ids: Vec<&str> = catalog
+        .entries()
+        .iter()
+        .map(|e| e.questionnaire.id.as_str())
+        .collect();
+    ids.dedup();
+    if ids.is_empty() {
+        bail!("no questionnaire available");
+    }
+    for id in ids {
+        let Some(entry) = catalog.latest(id) else {
+            continue;
+        };
+        for example in demo::examples(&entry.questionnaire, date) {
+            let loaded = LoadedAnswers {
+                sheet: example.sheet,
+                questionnaire: entry.clone(),
+            };
+            let (score, plan) = score_and_plan(&loaded);
+            let write = |suffix: &str, text: String| -> Result<()> {
+                let path = out.join(format!("{}.{suffix}", example.stem));
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))
+            };
+            write("answers.json", output::to_json(&loaded.sheet)?)?;
+            write(
+                "score.json",
+                output::to_json(&output::ScoreJson::new(&loaded, &score))?,
+            )?;
+            write("plan.json", output::to_json(&output::PlanJson::new(&plan))?)?;
+            write("plan.txt", output::plan_text(&loaded, &score, &plan))?;
+            println!(
+                "{:<48} overall {:>5.1}  tier {:<11} baseline {:<7} actions {:>2}",
+                format!("{}.answers.json", example.stem),
+                scoring::round1(score.overall),
+                score.tier.id(),
+                if score.baseline.met { "met" } else { "not met" },
+                plan.actions.len()
+            );
+        }
+    }
+    println!("wrote the examples to {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}

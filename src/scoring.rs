@@ -1,0 +1,401 @@
+//! The scoring model (documented with worked examples in docs/scoring.md).
+//!
+//! Pure: a questionnaire and a set of answers in, a [`Score`] out.
+//!
+//! - Each levelled answer counts `weight × level / 3`; "Non so" and
+//!   unanswered questions count level 0; "Non applicabile" and questions whose
+//!   `applies_if` is false leave the denominators.
+//! - Domain score = 100 · Σ w·level/3 / Σ w over the domain's applicable
+//!   questions; the overall score is the same ratio over all domains (a
+//!   weighted mean of the domain scores).
+//! - A question with a baseline gate passes it with a level ≥ `min_level`;
+//!   "Non so" and unanswered fail it. Any failed gate caps the tier at
+//!   [`Tier::Developing`].
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{AnswerSheet, Condition, Question, Questionnaire, SpecialAnswer};
+
+/// How one question was answered, as far as scoring is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "state", content = "level")]
+pub enum QuestionState {
+    /// A levelled option (0–3).
+    Level(u8),
+    /// "Non so": counts 0 and is listed.
+    Unknown,
+    /// "Non applicabile": excluded.
+    NotApplicable,
+    /// Not answered yet: counts 0 and is listed.
+    Unanswered,
+    /// `applies_if` is false for the context answers: excluded.
+    OutOfScope,
+}
+
+impl QuestionState {
+    /// Whether the question enters the denominators.
+    pub fn is_applicable(self) -> bool {
+        !matches!(
+            self,
+            QuestionState::NotApplicable | QuestionState::OutOfScope
+        )
+    }
+
+    /// The level that counts in the score (0 for unknown or unanswered).
+    pub fn scored_level(self) -> u8 {
+        match self {
+            QuestionState::Level(l) => l.min(3),
+            _ => 0,
+        }
+    }
+}
+
+/// Outcome of a baseline gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateStatus {
+    /// Level at or above the minimum.
+    Passed,
+    /// Below the minimum, "Non so" or unanswered.
+    Failed,
+    /// The question does not apply.
+    NotApplicable,
+}
+
+/// One question's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionResult {
+    /// Question id.
+    pub id: String,
+    /// Its domain id.
+    pub domain: String,
+    /// Its weight.
+    pub weight: u8,
+    /// How it was answered.
+    pub state: QuestionState,
+    /// The baseline gate, if the question carries one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateStatus>,
+}
+
+/// One domain's score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainScore {
+    /// Domain id.
+    pub id: String,
+    /// Domain title.
+    pub title: String,
+    /// 0–100, or `None` when no question of the domain applies.
+    pub score: Option<f64>,
+    /// Applicable questions.
+    pub applicable: usize,
+    /// Applicable questions with an answer (including "Non so").
+    pub answered: usize,
+}
+
+/// Maturity tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    /// Below 40.
+    Initial,
+    /// 40 to below 65; also the cap when a baseline gate fails.
+    Developing,
+    /// 65 to below 85.
+    Established,
+    /// 85 and above.
+    Advanced,
+}
+
+impl Tier {
+    /// The tier of an overall score, before any cap.
+    pub fn from_score(score: f64) -> Tier {
+        if score >= 85.0 {
+            Tier::Advanced
+        } else if score >= 65.0 {
+            Tier::Established
+        } else if score >= 40.0 {
+            Tier::Developing
+        } else {
+            Tier::Initial
+        }
+    }
+
+    /// Stable id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Tier::Initial => "initial",
+            Tier::Developing => "developing",
+            Tier::Established => "established",
+            Tier::Advanced => "advanced",
+        }
+    }
+
+    /// The Italian name shown to users.
+    pub fn label_it(self) -> &'static str {
+        match self {
+            Tier::Initial => "Iniziale",
+            Tier::Developing => "In sviluppo",
+            Tier::Established => "Consolidato",
+            Tier::Advanced => "Avanzato",
+        }
+    }
+}
+
+/// The tier a failed baseline gate caps the result at.
+pub const GATE_CAP: Tier = Tier::Developing;
+
+/// Baseline status: the gates of the mandatory ABSC controls.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaselineStatus {
+    /// True when every applicable gate passed.
+    pub met: bool,
+    /// Ids of the questions whose gate failed, in questionnaire order.
+    pub failed: Vec<String>,
+    /// Ids of the questions whose gate passed.
+    pub passed: Vec<String>,
+}
+
+/// The full result of scoring one set of answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    /// 0–100 over every applicable question.
+    pub overall: f64,
+    /// Maturity tier, after the baseline cap.
+    pub tier: Tier,
+    /// The tier the score alone would give.
+    pub uncapped_tier: Tier,
+    /// Baseline gates.
+    pub baseline: BaselineStatus,
+    /// Domain scores, in questionnaire order.
+    pub domains: Vec<DomainScore>,
+    /// Applicable questions answered "Non so".
+    pub unknown: Vec<String>,
+    /// Applicable questions not answered yet.
+    pub unanswered: Vec<String>,
+    /// Every question's result.
+    pub questions: Vec<QuestionResult>,
+}
+
+impl Score {
+    /// A question's result by id.
+    pub fn question(&self, id: &str) -> Option<&QuestionResult> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// A domain's score by id.
+    pub fn domain(&self, id: &str) -> Option<&DomainScore> {
+        self.domains.iter().find(|d| d.id == id)
+    }
+}
+
+/// Evaluate a condition on the context answers: `None` when it depends on a
+/// context question not answered yet.
+pub fn evaluate(cond: &Condition, context: &BTreeMap<String, String>) -> Option<bool> {
+    match cond {
+        Condition::AnswerIn { question, options } => context
+            .get(question)
+            .map(|given| options.iter().any(|o| o == given)),
+        Condition::All(inner) => {
+            let mut all = Some(true);
+            for c in inner {
+                match evaluate(c, context) {
+                    Some(false) => return Some(false),
+                    None => all = None,
+                    Some(true) => {}
+                }
+            }
+            all
+        }
+        Condition::Any(inner) => {
+            let mut any = Some(false);
+            for c in inner {
+                match evaluate(c, context) {
+                    Some(true) => return Some(true),
+                    None => any = None,
+                    Some(false) => {}
+                }
+            }
+            any
+        }
+        Condition::Not(inner) => evaluate(inner, context).map(|b| !b),
+    }
+}
+
+/// Whether a question applies given the context answers: only a condition
+/// known to be false takes it out.
+pub fn applies(question: &Question, context: &BTreeMap<String, String>) -> bool {
+    question
+        .applies_if
+        .as_ref()
+        .is_none_or(|c| evaluate(c, context) != Some(false))
+}
+
+/// The state of one question given the answers.
+pub fn question_state(question: &Question, sheet: &AnswerSheet) -> QuestionState {
+    if !applies(question, &sheet.context) {
+        return QuestionState::OutOfScope;
+    }
+    let Some(answer) = sheet.answers.get(&question.id) else {
+        return QuestionState::Unanswered;
+    };
+    match question.option(&answer.option) {
+        None => QuestionState::Unanswered,
+        Some(o) => match (o.level, o.kind) {
+            (Some(l), _) => QuestionState::Level(l.min(3)),
+            (None, Some(SpecialAnswer::NotApplicable)) => QuestionState::NotApplicable,
+            (None, _) => QuestionState::Unknown,
+        },
+    }
+}
+
+fn ratio(earned: f64, weight: f64) -> Option<f64> {
+    (weight > 0.0).then(|| (100.0 * earned / weight).clamp(0.0, 100.0))
+}
+
+/// Score a set of answers against a questionnaire.
+///
+/// The answers are expected to have passed [`crate::validate::answers_issues`];
+/// an answer naming an unknown option counts as unanswered.
+pub fn score(q: &Questionnaire, sheet: &AnswerSheet) -> Score {
+    let mut questions = Vec::new();
+    let mut domains = Vec::new();
+    let mut baseline = BaselineStatus {
+        met: true,
+        failed: Vec::new(),
+        passed: Vec::new(),
+    };
+    let (mut unknown, mut unanswered) = (Vec::new(), Vec::new());
+    let (mut total_earned, mut total_weight) = (0.0_f64, 0.0_f64);
+
+    for d in &q.domains {
+        let (mut earned, mut weight) = (0.0_f64, 0.0_f64);
+        let (mut applicable, mut answered) = (0, 0);
+        for question in &d.questions {
+            let state = question_state(question, sheet);
+            if state.is_applicable() {
+                applicable += 1;
+                let w = f64::from(question.weight);
+                weight += w;
+                earned += w * f64::from(state.scored_level()) / 3.0;
+                match state {
+                    QuestionState::Unknown => {
+                        answered += 1;
+                        unknown.push(question.id.clone());
+                    }
+                    QuestionState::Unanswered => unanswered.push(question.id.clone()),
+                    _ => answered += 1,
+                }
+            }
+            let gate = question.baseline.as_ref().map(|b| {
+                if !state.is_applicable() {
+                    GateStatus::NotApplicable
+                } else if matches!(state, QuestionState::Level(l) if l >= b.min_level) {
+                    GateStatus::Passed
+                } else {
+                    GateStatus::Failed
+                }
+            });
+            match gate {
+                Some(GateStatus::Passed) => baseline.passed.push(question.id.clone()),
+                Some(GateStatus::Failed) => {
+                    baseline.met = false;
+                    baseline.failed.push(question.id.clone());
+                }
+                _ => {}
+            }
+            questions.push(QuestionResult {
+                id: question.id.clone(),
+                domain: d.id.clone(),
+                weight: question.weight,
+                state,
+                gate,
+            });
+        }
+        total_earned += earned;
+        total_weight += weight;
+        domains.push(DomainScore {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            score: ratio(earned, weight),
+            applicable,
+            answered,
+        });
+    }
+
+    let overall = ratio(total_earned, total_weight).unwrap_or(0.0);
+    let uncapped_tier = Tier::from_score(overall);
+    let tier = if baseline.met {
+        uncapped_tier
+    } else {
+        uncapped_tier.min(GATE_CAP)
+    };
+    Score {
+        overall,
+        tier,
+        uncapped_tier,
+        baseline,
+        domains,
+        unknown,
+        unanswered,
+        questions,
+    }
+}
+
+/// Round to one decimal for display and JSON output.
+pub fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn is(q: &str, opts: &[&str]) -> Condition {
+        Condition::AnswerIn {
+            question: q.into(),
+            options: opts.iter().map(|o| o.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn conditions_use_three_valued_logic() {
+        let c = ctx(&[("it", "supplier")]);
+        assert_eq!(evaluate(&is("it", &["supplier", "mixed"]), &c), Some(true));
+        assert_eq!(evaluate(&is("it", &["internal"]), &c), Some(false));
+        assert_eq!(evaluate(&is("servers", &["yes"]), &c), None);
+        let all = Condition::All(vec![is("it", &["supplier"]), is("servers", &["yes"])]);
+        assert_eq!(evaluate(&all, &c), None);
+        let all_false = Condition::All(vec![is("it", &["internal"]), is("servers", &["yes"])]);
+        assert_eq!(evaluate(&all_false, &c), Some(false));
+        let any = Condition::Any(vec![is("servers", &["yes"]), is("it", &["supplier"])]);
+        assert_eq!(evaluate(&any, &c), Some(true));
+        let not = Condition::Not(Box::new(is("it", &["supplier"])));
+        assert_eq!(evaluate(&not, &c), Some(false));
+    }
+
+    #[test]
+    fn tiers_follow_the_thresholds() {
+        assert_eq!(Tier::from_score(0.0), Tier::Initial);
+        assert_eq!(Tier::from_score(39.99), Tier::Initial);
+        assert_eq!(Tier::from_score(40.0), Tier::Developing);
+        assert_eq!(Tier::from_score(65.0), Tier::Established);
+        assert_eq!(Tier::from_score(85.0), Tier::Advanced);
+        assert_eq!(Tier::from_score(100.0), Tier::Advanced);
+    }
+
+    #[test]
+    fn rounding_to_one_decimal() {
+        assert_eq!(round1(92.5925), 92.6);
+        assert_eq!(round1(40.0), 40.0);
+    }
+}

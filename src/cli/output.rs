@@ -230,7 +230,11 @@ pub fn plan_text(loaded: &LoadedAnswers, score: &Score, plan: &Plan) -> String {
         if actions.is_empty() {
             continue;
         }
-        let noun = if actions.len() == 1 { "action" } else { "actions" };
+        let noun = if actions.len() == 1 {
+            "action"
+        } else {
+            "actions"
+        };
         let _ = writeln!(s, "\n{} ({} {noun}):", horizon.label_it(), actions.len());
         for a in actions {
             let _ = writeln!(

@@ -29,6 +29,14 @@ pub(crate) fn break_points(word: &str) -> Vec<usize> {
     let Some(dict) = italian() else {
         return Vec::new();
     };
+    // Addresses and domain names are never hyphenated.
+    let chars: Vec<char> = word.chars().collect();
+    let dotted = chars
+        .windows(2)
+        .any(|w| w[0] == '.' && w[1].is_alphanumeric());
+    if dotted || word.contains('@') || word.contains("://") {
+        return Vec::new();
+    }
     let mut points = Vec::new();
     let mut start = None;
     let push_run = |from: usize, to: usize, points: &mut Vec<usize>| {
@@ -95,6 +103,8 @@ mod tests {
     #[test]
     fn short_runs_and_punctuation_are_left_alone() {
         assert!(break_points("casa").is_empty());
+        assert!(break_points("garanteprivacy.it").is_empty());
+        assert!(break_points("segnalazioni@csirt.gov.it").is_empty());
         assert_eq!(hyphenated("dell'attività,"), "dell'at-ti-vità,");
         assert_eq!(hyphenated("Comune"), "Co-mune");
     }

@@ -47,6 +47,11 @@ pub enum Block {
     Spacer(f32),
     /// The next block starts a new page.
     PageBreak,
+    /// An outline entry (bookmark) pointing at the next block.
+    Bookmark(String),
+    /// Blocks kept on one page when they fit in half a page (an action
+    /// with its steps); longer groups flow normally.
+    Group(Vec<Block>),
 }
 
 /// A heading.
@@ -147,6 +152,8 @@ pub struct List {
     pub items: Vec<Vec<Span>>,
     /// Numbers instead of bullets.
     pub numbered: bool,
+    /// Number of the first item of a numbered list.
+    pub start: usize,
     /// Font size.
     pub size: f32,
     /// Space above the list.
@@ -159,6 +166,7 @@ impl List {
         List {
             items,
             numbered: false,
+            start: 1,
             size: theme::BODY_SIZE,
             space_before: 4.0,
         }
@@ -218,12 +226,26 @@ pub struct Cell {
     pub spans: Vec<Span>,
     /// Background.
     pub fill: Option<Color>,
+    /// Draw a line to write on at the bottom of the cell.
+    pub write_line: bool,
 }
 
 impl Cell {
     /// A cell of rich text.
     pub fn new(spans: Vec<Span>) -> Cell {
-        Cell { spans, fill: None }
+        Cell {
+            spans,
+            fill: None,
+            write_line: false,
+        }
+    }
+
+    /// An empty cell with a line to write on.
+    pub fn write_in() -> Cell {
+        Cell {
+            write_line: true,
+            ..Cell::default()
+        }
     }
 
     /// A cell of plain text.
@@ -276,6 +298,9 @@ pub struct Bar {
     pub label: String,
     /// The value, between 0 and the chart's maximum.
     pub value: f32,
+    /// How the value is written at the end of the bar (the value rounded
+    /// to a whole number when empty).
+    pub value_text: String,
     /// An earlier value, drawn as a thin grey bar under the main one.
     pub previous: Option<f32>,
     /// Bar colour.
@@ -595,6 +620,26 @@ impl<'f> Composer<'f> {
             Block::BarChart(c) => vec![self.bar_chart(c, width)],
             Block::Card(c) => self.card(c, width),
             Block::Figures(f) => vec![self.figures(f, width)],
+            Block::Bookmark(title) => {
+                let mut f = Fragment::new(0.0, Vec::new());
+                f.keep_with_next = true;
+                f.anchor = Some(Anchor {
+                    title: title.clone(),
+                    level: 1,
+                });
+                vec![f]
+            }
+            Block::Group(inner) => {
+                let mut frags = self.compose(inner, width);
+                let height: f32 = frags.iter().map(|f| f.space_before + f.height).sum();
+                if height <= self.page_height * 0.5 {
+                    let last = frags.len().saturating_sub(1);
+                    for f in &mut frags[..last] {
+                        f.keep_with_next = true;
+                    }
+                }
+                frags
+            }
             Block::Spacer(_) | Block::PageBreak => Vec::new(),
         }
     }
@@ -674,7 +719,13 @@ impl<'f> Composer<'f> {
     }
 
     fn list(&mut self, l: &List, width: f32) -> Vec<Fragment> {
-        let indent = if l.numbered { 18.0 } else { 14.0 };
+        // Numbers are right-aligned in a gutter as wide as the largest one.
+        let indent = if l.numbered {
+            let last = format!("{}.", l.start + l.items.len().saturating_sub(1));
+            (self.fonts.measure(&last, Style::Bold, l.size) + 7.0).max(16.0)
+        } else {
+            14.0
+        };
         let lh = line_height(l.size);
         let base = self.baseline(l.size, lh);
         let mut out = Vec::new();
@@ -685,7 +736,7 @@ impl<'f> Composer<'f> {
                 .map(|line| Self::line_items(line, indent, width - indent, Align::Left, base))
                 .collect();
             let marker = if l.numbered {
-                format!("{}.", n + 1)
+                format!("{}.", l.start + n)
             } else {
                 "\u{2022}".to_string()
             };
@@ -788,6 +839,21 @@ impl<'f> Composer<'f> {
                                 h: height,
                                 fill: Some(f),
                                 stroke: None,
+                            });
+                        }
+                        cx += w;
+                    }
+                    let mut cx = 0.0;
+                    for (i, w) in widths.iter().enumerate() {
+                        if !header && cells.get(i).is_some_and(|c| c.write_line) {
+                            items.push(Item::Line {
+                                x1: cx + PAD_X,
+                                y1: height - PAD_Y - 2.0,
+                                x2: cx + w - PAD_X,
+                                y2: height - PAD_Y - 2.0,
+                                color: theme::MUTED,
+                                width: 0.6,
+                                dashed: true,
                             });
                         }
                         cx += w;
@@ -929,9 +995,12 @@ impl<'f> Composer<'f> {
                 fill: Some(bar.color),
                 stroke: None,
             });
-            let value = self
-                .fonts
-                .shape(&format!("{:.0}", bar.value), Style::Bold, 9.0);
+            let text = if bar.value_text.is_empty() {
+                format!("{:.0}", bar.value)
+            } else {
+                bar.value_text.clone()
+            };
+            let value = self.fonts.shape(&text, Style::Bold, 9.0);
             items.push(Item::Text {
                 x: plot_x + bw + 3.0,
                 y: by + bar_h - 2.5,
@@ -1495,6 +1564,7 @@ mod tests {
                 .map(|i| Bar {
                     label: format!("Dominio {i}"),
                     value: 20.0 * i as f32,
+                    value_text: String::new(),
                     previous: None,
                     color: theme::PRIMARY,
                 })

@@ -21,6 +21,7 @@
 pub mod fonts;
 mod hyphen;
 pub mod layout;
+pub mod plan_pdf;
 pub mod render;
 pub mod text;
 pub mod theme;
@@ -29,6 +30,7 @@ pub use fonts::{missing_glyphs, Style};
 pub use layout::{
     Align, Bar, BarChart, Block, Card, Cell, Column, Figure, Heading, List, Paragraph, Table,
 };
+pub use plan_pdf::{plan_document, plan_pdf, PlanReport, PreviousAssessment};
 pub use render::{render, Document, DocumentInfo, RenderedPdf};
 pub use text::{rich, Span};
 

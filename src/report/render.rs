@@ -611,6 +611,7 @@ pub(crate) mod tests {
                 .map(|(i, l)| Bar {
                     label: (*l).to_string(),
                     value: 25.0 * i as f32 + 10.0,
+                    value_text: String::new(),
                     previous: Some(20.0 * i as f32),
                     color: theme::PRIMARY,
                 })

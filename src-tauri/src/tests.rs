@@ -52,7 +52,10 @@ impl Harness {
         );
         match res {
             Ok(body) => Ok(body.deserialize::<Value>().unwrap()),
-            Err(e) => Err(e.as_str().map(String::from).unwrap_or_else(|| e.to_string())),
+            Err(e) => Err(e
+                .as_str()
+                .map(String::from)
+                .unwrap_or_else(|| e.to_string())),
         }
     }
 
@@ -120,7 +123,10 @@ fn an_assessment_is_created_answered_resumed_and_completed() {
     assert_eq!(view["header"]["assessor_role"], "Segretario comunale");
     let ctx = &view["context"][0];
     let first_q = &view["domains"][0]["questions"][0];
-    let (cq, co) = (ctx["id"].as_str().unwrap(), ctx["options"][0]["id"].as_str().unwrap());
+    let (cq, co) = (
+        ctx["id"].as_str().unwrap(),
+        ctx["options"][0]["id"].as_str().unwrap(),
+    );
     let (q, o) = (
         first_q["id"].as_str().unwrap(),
         first_q["options"][1]["id"].as_str().unwrap(),
@@ -145,7 +151,10 @@ fn an_assessment_is_created_answered_resumed_and_completed() {
     assert_eq!(a["note"], "Verificare <b>subito</b>");
 
     h.ok("set_position", json!({ "id": id, "position": cq }));
-    assert_eq!(h.ok("get_assessment", json!({ "id": id }))["last_position"], cq);
+    assert_eq!(
+        h.ok("get_assessment", json!({ "id": id }))["last_position"],
+        cq
+    );
 
     let rows = h.ok("list_assessments", json!({}));
     assert_eq!(rows[0]["status"], "draft");
@@ -212,15 +221,26 @@ fn bad_input_gets_an_italian_message_and_changes_nothing() {
     assert!(create("../x", "056044", "RTD", Value::Null).contains("non valido"));
     assert!(create("comune", "056044", "   ", Value::Null).contains("ruolo"));
     assert!(create("comune", "056044", &"r".repeat(500), Value::Null).contains("troppo lungo"));
-    assert!(create("sportello-polis", "056044", "Direttore", Value::Null).contains("ufficio postale"));
+    assert!(
+        create("sportello-polis", "056044", "Direttore", Value::Null).contains("ufficio postale")
+    );
     assert_eq!(h.ok("list_assessments", json!({})), json!([]));
 
     let id = h.new_comune();
     let view = h.ok("get_assessment", json!({ "id": id }));
-    let q = view["domains"][0]["questions"][0]["id"].as_str().unwrap().to_string();
-    let e = h.err("save_answer", json!({ "id": id, "question": q, "option": "zzz", "note": null }));
+    let q = view["domains"][0]["questions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let e = h.err(
+        "save_answer",
+        json!({ "id": id, "question": q, "option": "zzz", "note": null }),
+    );
     assert!(e.contains("Risposta non prevista"), "{e}");
-    let e = h.err("save_answer", json!({ "id": id, "question": "q-nope", "option": "a", "note": null }));
+    let e = h.err(
+        "save_answer",
+        json!({ "id": id, "question": "q-nope", "option": "a", "note": null }),
+    );
     assert!(e.contains("Domanda sconosciuta"), "{e}");
     let o = view["domains"][0]["questions"][0]["options"][0]["id"].clone();
     let e = h.err(
@@ -228,14 +248,22 @@ fn bad_input_gets_an_italian_message_and_changes_nothing() {
         json!({ "id": id, "question": q, "option": o, "note": "x".repeat(5000) }),
     );
     assert!(e.contains("troppo lunga"), "{e}");
-    assert!(h.err("get_assessment", json!({ "id": 0 })).contains("non valido"));
-    assert!(h.err("get_assessment", json!({ "id": 9999 })).contains("non esiste"));
-    assert!(h.err("delete_assessment", json!({ "id": 9999 })).contains("non esiste"));
+    assert!(h
+        .err("get_assessment", json!({ "id": 0 }))
+        .contains("non valido"));
+    assert!(h
+        .err("get_assessment", json!({ "id": 9999 }))
+        .contains("non esiste"));
+    assert!(h
+        .err("delete_assessment", json!({ "id": 9999 }))
+        .contains("non esiste"));
     // Nothing of the above was saved.
     let view = h.ok("get_assessment", json!({ "id": id }));
     assert!(view["domains"][0]["questions"][0]["answer"].is_null());
     // Missing or mistyped arguments are refused by Tauri before our code.
-    assert!(h.call("get_assessment", json!({ "id": "1; DROP TABLE" })).is_err());
+    assert!(h
+        .call("get_assessment", json!({ "id": "1; DROP TABLE" }))
+        .is_err());
     assert!(h.call("save_answer", json!({ "id": id })).is_err());
 
     h.ok("delete_assessment", json!({ "id": id }));
@@ -243,14 +271,36 @@ fn bad_input_gets_an_italian_message_and_changes_nothing() {
 }
 
 #[test]
-fn the_pdf_command_never_fakes_a_file() {
+fn the_pdf_is_rendered_by_rust_and_written_where_chosen() {
     let h = harness();
     let id = h.new_comune();
-    if !crate::pdf::AVAILABLE {
-        let e = h.err("generate_pdf", json!({ "id": id }));
-        assert!(e.contains("non è ancora disponibile"), "{e}");
-    }
-    assert!(h.err("generate_pdf", json!({ "id": -1 })).contains("non valido"));
+    let out = h._dir.path().join("piano.pdf");
+    // Stands in for the native dialog, which the mock runtime cannot show.
+    std::env::set_var(crate::pdf::SAVE_PATH_ENV, &out);
+    let r = h.ok("generate_pdf", json!({ "id": id }));
+    assert_eq!(r["path"], out.display().to_string());
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(r["bytes"], bytes.len());
+    assert!(h
+        .err("generate_pdf", json!({ "id": -1 }))
+        .contains("non valido"));
+    assert!(h
+        .err("generate_pdf", json!({ "id": 424242 }))
+        .contains("non esiste"));
+}
+
+#[test]
+fn pdf_file_names_are_safe() {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    assert_eq!(
+        crate::pdf::file_name("Comune di Sant'Angelo", day),
+        "Piano di sicurezza - Comune di Sant'Angelo - 2026-11-24.pdf"
+    );
+    assert_eq!(
+        crate::pdf::file_name("../a/b<c>", day),
+        "Piano di sicurezza - .._a_b_c_ - 2026-11-24.pdf"
+    );
 }
 
 #[test]
@@ -258,16 +308,26 @@ fn the_window_may_call_only_the_apps_commands() {
     let h = harness();
     // Plugin commands are not granted to the window (the save dialog is
     // opened from Rust), nor are core ones.
-    assert!(h.call("plugin:dialog|save", json!({ "options": {} })).is_err());
-    assert!(h.call("plugin:dialog|open", json!({ "options": {} })).is_err());
-    assert!(h.call("plugin:fs|read_file", json!({ "path": "/etc/passwd" })).is_err());
+    assert!(h
+        .call("plugin:dialog|save", json!({ "options": {} }))
+        .is_err());
+    assert!(h
+        .call("plugin:dialog|open", json!({ "options": {} }))
+        .is_err());
+    assert!(h
+        .call("plugin:fs|read_file", json!({ "path": "/etc/passwd" }))
+        .is_err());
     assert!(h.call("not_a_command", json!({})).is_err());
 }
 
 #[test]
 fn a_database_that_cannot_be_opened_is_reported_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(crate::state::DB_FILE), b"not a database at all").unwrap();
+    std::fs::write(
+        dir.path().join(crate::state::DB_FILE),
+        b"not a database at all",
+    )
+    .unwrap();
     let state = AppState::open(dir.path());
     let e = state.with_store(|_, _| Ok(())).unwrap_err();
     assert!(e.0.contains("non è un archivio di Sentinella"), "{}", e.0);

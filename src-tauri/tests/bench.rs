@@ -15,15 +15,29 @@ use common::{can_run, Driver};
 fn app_tree(name: &str) -> Vec<u32> {
     let mut parents = Vec::new();
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
         // pid (comm) state ppid ...
-        let Some(close) = stat.rfind(')') else { continue };
+        let Some(close) = stat.rfind(')') else {
+            continue;
+        };
         let comm = &stat[stat.find('(').unwrap() + 1..close];
-        let ppid: u32 = stat[close + 2..].split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let ppid: u32 = stat[close + 2..]
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         parents.push((pid, ppid, comm.to_string()));
     }
-    let mut tree: Vec<u32> = parents.iter().filter(|p| p.2.starts_with(name)).map(|p| p.0).collect();
+    let mut tree: Vec<u32> = parents
+        .iter()
+        .filter(|p| p.2.starts_with(name))
+        .map(|p| p.0)
+        .collect();
     let mut i = 0;
     while i < tree.len() {
         let me = tree[i];
@@ -63,7 +77,10 @@ fn bench_start_memory_save() {
         return;
     }
     let data = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let driver = Driver::start(data.path(), None);
         // Cold start: a first launch warms the disk cache of the binary and

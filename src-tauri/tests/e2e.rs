@@ -39,7 +39,8 @@ async fn answer_current(app: &common::App, down: usize, note: Option<&str>) -> R
     // Focus starts on the question (the legend).
     let f = app.tab_to(|f| f.starts_with("q-"), 3).await?;
     assert!(f.starts_with(&format!("q-{qid}=")), "focus on {f}");
-    app.js("window.__saved = document.getElementById('save-status').textContent").await?;
+    app.js("window.__saved = document.getElementById('save-status').textContent")
+        .await?;
     if down == 0 {
         app.press(" ").await?;
     } else {
@@ -74,7 +75,9 @@ async fn answer_current(app: &common::App, down: usize, note: Option<&str>) -> R
 
 /// Go to the next question with the keyboard (Tab to "Avanti", Enter).
 async fn next(app: &common::App) -> R {
-    let before = app.js("return document.querySelector('fieldset[data-question]')?.dataset.question || ''").await?;
+    let before = app
+        .js("return document.querySelector('fieldset[data-question]')?.dataset.question || ''")
+        .await?;
     app.tab_to(|f| f == "next", 8).await?;
     app.press(&key(Key::Enter)).await?;
     app.wait_js(
@@ -110,7 +113,10 @@ static GIVEN: Mutex<Vec<(String, String, Option<String>)>> = Mutex::new(Vec::new
 
 async fn flow_part_one(app: &common::App) -> R {
     app.wait_screen("home").await?;
-    assert!(app.text("main").await?.contains("Le risposte restano solo su questo computer"));
+    assert!(app
+        .text("main")
+        .await?
+        .contains("Le risposte restano solo su questo computer"));
     app.check_screen("01-home-first-start").await?;
 
     // Home → new assessment, keyboard only.
@@ -122,12 +128,18 @@ async fn flow_part_one(app: &common::App) -> R {
     // Questionnaire: the first option (Comune) is already chosen.
     app.tab_to(|f| f == "comune", 6).await?;
     app.press("Procen").await?;
-    app.wait_js("return document.querySelectorAll('#comune-list [role=option]').length > 0", 10)
-        .await?;
+    app.wait_js(
+        "return document.querySelectorAll('#comune-list [role=option]').length > 0",
+        10,
+    )
+    .await?;
     app.press(&key(Key::Down)).await?;
     app.press(&key(Key::Enter)).await?;
-    app.wait_js("return document.getElementById('comune-chosen').textContent.includes('056044')", 10)
-        .await?;
+    app.wait_js(
+        "return document.getElementById('comune-chosen').textContent.includes('056044')",
+        10,
+    )
+    .await?;
     assert!(app.text("#comune-chosen").await?.contains("605 abitanti"));
     // Role: Tab into the radio group, Space on the first (Segretario comunale).
     app.tab_to(|f| f.starts_with("role="), 6).await?;
@@ -213,7 +225,10 @@ async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
             .await?;
         seen.insert(
             v[0].as_str().unwrap().to_string(),
-            (v[1].as_str().map(String::from), v[2].as_str().unwrap().to_string()),
+            (
+                v[1].as_str().map(String::from),
+                v[2].as_str().unwrap().to_string(),
+            ),
         );
         if seen.len() < given.len() {
             let cur = v[0].as_str().unwrap().to_string();
@@ -226,13 +241,27 @@ async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
         }
     }
     for (q, o, note) in &given {
-        let (so, sn) = seen.get(q).unwrap_or_else(|| panic!("question {q} not shown"));
-        assert_eq!(so.as_deref(), Some(o.as_str()), "answer of {q} after restart");
-        assert_eq!(sn, note.as_deref().unwrap_or(""), "note of {q} after restart");
+        let (so, sn) = seen
+            .get(q)
+            .unwrap_or_else(|| panic!("question {q} not shown"));
+        assert_eq!(
+            so.as_deref(),
+            Some(o.as_str()),
+            "answer of {q} after restart"
+        );
+        assert_eq!(
+            sn,
+            note.as_deref().unwrap_or(""),
+            "note of {q} after restart"
+        );
     }
 
     // Answer every remaining question (keyboard), then conclude.
-    app.wait_js("return !!document.querySelector('fieldset[data-question]')", 5).await?;
+    app.wait_js(
+        "return !!document.querySelector('fieldset[data-question]')",
+        5,
+    )
+    .await?;
     // Jump to the first unanswered question through the domain list.
     loop {
         let state: Value = app
@@ -253,7 +282,8 @@ async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
     app.shot("08-last-question").await?;
     app.tab_to(|f| f == "next", 8).await?;
     app.press(&key(Key::Enter)).await?;
-    app.wait_js("return document.getElementById('confirm').open", 5).await?;
+    app.wait_js("return document.getElementById('confirm').open", 5)
+        .await?;
     app.check_screen("09-confirm-conclude").await?;
     assert_eq!(app.focused().await?, "confirm-no");
     app.press(&key(Key::Tab)).await?;
@@ -273,7 +303,10 @@ async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
     app.check_screen("10-results").await?;
 
     // The PDF, through the save path given to the test.
-    app.find("#make-pdf").await?.send_keys(&key(Key::Enter)).await?;
+    app.find("#make-pdf")
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
     app.wait_js("const t = document.getElementById('pdf-status').textContent; return t.length > 0 && !t.startsWith('Preparazione')", 30)
         .await?;
     let status = app.text("#pdf-status").await?;
@@ -292,10 +325,61 @@ async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
     app.shot("11-results-pdf").await?;
 
     // History of the organization.
-    app.find("#history").await?.send_keys(&key(Key::Enter)).await?;
+    app.find("#history")
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
     app.wait_screen("history").await?;
     assert!(app.text("main h1").await?.contains("Comune di Proceno"));
     app.check_screen("12-history").await?;
+
+    // A second assessment of the same comune: its results show what changed
+    // since the first one.
+    app.click("#nav-home").await?;
+    app.wait_screen("home").await?;
+    app.click("#new-assessment").await?;
+    app.wait_screen("new").await?;
+    app.type_in("#comune", "Proceno").await?;
+    app.wait_js(
+        "return document.querySelectorAll('#comune-list [role=option]').length > 0",
+        10,
+    )
+    .await?;
+    app.click("#comune-opt-0").await?;
+    app.click("label:has(input[name=role][value='Responsabile per la transizione digitale'])")
+        .await?;
+    app.click("#create").await?;
+    app.wait_screen("questionnaire").await?;
+    app.click("#next").await?;
+    app.wait_js("return !!document.getElementById('note')", 10)
+        .await?;
+    app.click("fieldset[data-question] label.choice").await?;
+    app.wait_js(
+        "return document.getElementById('save-status').textContent.startsWith('Salvato')",
+        10,
+    )
+    .await?;
+    app.click("#finish").await?;
+    app.wait_js("return document.getElementById('confirm').open", 5)
+        .await?;
+    app.click("#confirm-yes").await?;
+    app.wait_screen("results").await?;
+    let prev = app.text("#previous").await?;
+    assert!(prev.contains("Cosa è cambiato dal"), "{prev}");
+    app.c
+        .execute(
+            "document.getElementById('previous').scrollIntoView()",
+            vec![],
+        )
+        .await?;
+    app.check_screen("13-results-what-changed").await?;
+    app.click("#history").await?;
+    app.wait_screen("history").await?;
+    let rows = app
+        .js("return document.querySelectorAll('#history-table tbody tr').length")
+        .await?;
+    assert_eq!(rows.as_u64(), Some(2));
+    app.check_screen("14-history-two").await?;
     Ok(())
 }
 
@@ -321,18 +405,36 @@ async fn xss(app: &common::App) -> R {
     app.click("#new-assessment").await?;
     app.wait_screen("new").await?;
     // Sportello Polis.
-    app.click("label:has(input[name=questionnaire][value=sportello-polis])").await?;
+    app.click("label:has(input[name=questionnaire][value=sportello-polis])")
+        .await?;
     app.type_in("#comune", "Jacurso").await?;
-    app.wait_js("return document.querySelectorAll('#comune-list [role=option]').length > 0", 10)
-        .await?;
+    app.wait_js(
+        "return document.querySelectorAll('#comune-list [role=option]').length > 0",
+        10,
+    )
+    .await?;
     app.click("#comune-opt-0").await?;
-    app.wait_js("return document.getElementById('comune-chosen').textContent.length > 0", 5)
+    app.wait_js(
+        "return document.getElementById('comune-chosen').textContent.length > 0",
+        5,
+    )
+    .await?;
+    app.wait_js("return !document.getElementById('office-field').hidden", 5)
         .await?;
-    app.wait_js("return !document.getElementById('office-field').hidden", 5).await?;
-    app.find("#office").await?.clear().await.map_err(|e| format!("clear #office: {e}"))?;
-    app.type_in("#office", &format!("Ufficio {PAYLOAD}")).await?;
-    app.click("label:has(input[name=role][value=__other])").await?;
-    app.wait_js("return !document.getElementById('role-other-field').hidden", 5).await?;
+    app.find("#office")
+        .await?
+        .clear()
+        .await
+        .map_err(|e| format!("clear #office: {e}"))?;
+    app.type_in("#office", &format!("Ufficio {PAYLOAD}"))
+        .await?;
+    app.click("label:has(input[name=role][value=__other])")
+        .await?;
+    app.wait_js(
+        "return !document.getElementById('role-other-field').hidden",
+        5,
+    )
+    .await?;
     app.type_in("#role-other", PAYLOAD).await?;
     app.shot("20-xss-new").await?;
     app.click("#create").await?;
@@ -341,16 +443,27 @@ async fn xss(app: &common::App) -> R {
     assert_eq!(h1, format!("Ufficio {PAYLOAD}"));
     // Straight to the first question, then a note with the payload.
     app.click("#next").await?;
-    app.wait_js("return !!document.getElementById('note')", 10).await?;
-    app.click("fieldset[data-question] label.choice").await?;
-    app.wait_js("return document.getElementById('save-status').textContent.startsWith('Salvato')", 10)
+    app.wait_js("return !!document.getElementById('note')", 10)
         .await?;
+    app.click("fieldset[data-question] label.choice").await?;
+    app.wait_js(
+        "return document.getElementById('save-status').textContent.startsWith('Salvato')",
+        10,
+    )
+    .await?;
     app.type_in("#note", PAYLOAD).await?;
     app.click("#next").await?;
-    app.wait_js("return document.getElementById('note').value === ''", 10).await?;
-    app.click("#prev").await?;
-    app.wait_js(&format!("return document.getElementById('note').value === {}", serde_json::to_string(PAYLOAD)?), 10)
+    app.wait_js("return document.getElementById('note').value === ''", 10)
         .await?;
+    app.click("#prev").await?;
+    app.wait_js(
+        &format!(
+            "return document.getElementById('note').value === {}",
+            serde_json::to_string(PAYLOAD)?
+        ),
+        10,
+    )
+    .await?;
     app.shot("21-xss-note").await?;
     // Home and results show the name as text too.
     app.click("#leave").await?;
@@ -361,7 +474,8 @@ async fn xss(app: &common::App) -> R {
     app.click("#assessments tbody tr button").await?;
     app.wait_screen("questionnaire").await?;
     app.click("#finish").await?;
-    app.wait_js("return document.getElementById('confirm').open", 5).await?;
+    app.wait_js("return document.getElementById('confirm').open", 5)
+        .await?;
     app.click("#confirm-yes").await?;
     app.wait_screen("results").await?;
     assert!(app.text("main h1").await?.contains("<script>"));

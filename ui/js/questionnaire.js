@@ -198,26 +198,28 @@ register("questionnaire", async (main, params) => {
     fill(body,
       h("p", { class: "q-domain" }, `Argomento ${dpos} di ${domainsShown.length}: ${d.title} – domanda ${pos} di ${inDomain.length}`),
       domainBar,
-      h("fieldset", { "data-question": q.id },
-        h("legend", { class: "q-text", id: "step-title", tabindex: "-1", "data-autofocus": true }, q.text),
-        h("div", { class: "why" }, h("h3", {}, "Perché conta"), h("p", {}, q.help)),
-        radioGroup(`q-${q.id}`, q.options, q.answer && q.answer.option, async (opt) => {
-          const text = note.value;
-          try {
-            await save(status, () => api.saveAnswer(id, q.id, opt, text));
-            q.answer = { option: opt, note: text };
-            noteHint.textContent = "Per esempio chi hai sentito o cosa devi verificare. Resta su questo computer.";
-            view.progress.answered = all.filter((s) => s.kind === "question" && s.question.answer).length;
-            refreshOverall();
-            renderNav();
-            const c2 = domainCounts(d);
-            fill(domainBar, progressBar(`${d.title}: ${c2.answered} risposte su ${c2.total}`, c2.answered, c2.total));
-          } catch (e) { /* shown */ }
-        })),
-      h("div", { class: "field mt-3" },
-        h("label", { for: "note" }, "Nota (facoltativa)"),
-        noteHint,
-        note),
+      h("div", { class: "q-grid" },
+        h("fieldset", { "data-question": q.id, "aria-describedby": "why-text" },
+          h("legend", { class: "q-text", id: "step-title", tabindex: "-1", "data-autofocus": true }, q.text),
+          radioGroup(`q-${q.id}`, q.options, q.answer && q.answer.option, async (opt) => {
+            const text = note.value;
+            try {
+              await save(status, () => api.saveAnswer(id, q.id, opt, text));
+              q.answer = { option: opt, note: text };
+              noteHint.textContent = "Per esempio chi hai sentito o cosa devi verificare. Resta su questo computer.";
+              view.progress.answered = all.filter((s) => s.kind === "question" && s.question.answer).length;
+              refreshOverall();
+              renderNav();
+              const c2 = domainCounts(d);
+              fill(domainBar, progressBar(`${d.title}: ${c2.answered} risposte su ${c2.total}`, c2.answered, c2.total));
+            } catch (e) { /* shown */ }
+          })),
+        h("div", { class: "q-side" },
+          h("div", { class: "why" }, h("h3", {}, "Perché conta"), h("p", { id: "why-text" }, q.help)),
+          h("div", { class: "field" },
+            h("label", { for: "note" }, "Nota (facoltativa)"),
+            noteHint,
+            note))),
       status,
       h("div", { class: "button-row" },
         h("button", { type: "button", class: "btn btn-outline-primary", id: "prev", onclick: async () => { await saveNote(); show(index - 1, true); } }, "← Indietro"),
@@ -243,9 +245,8 @@ register("questionnaire", async (main, params) => {
   };
 
   fill(main,
-    h("h1", {}, view.header.organization),
-    h("p", { class: "muted" }, `${view.header.questionnaire_title} · iniziata il ${view.header.assessed_on.split("-").reverse().join("/")}${view.header.assessor_role ? " · ruolo: " + view.header.assessor_role : ""}`),
-    overall,
-    h("div", { class: "q-layout" }, nav, body));
+    h("h1", { class: "h-compact" }, view.header.organization),
+    h("p", { class: "muted q-meta" }, `${view.header.questionnaire_title} · iniziata il ${view.header.assessed_on.split("-").reverse().join("/")}${view.header.assessor_role ? " · ruolo: " + view.header.assessor_role : ""}`),
+    h("div", { class: "q-layout" }, h("div", {}, overall, nav), body));
   show(index, false);
 });

@@ -29,7 +29,11 @@ pub fn can_run() -> bool {
     if display && driver {
         return true;
     }
-    let why = if display { "WebKitWebDriver is missing" } else { "no DISPLAY (run under xvfb-run)" };
+    let why = if display {
+        "WebKitWebDriver is missing"
+    } else {
+        "no DISPLAY (run under xvfb-run)"
+    };
     if std::env::var_os("CI").is_some() {
         panic!("end-to-end tests cannot run in CI: {why}");
     }
@@ -38,7 +42,10 @@ pub fn can_run() -> bool {
 }
 
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 pub fn shots_dir() -> PathBuf {
@@ -100,8 +107,11 @@ impl Driver {
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await?;
         let app = App { c: client };
-        app.wait_js("return document.body && document.body.dataset.ready === 'true'", 15)
-            .await?;
+        app.wait_js(
+            "return document.body && document.body.dataset.ready === 'true'",
+            15,
+        )
+        .await?;
         Ok(app)
     }
 }
@@ -159,20 +169,44 @@ impl App {
     }
 
     pub async fn find(&self, css: &str) -> R<Element> {
-        Ok(self.c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await?)
+        Ok(self
+            .c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await?)
     }
 
     /// Click an element (after scrolling it into view).
     pub async fn click(&self, css: &str) -> R {
-        let el = self.find(css).await.map_err(|e| format!("find {css}: {e}"))?;
+        let el = self
+            .find(css)
+            .await
+            .map_err(|e| format!("find {css}: {e}"))?;
         self.c
-            .execute("arguments[0].scrollIntoView({block: 'center'})", vec![serde_json::to_value(&el)?])
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'})",
+                vec![serde_json::to_value(&el)?],
+            )
             .await?;
         // Buttons are activated with Enter (a WebDriver click on a button
         // that re-renders the page sometimes reports an empty error in
         // WebKitWebDriver); everything else gets a real click.
-        if el.tag_name().await?.eq_ignore_ascii_case("button") {
-            el.send_keys(&key(Key::Enter)).await.map_err(|e| format!("press Enter on {css}: {e}"))?;
+        let tag = el.tag_name().await?.to_ascii_lowercase();
+        if tag == "button" {
+            el.send_keys(&key(Key::Enter))
+                .await
+                .map_err(|e| format!("press Enter on {css}: {e}"))?;
+        } else if tag == "label" {
+            // A radio's label: check the radio with Space, like a keyboard user.
+            let input = el
+                .find(Locator::Css("input"))
+                .await
+                .map_err(|e| format!("input of {css}: {e}"))?;
+            input
+                .send_keys(" ")
+                .await
+                .map_err(|e| format!("Space on {css}: {e}"))?;
         } else {
             el.click().await.map_err(|e| format!("click {css}: {e}"))?;
         }
@@ -181,8 +215,13 @@ impl App {
 
     /// Type into an element.
     pub async fn type_in(&self, css: &str, text: &str) -> R {
-        let el = self.find(css).await.map_err(|e| format!("find {css}: {e}"))?;
-        el.send_keys(text).await.map_err(|e| format!("type into {css}: {e}"))?;
+        let el = self
+            .find(css)
+            .await
+            .map_err(|e| format!("find {css}: {e}"))?;
+        el.send_keys(text)
+            .await
+            .map_err(|e| format!("type into {css}: {e}"))?;
         Ok(())
     }
 
@@ -192,7 +231,18 @@ impl App {
 
     /// Press keys on whatever has the focus.
     pub async fn press(&self, keys: &str) -> R {
-        self.c.active_element().await?.send_keys(keys).await?;
+        // The page may replace the focused element between the two calls
+        // (a re-render after a save): ask again once.
+        for attempt in 0..3 {
+            let el = self.c.active_element().await?;
+            match el.send_keys(keys).await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < 2 && e.to_string().contains("not found") => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(())
     }
 
@@ -247,7 +297,9 @@ impl App {
             .map_err(|e| format!("axe-core missing (run scripts/ui-vendor.sh): {e}"))?;
         let already = self.js("return typeof window.axe !== 'undefined'").await?;
         if already != Value::Bool(true) {
-            self.c.execute(&format!("{src}\nreturn true;"), vec![]).await?;
+            self.c
+                .execute(&format!("{src}\nreturn true;"), vec![])
+                .await?;
         }
         let res = self
             .c
@@ -261,7 +313,11 @@ impl App {
             .await?;
         Ok(res
             .as_array()
-            .map(|a| a.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|v| v.as_str().unwrap_or("").to_string())
+                    .collect()
+            })
             .unwrap_or_default())
     }
 
@@ -269,7 +325,11 @@ impl App {
     pub async fn check_screen(&self, shot: &str) -> R {
         self.shot(shot).await?;
         let v = self.axe().await?;
-        assert!(v.is_empty(), "axe-core violations on {shot}:\n{}", v.join("\n"));
+        assert!(
+            v.is_empty(),
+            "axe-core violations on {shot}:\n{}",
+            v.join("\n")
+        );
         Ok(())
     }
 

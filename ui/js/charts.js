@@ -34,7 +34,7 @@ export function domainBars(domains, target = 65) {
 /** A line of overall scores over time. */
 export function trendLine(rows) {
   const pts = rows.filter((r) => r.overall !== null);
-  const width = 800, height = 260, left = 50, right = 30, top = 20, bottom = 50;
+  const width = 800, height = 260, left = 60, right = 60, top = 20, bottom = 50;
   const innerW = width - left - right, innerH = height - top - bottom;
   const x = (i) => left + (pts.length <= 1 ? innerW / 2 : (innerW * i) / (pts.length - 1));
   const y = (v) => top + innerH - (innerH * v) / 100;

@@ -238,8 +238,10 @@ register("questionnaire", async (main, params) => {
     refreshOverall();
     enqueue(() => api.setPosition(id, st.kind === "context" ? view.context[0].id : st.id)).catch(() => {});
     if (focus) {
+      // Start each question from the top of the screen, focus on it.
+      window.scrollTo(0, 0);
       const target = body.querySelector("#step-title");
-      if (target) target.focus();
+      if (target) target.focus({ preventScroll: true });
       announce(st.kind === "context" ? "Informazioni sull'ente" : st.question.text);
     }
   };

@@ -122,8 +122,13 @@ fn bench_start_memory_save() {
         app.wait_js("return !!document.getElementById('note')", 10).await.unwrap();
         let n = 40;
         for i in 0..n {
-            let radios = app.c.find_all(fantoccini::Locator::Css("fieldset[data-question] label.choice")).await.unwrap();
-            radios[i % radios.len()].click().await.unwrap();
+            // Space on a radio of the question (the keyboard way to answer).
+            let radios = app
+                .c
+                .find_all(fantoccini::Locator::Css("fieldset[data-question] input[type=radio]"))
+                .await
+                .unwrap();
+            radios[i % 2].send_keys(" ").await.unwrap();
             app.wait_js(&format!("return window.__sentinellaSaves.length === {}", i + 1), 10).await.unwrap();
             if i % 2 == 1 {
                 app.click("#next").await.unwrap();

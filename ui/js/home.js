@@ -40,7 +40,7 @@ function rowView(row, errorBox) {
     h("td", {}, date(row.assessed_on)),
     h("td", {}, state),
     h("td", {},
-      h("div", { class: "button-row", style: null },
+      h("div", { class: "button-row row-actions" },
         isDraft
           ? h("button", { type: "button", class: "btn btn-primary btn-sm", "aria-label": `Continua: ${label}`, onclick: () => go("questionnaire", { id: row.id }) }, "Continua")
           : h("button", { type: "button", class: "btn btn-primary btn-sm", "aria-label": `Apri i risultati: ${label}`, onclick: () => go("results", { id: row.id }) }, "Apri"),

@@ -179,6 +179,20 @@ impl App {
 
     /// Click an element (after scrolling it into view).
     pub async fn click(&self, css: &str) -> R {
+        // The element may be replaced by a re-render between finding and
+        // clicking it: find it again.
+        for attempt in 0..3 {
+            match self.click_once(css).await {
+                Err(e) if attempt < 2 && e.to_string().contains("not found") => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => return other,
+            }
+        }
+        Ok(())
+    }
+
+    async fn click_once(&self, css: &str) -> R {
         let el = self
             .find(css)
             .await
@@ -189,14 +203,19 @@ impl App {
                 vec![serde_json::to_value(&el)?],
             )
             .await?;
-        // Buttons are activated with Enter (a WebDriver click on a button
-        // that re-renders the page sometimes reports an empty error in
-        // WebKitWebDriver); everything else gets a real click.
         let tag = el.tag_name().await?.to_ascii_lowercase();
         if tag == "button" {
-            el.send_keys(&key(Key::Enter))
+            // The button's own click(), from a script: WebKitWebDriver's
+            // element click or send-keys can hang or fail without a message
+            // when the handler replaces the page (the keyboard-only test
+            // presses Enter on the focused element instead).
+            self.c
+                .execute(
+                    "arguments[0].click(); return true;",
+                    vec![serde_json::to_value(&el)?],
+                )
                 .await
-                .map_err(|e| format!("press Enter on {css}: {e}"))?;
+                .map_err(|e| format!("click {css}: {e}"))?;
         } else if tag == "label" {
             // A radio's label: check the radio with Space, like a keyboard user.
             let input = el
@@ -281,7 +300,7 @@ impl App {
     pub async fn shot(&self, name: &str) -> R {
         self.c
             .execute_async(
-                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                "const done = arguments[arguments.length - 1]; let sent = false; const once = () => { if (!sent) { sent = true; done(true); } }; requestAnimationFrame(() => requestAnimationFrame(once)); setTimeout(once, 250);",
                 vec![],
             )
             .await?;

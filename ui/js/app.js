@@ -15,12 +15,16 @@ export function register(name, render) {
 export async function go(name, params = {}) {
   const main = document.getElementById("main");
   current = { name, params };
-  document.body.dataset.screen = name;
+  document.body.dataset.screen = "";
   try {
     await screens[name](main, params);
   } catch (e) {
     showFatal(main, e);
   }
+  // A screen may have moved on to another one (a completed questionnaire
+  // opens its results): only the last one marks the page.
+  if (current.name !== name || current.params !== params) return;
+  document.body.dataset.screen = name;
   // Move focus to the screen title, so keyboard and screen-reader users start
   // from the top of the new screen.
   // A screen may name a better starting point (the current question).

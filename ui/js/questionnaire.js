@@ -219,7 +219,8 @@ register("questionnaire", async (main, params) => {
           h("div", { class: "field" },
             h("label", { for: "note" }, "Nota (facoltativa)"),
             noteHint,
-            note))),
+            note)),
+        h("div", { class: "q-controls" },
       status,
       h("div", { class: "button-row" },
         h("button", { type: "button", class: "btn btn-outline-primary", id: "prev", onclick: async () => { await saveNote(); show(index - 1, true); } }, "← Indietro"),
@@ -227,7 +228,7 @@ register("questionnaire", async (main, params) => {
           ? h("button", { type: "button", class: "btn btn-primary", id: "next", onclick: async () => { await saveNote(); await finish(); } }, "Concludi e vedi i risultati")
           : h("button", { type: "button", class: "btn btn-primary", id: "next", onclick: async () => { await saveNote(); show(index + 1, true); } }, "Avanti →"),
         h("span", { class: "spacer" }),
-        h("button", { type: "button", class: "btn btn-outline-secondary", id: "leave", onclick: async () => { await saveNote(); await queue; go("home"); } }, "Esci: riprenderai da qui")));
+        h("button", { type: "button", class: "btn btn-outline-secondary", id: "leave", onclick: async () => { await saveNote(); await queue; go("home"); } }, "Esci: riprenderai da qui")))));
   };
 
   const show = (i, focus) => {

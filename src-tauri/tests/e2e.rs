@@ -346,8 +346,18 @@ async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
     )
     .await?;
     app.click("#comune-opt-0").await?;
+    app.wait_js(
+        "return document.getElementById('comune-chosen').textContent.includes('056044')",
+        10,
+    )
+    .await?;
     app.click("label:has(input[name=role][value='Responsabile per la transizione digitale'])")
         .await?;
+    app.wait_js(
+        "return !!document.querySelector('input[name=role]:checked')",
+        10,
+    )
+    .await?;
     app.click("#create").await?;
     app.wait_screen("questionnaire").await?;
     app.click("#next").await?;

@@ -193,10 +193,9 @@ register("questionnaire", async (main, params) => {
     note.addEventListener("change", () => { clearTimeout(timer); saveNote(); });
 
     const isLast = index === all.length - 1;
-    const domainBar = h("div", { id: "domain-progress" },
-      progressBar(`${d.title}: ${dc.answered} risposte su ${dc.total}`, dc.answered, dc.total));
+    const domainLabel = (n) => `Argomento ${dpos} di ${domainsShown.length}: ${d.title} – domanda ${pos} di ${inDomain.length} (${n} risposte su ${dc.total})`;
+    const domainBar = h("div", { id: "domain-progress" }, progressBar(domainLabel(dc.answered), dc.answered, dc.total));
     fill(body,
-      h("p", { class: "q-domain" }, `Argomento ${dpos} di ${domainsShown.length}: ${d.title} – domanda ${pos} di ${inDomain.length}`),
       domainBar,
       h("div", { class: "q-grid" },
         h("fieldset", { "data-question": q.id, "aria-describedby": "why-text" },
@@ -211,7 +210,7 @@ register("questionnaire", async (main, params) => {
               refreshOverall();
               renderNav();
               const c2 = domainCounts(d);
-              fill(domainBar, progressBar(`${d.title}: ${c2.answered} risposte su ${c2.total}`, c2.answered, c2.total));
+              fill(domainBar, progressBar(domainLabel(c2.answered), c2.answered, c2.total));
             } catch (e) { /* shown */ }
           })),
         h("div", { class: "q-side" },
@@ -221,12 +220,12 @@ register("questionnaire", async (main, params) => {
             noteHint,
             note)),
         h("div", { class: "q-controls" },
-      status,
       h("div", { class: "button-row" },
         h("button", { type: "button", class: "btn btn-outline-primary", id: "prev", onclick: async () => { await saveNote(); show(index - 1, true); } }, "← Indietro"),
         isLast
           ? h("button", { type: "button", class: "btn btn-primary", id: "next", onclick: async () => { await saveNote(); await finish(); } }, "Concludi e vedi i risultati")
           : h("button", { type: "button", class: "btn btn-primary", id: "next", onclick: async () => { await saveNote(); show(index + 1, true); } }, "Avanti →"),
+        status,
         h("span", { class: "spacer" }),
         h("button", { type: "button", class: "btn btn-outline-secondary", id: "leave", onclick: async () => { await saveNote(); await queue; go("home"); } }, "Esci: riprenderai da qui")))));
   };

@@ -161,6 +161,14 @@ impl App {
     }
 
     pub async fn wait_screen(&self, name: &str) -> R {
+        let r = self.wait_screen_inner(name).await;
+        if r.is_err() {
+            let _ = self.shot(&format!("failed-waiting-for-{name}")).await;
+        }
+        r
+    }
+
+    async fn wait_screen_inner(&self, name: &str) -> R {
         self.wait_js(
             &format!("return document.body.dataset.screen === '{name}' && !!document.querySelector('main h1')"),
             10,

@@ -301,6 +301,22 @@ async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
         .await?;
     assert_eq!(prio.as_u64(), Some(6));
     app.check_screen("10-results").await?;
+    for (part, name) in [
+        ("domain-table", "10a-results-table"),
+        ("gates", "10b-results-gates"),
+        ("priorities", "10c-results-priorities"),
+        ("unknown", "10d-results-non-so"),
+    ] {
+        app.c
+            .execute(
+                &format!("document.getElementById('{part}').scrollIntoView()"),
+                vec![],
+            )
+            .await?;
+        app.shot(name).await?;
+    }
+    let unknown = app.text("#unknown").await?;
+    assert!(unknown.contains("Domanda per il fornitore"), "{unknown}");
 
     // The PDF, through the save path given to the test.
     app.find("#make-pdf")

@@ -118,6 +118,12 @@ register("results", async (main, params) => {
         : h("button", { type: "button", class: "btn btn-outline-primary", id: "reopen", onclick: reopen }, "Riapri per cambiare le risposte"),
       h("button", { type: "button", class: "btn btn-outline-primary", id: "history", onclick: () => go("history", { organizationId: hd.organization_id }) }, "Storico dell'ente")),
     pdfBox,
+    h("section", { "aria-labelledby": "prio-title", id: "priorities" },
+      h("h2", { id: "prio-title" }, "Le sei misure da fare per prime"),
+      r.priorities.length
+        ? h("ol", { class: "list-unstyled" }, r.priorities.map(measure))
+        : h("p", {}, "Nessuna azione necessaria: complimenti."),
+      h("p", { class: "muted" }, `Il piano completo contiene ${plural(r.actions_total, "azione", "azioni")}.`)),
     h("section", { "aria-labelledby": "domains-title" },
       h("h2", { id: "domains-title" }, "Punteggio per argomento"),
       h("p", {}, "La linea tratteggiata indica 65, la soglia del livello Consolidato."),
@@ -128,15 +134,11 @@ register("results", async (main, params) => {
       g.met
         ? h("div", { class: "info-box" }, h("p", {}, `Tutte le misure minime obbligatorie verificate sono soddisfatte (${g.passed}).`))
         : [h("p", {}, `${plural(g.passed, "misura soddisfatta", "misure soddisfatte")}, ${plural(g.failed.length, "non soddisfatta", "non soddisfatte")}. Sono obblighi per ogni pubblica amministrazione (AgID, misure minime di sicurezza ICT): vanno sistemate per prime.`),
-           h("ul", { class: "gate-list" }, g.failed.map((f) => h("li", {},
-             h("strong", {}, f.question), h("br"),
-             `Risposta: ${f.answer}. Argomento: ${f.domain}. Riferimenti: ${f.controls.join(", ")}.`)))]),
-    h("section", { "aria-labelledby": "prio-title", id: "priorities" },
-      h("h2", { id: "prio-title" }, "Le sei misure da fare per prime"),
-      r.priorities.length
-        ? h("ol", { class: "list-unstyled" }, r.priorities.map(measure))
-        : h("p", {}, "Nessuna azione necessaria: complimenti."),
-      h("p", { class: "muted" }, `Il piano completo contiene ${plural(r.actions_total, "azione", "azioni")}.`)),
+           h("details", {},
+             h("summary", {}, `Mostra le ${plural(g.failed.length, "misura", "misure")} da sistemare`),
+             h("ul", { class: "gate-list" }, g.failed.map((f) => h("li", {},
+               h("strong", {}, f.question), h("br"),
+               `Risposta: ${f.answer}. Argomento: ${f.domain}. Riferimenti: ${f.controls.join(", ")}.`))))]),
     h("section", { "aria-labelledby": "unknown-title", id: "unknown" },
       h("h2", { id: "unknown-title" }, "Risposte «Non so»: da chiedere al fornitore"),
       r.unknown.length

@@ -38,13 +38,17 @@ fn harness() -> Harness {
 
 impl Harness {
     fn call(&self, cmd: &str, args: Value) -> Result<Value, String> {
+        self.call_from("tauri://localhost", cmd, args)
+    }
+
+    fn call_from(&self, url: &str, cmd: &str, args: Value) -> Result<Value, String> {
         let res = get_ipc_response(
             &self.window,
             InvokeRequest {
                 cmd: cmd.into(),
                 callback: CallbackFn(0),
                 error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
+                url: url.parse().unwrap(),
                 body: InvokeBody::Json(args),
                 headers: Default::default(),
                 invoke_key: INVOKE_KEY.to_string(),
@@ -318,6 +322,11 @@ fn the_window_may_call_only_the_apps_commands() {
         .call("plugin:fs|read_file", json!({ "path": "/etc/passwd" }))
         .is_err());
     assert!(h.call("not_a_command", json!({})).is_err());
+    // A page from anywhere else gets nothing, not even the app's commands.
+    assert!(h
+        .call_from("https://example.invalid", "list_assessments", json!({}))
+        .is_err());
+    assert!(h.call("list_assessments", json!({})).is_ok());
 }
 
 #[test]

@@ -302,9 +302,9 @@ async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
     assert_eq!(prio.as_u64(), Some(6));
     app.check_screen("10-results").await?;
     for (part, name) in [
-        ("domain-table", "10a-results-table"),
+        ("priorities", "10a-results-priorities"),
         ("gates", "10b-results-gates"),
-        ("priorities", "10c-results-priorities"),
+        ("domain-table", "10c-results-table"),
         ("unknown", "10d-results-non-so"),
     ] {
         app.c
@@ -313,6 +313,8 @@ async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
                 vec![],
             )
             .await?;
+        // The scroll reaches the screenshot a little later.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         app.shot(name).await?;
     }
     let unknown = app.text("#unknown").await?;

@@ -14,9 +14,17 @@
 //! - [`plan`]: the remediation plan and the comparison of two assessments.
 //! - [`demo`]: deterministic example answers.
 //! - [`schema`]: the JSON Schemas generated from the model.
+//! - [`istat`]: the ISTAT list of comuni (compiled in).
+//! - [`keys`]: the installation's Ed25519 signing key.
+//! - [`exchange`]: signed result files (export, hardened verification).
+//! - [`aggregate`]: coordinators' figures by territory, CSV exports.
 
+pub mod aggregate;
 pub mod controls;
 pub mod demo;
+pub mod exchange;
+pub mod istat;
+pub mod keys;
 pub mod load;
 pub mod model;
 pub mod plan;

@@ -3,6 +3,7 @@
 //! exit code 2.
 
 mod args;
+mod coord;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,40 @@ pub fn run() -> Result<ExitCode> {
             let catalog = catalog(&cli.questionnaire_dirs)?;
             let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
             run_demo(&catalog, &out, date)
+        }
+        Command::Export {
+            answers,
+            out,
+            with_notes,
+            keys,
+        } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            coord::export(&catalog, &answers, &out, with_notes, &keys)
+        }
+        Command::Verify { paths, key, json } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            coord::verify(&catalog, &paths, key.as_deref(), json)
+        }
+        Command::Aggregate {
+            paths,
+            region,
+            province,
+            json,
+            csv,
+            csv_answers,
+            min_group,
+        } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            let args = coord::AggregateArgs {
+                paths,
+                region,
+                province,
+                json,
+                csv,
+                csv_answers,
+                min_group: min_group as usize,
+            };
+            coord::aggregate(&catalog, &args)
         }
     }
 }

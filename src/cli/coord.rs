@@ -1,0 +1,645 @@
+//! The coordinators' commands: `export`, `verify` and `aggregate`, working
+//! directly on result files (the `--db` forms come with the store).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+use sentinella::aggregate::{
+    self, table, AggregateOptions, GroupStats, Record, Report, Scope, DEFAULT_TOP,
+};
+use sentinella::exchange::{self, ExportOptions, ResultError, VerifiedResult};
+use sentinella::istat::IstatList;
+use sentinella::keys::KeyPair;
+use sentinella::load::{self, Catalog};
+use sentinella::scoring::{self, round1};
+
+use super::output::to_json;
+use super::EXIT_BAD_INPUT;
+
+/// Print to standard output; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// `sentinella export`.
+pub fn export(
+    catalog: &Catalog,
+    answers: &Path,
+    out: &Path,
+    with_notes: bool,
+    keys: &Path,
+) -> Result<ExitCode> {
+    let loaded = load::answers_file(answers, catalog)?;
+    let score = scoring::score(&loaded.questionnaire.questionnaire, &loaded.sheet);
+    let key = KeyPair::load_or_create(keys)?;
+    if key.created {
+        eprintln!(
+            "created a new signing key in {} (fingerprint {}): tell your coordinator this fingerprint",
+            keys.display(),
+            key.fingerprint()
+        );
+    }
+    let opts = ExportOptions {
+        with_notes,
+        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        exported_at: chrono::Utc::now(),
+        assessment_id: None,
+    };
+    let payload = exchange::build_payload(&loaded, &score, &opts);
+    let bytes = exchange::seal(&payload, &key)?;
+    // Check our own output with the importer's reader before handing it out.
+    exchange::verify_bytes(&bytes, catalog, Some(key.public_key().as_bytes()))
+        .context("internal error: the result file just written does not verify")?;
+    exchange::write_atomic(out, &bytes)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    let notes = loaded
+        .sheet
+        .answers
+        .values()
+        .filter(|a| a.note.is_some())
+        .count();
+    println!(
+        "wrote {} — {} ({}), {} {}, overall {:.1}, notes {}; signed by key {}",
+        out.display(),
+        loaded.sheet.organization.name,
+        loaded.sheet.organization.istat_code,
+        payload.questionnaire.id,
+        payload.questionnaire.version,
+        round1(score.overall),
+        match (with_notes, notes) {
+            (_, 0) => "none".to_string(),
+            (true, n) => format!("included ({n})"),
+            (false, n) => format!("left out ({n}; use --with-notes to include them)"),
+        },
+        key.fingerprint()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The files named on the command line: files as given, directories
+/// expanded to their `*.json` files (not recursive), sorted.
+fn result_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let found = load::json_files(path)?;
+            if found.is_empty() {
+                eprintln!("warning: {}: no *.json files here", path.display());
+            }
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn normalize_fingerprint(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+#[derive(Serialize)]
+struct VerifyRow {
+    file: String,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    istat_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    questionnaire: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assessed_on: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overall: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tier: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_met: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
+}
+
+impl VerifyRow {
+    fn rejected(file: &Path, e: &ResultError) -> VerifyRow {
+        VerifyRow {
+            file: file.display().to_string(),
+            ok: false,
+            error_kind: Some(e.kind()),
+            error: Some(e.to_string()),
+            istat_code: None,
+            organization: None,
+            questionnaire: None,
+            version: None,
+            assessed_on: None,
+            overall: None,
+            tier: None,
+            baseline_met: None,
+            fingerprint: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn accepted(file: &Path, v: &VerifiedResult) -> VerifyRow {
+        VerifyRow {
+            file: file.display().to_string(),
+            ok: true,
+            error_kind: None,
+            error: None,
+            istat_code: Some(v.payload.organization.istat_code.clone()),
+            organization: Some(v.payload.organization.name.clone()),
+            questionnaire: Some(v.payload.questionnaire.id.clone()),
+            version: Some(v.payload.questionnaire.version.clone()),
+            assessed_on: Some(v.payload.assessed_on),
+            overall: Some(round1(v.score.overall)),
+            tier: Some(v.score.tier.id()),
+            baseline_met: Some(v.score.baseline.met),
+            fingerprint: Some(v.fingerprint.clone()),
+            warnings: v.warnings.clone(),
+        }
+    }
+}
+
+/// `sentinella verify`.
+pub fn verify(
+    catalog: &Catalog,
+    paths: &[PathBuf],
+    key: Option<&str>,
+    json: bool,
+) -> Result<ExitCode> {
+    let files = result_files(paths)?;
+    let wanted = key.map(normalize_fingerprint);
+    if wanted.as_ref().is_some_and(|k| k.len() != 16) {
+        bail!("--key: a fingerprint has 16 hex digits, like 3F2A-9C01-77DE-B410");
+    }
+    let mut rows = Vec::new();
+    for file in &files {
+        let outcome = exchange::read_capped(file)
+            .and_then(|bytes| exchange::verify_bytes(&bytes, catalog, None))
+            .and_then(|v| match &wanted {
+                Some(k) if &normalize_fingerprint(&v.fingerprint) != k => {
+                    Err(ResultError::OtherKey {
+                        found: v.fingerprint.clone(),
+                        expected: key.unwrap_or_default().to_string(),
+                    })
+                }
+                _ => Ok(v),
+            });
+        rows.push(match &outcome {
+            Ok(v) => VerifyRow::accepted(file, v),
+            Err(e) => VerifyRow::rejected(file, e),
+        });
+    }
+    let rejected = rows.iter().filter(|r| !r.ok).count();
+    let mut t = String::new();
+    if json {
+        t = to_json(&rows)?;
+    } else {
+        for r in &rows {
+            if r.ok {
+                let _ = writeln!(
+                    t,
+                    "ok        {}  {} ({}), {} {}, assessed {}, overall {:.1} (recomputed), key {}",
+                    r.file,
+                    r.organization.as_deref().unwrap_or_default(),
+                    r.istat_code.as_deref().unwrap_or_default(),
+                    r.questionnaire.as_deref().unwrap_or_default(),
+                    r.version.as_deref().unwrap_or_default(),
+                    r.assessed_on.map(|d| d.to_string()).unwrap_or_default(),
+                    r.overall.unwrap_or_default(),
+                    r.fingerprint.as_deref().unwrap_or_default(),
+                );
+                for w in &r.warnings {
+                    eprintln!("warning: {}: {w}", r.file);
+                }
+            } else {
+                let _ = writeln!(
+                    t,
+                    "REJECTED  {}: {}",
+                    r.file,
+                    r.error.as_deref().unwrap_or_default()
+                );
+            }
+        }
+        let _ = writeln!(
+            t,
+            "{} file(s): {} verified, {} rejected",
+            rows.len(),
+            rows.len() - rejected,
+            rejected
+        );
+    }
+    emit(&t)?;
+    Ok(if rejected > 0 {
+        ExitCode::from(EXIT_BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A file left out of the aggregation, and why.
+#[derive(Debug, Serialize)]
+struct Rejection {
+    file: String,
+    kind: &'static str,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct ImportSummary {
+    files: usize,
+    accepted: usize,
+    superseded: usize,
+    duplicates: usize,
+    held_back: usize,
+    rejected: usize,
+}
+
+#[derive(Serialize)]
+struct AggregateJson<'a> {
+    import: ImportSummary,
+    rejected: &'a [Rejection],
+    held_back: &'a [Rejection],
+    reports: &'a [Report],
+}
+
+/// What `aggregate` reads from its arguments.
+#[derive(Debug)]
+pub struct AggregateArgs {
+    pub paths: Vec<PathBuf>,
+    pub region: Option<String>,
+    pub province: Option<String>,
+    pub json: bool,
+    pub csv: Option<PathBuf>,
+    pub csv_answers: Option<PathBuf>,
+    pub min_group: usize,
+}
+
+/// `sentinella aggregate`.
+pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
+    let list = IstatList::builtin()?;
+    let scope = match (&args.region, &args.province) {
+        (Some(r), _) => match list.find_region(r) {
+            Some(name) => Scope::Region(name.to_string()),
+            None => bail!(
+                "--region {r:?}: not a region of the ISTAT list; the regions are: {}",
+                list.regions().join(", ")
+            ),
+        },
+        (None, Some(p)) => match list.find_province(p) {
+            Some(province) => Scope::Province(province),
+            None => bail!(
+                "--province {p:?}: not a province of the ISTAT list; give its abbreviation (VT), ISTAT code (056) or name"
+            ),
+        },
+        (None, None) => Scope::Italy,
+    };
+    let files = result_files(&args.paths)?;
+
+    // Verify every file; one bad file never stops the others.
+    let mut records = Vec::new();
+    let mut rejected = Vec::new();
+    for file in &files {
+        let name = file.display().to_string();
+        match exchange::read_capped(file).and_then(|b| exchange::verify_bytes(&b, catalog, None)) {
+            Ok(v) => {
+                for w in &v.warnings {
+                    eprintln!("warning: {name}: {w}");
+                }
+                records.push(Record::from_verified(&v, &name));
+            }
+            Err(e) => rejected.push(Rejection {
+                file: name,
+                kind: e.kind(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    let accepted_count = records.len();
+
+    // Trust on first use within this batch: the earliest assessment of an
+    // organization fixes its key; files signed by another key are held back.
+    records.sort_by(|a, b| {
+        (
+            &a.istat_code,
+            audience_id(&a.questionnaire),
+            a.assessed_on,
+            a.exported_at,
+            &a.source,
+        )
+            .cmp(&(
+                &b.istat_code,
+                audience_id(&b.questionnaire),
+                b.assessed_on,
+                b.exported_at,
+                &b.source,
+            ))
+    });
+    let mut first_key: BTreeMap<(String, &'static str), String> = BTreeMap::new();
+    let mut held_back = Vec::new();
+    let mut trusted = Vec::new();
+    for r in records {
+        let key = (r.istat_code.clone(), audience_id(&r.questionnaire));
+        match first_key.get(&key) {
+            Some(known) if known != &r.fingerprint => held_back.push(Rejection {
+                file: r.source.clone(),
+                kind: "other_key",
+                reason: ResultError::OtherKey {
+                    found: r.fingerprint.clone(),
+                    expected: known.clone(),
+                }
+                .to_string(),
+            }),
+            Some(_) => trusted.push(r),
+            None => {
+                first_key.insert(key, r.fingerprint.clone());
+                trusted.push(r);
+            }
+        }
+    }
+
+    let selection = aggregate::select_current(trusted);
+    let opts = AggregateOptions {
+        min_group: args.min_group,
+        top: DEFAULT_TOP,
+    };
+    let mut ids: Vec<&str> = selection
+        .current
+        .iter()
+        .map(|r| r.questionnaire.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let reports: Vec<Report> = ids
+        .iter()
+        .map(|id| aggregate::aggregate(&selection.current, id, list, &scope, opts))
+        .collect();
+
+    let in_scope: Vec<Record> = selection
+        .current
+        .iter()
+        .filter(|r| match list.get(&r.istat_code) {
+            Some(c) => match &scope {
+                Scope::Italy => true,
+                Scope::Region(name) => &c.region == name,
+                Scope::Province(p) => c.province == p.abbreviation,
+            },
+            None => reports
+                .iter()
+                .any(|rep| rep.unmatched.iter().any(|u| u.source == r.source)),
+        })
+        .cloned()
+        .collect();
+    if let Some(path) = &args.csv {
+        let mut buf = Vec::new();
+        table::write_comuni(&mut buf, &in_scope, list)?;
+        exchange::write_atomic(path, &buf)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = &args.csv_answers {
+        let mut buf = Vec::new();
+        table::write_answers(&mut buf, &in_scope)?;
+        exchange::write_atomic(path, &buf)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+
+    let summary = ImportSummary {
+        files: files.len(),
+        accepted: accepted_count - held_back.len(),
+        superseded: selection.superseded.len(),
+        duplicates: selection.duplicates.len(),
+        held_back: held_back.len(),
+        rejected: rejected.len(),
+    };
+    let text = if args.json {
+        to_json(&AggregateJson {
+            import: summary,
+            rejected: &rejected,
+            held_back: &held_back,
+            reports: &reports,
+        })?
+    } else {
+        let mut t = import_text(&summary, &rejected, &held_back);
+        for report in &reports {
+            t.push_str(&report_text(report));
+        }
+        if reports.is_empty() {
+            t.push_str("\nNo verified result to aggregate.\n");
+        }
+        for (flag, path) in [
+            ("per comune", &args.csv),
+            ("per question", &args.csv_answers),
+        ] {
+            if let Some(p) = path {
+                let _ = writeln!(
+                    t,
+                    "\nwrote the CSV {flag} to {} ({} comuni)",
+                    p.display(),
+                    in_scope.len()
+                );
+            }
+        }
+        t
+    };
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn audience_id(q: &sentinella::model::Questionnaire) -> &'static str {
+    match q.audience {
+        sentinella::model::Audience::Comune => "comune",
+        sentinella::model::Audience::PolisOffice => "polis_office",
+    }
+}
+
+fn import_text(s: &ImportSummary, rejected: &[Rejection], held_back: &[Rejection]) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "Files: {} read, {} accepted ({} superseded by a newer assessment, {} duplicates), {} held back, {} rejected",
+        s.files, s.accepted, s.superseded, s.duplicates, s.held_back, s.rejected
+    );
+    for r in held_back {
+        let _ = writeln!(t, "  HELD BACK {}: {}", r.file, r.reason);
+    }
+    for r in rejected {
+        let _ = writeln!(t, "  REJECTED  {}: {}", r.file, r.reason);
+    }
+    t
+}
+
+fn group_line(t: &mut String, g: &GroupStats) {
+    let figures = match &g.figures {
+        Some(f) => format!(
+            "{:>6.1} {:>6.1} {:>6.1} {:>8.1}%",
+            f.overall.q1, f.overall.median, f.overall.q3, f.baseline_pass_pct
+        ),
+        None if g.assessed == 0 => format!("{:>30}", "—"),
+        None => format!("{:>30}", "(fewer than min-group)"),
+    };
+    let _ = writeln!(
+        t,
+        "  {:<42} {:>6} {:>8} {:>6.1}%  {}",
+        truncate(&g.label, 42),
+        g.comuni,
+        g.assessed,
+        g.coverage_pct,
+        figures
+    );
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(n - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn report_text(r: &Report) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "\n== {} ({}; versions {}) — {} ==",
+        r.questionnaire_title,
+        r.questionnaire,
+        r.versions.join(", "),
+        r.scope.name
+    );
+    let total = &r.total;
+    let _ = writeln!(
+        t,
+        "Comuni assessed: {} of {} ({:.1}%); missing {}",
+        total.assessed, total.comuni, total.coverage_pct, total.missing
+    );
+    match &total.figures {
+        None => {
+            let _ = writeln!(
+                t,
+                "Figures suppressed: fewer than {} comuni assessed.",
+                r.min_group
+            );
+        }
+        Some(f) => {
+            let _ = writeln!(
+                t,
+                "Overall score: median {:.1} (quartiles {:.1}–{:.1}); baseline met by {:.1}%",
+                f.overall.median, f.overall.q1, f.overall.q3, f.baseline_pass_pct
+            );
+            let _ = writeln!(t, "\nDomains (median, quartiles):");
+            for d in &f.domains {
+                match &d.scores {
+                    Some(q) => {
+                        let _ = writeln!(
+                            t,
+                            "  {:>5.1}  ({:.1}–{:.1})  {}",
+                            q.median, q.q1, q.q3, d.title
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            t,
+                            "    n/a  (fewer than {} comuni)  {}",
+                            r.min_group, d.title
+                        );
+                    }
+                }
+            }
+            let _ = writeln!(t, "\nWeakest questions (mean level 0–3, % below target):");
+            for q in &f.weakest_questions {
+                let _ = writeln!(
+                    t,
+                    "  {:.2}  {:>5.1}%  {} — {}",
+                    q.mean_level, q.below_target_pct, q.id, q.text
+                );
+            }
+            if !f.most_unknown.is_empty() {
+                let _ = writeln!(t, "\nMost frequent \"Non so\":");
+                for q in &f.most_unknown {
+                    let _ = writeln!(
+                        t,
+                        "  {:>5.1}%  ({} comuni)  {} — {}",
+                        q.unknown_pct, q.unknown, q.id, q.text
+                    );
+                }
+            }
+        }
+    }
+    let header = |t: &mut String, title: &str| {
+        let _ = writeln!(
+            t,
+            "\n{title}:\n  {:<42} {:>6} {:>8} {:>7}  {:>6} {:>6} {:>6} {:>9}",
+            "", "comuni", "assessed", "cover", "Q1", "median", "Q3", "baseline"
+        );
+    };
+    for (title, groups) in [
+        ("By region", &r.by_region),
+        ("By province", &r.by_province),
+        ("By population", &r.by_band),
+    ] {
+        let shown: Vec<&GroupStats> = groups
+            .iter()
+            .filter(|g| g.assessed > 0 || groups.len() <= 10)
+            .collect();
+        if shown.is_empty() {
+            continue;
+        }
+        header(&mut t, title);
+        for g in &shown {
+            group_line(&mut t, g);
+        }
+        let hidden = groups.len() - shown.len();
+        if hidden > 0 {
+            let _ = writeln!(t, "  ({hidden} more with no assessment)");
+        }
+    }
+    const SHOW_MISSING: usize = 40;
+    if !r.missing.is_empty() {
+        let _ = writeln!(t, "\nMissing ({}):", r.missing.len());
+        for m in r.missing.iter().take(SHOW_MISSING) {
+            let _ = writeln!(t, "  {} {} ({})", m.istat_code, m.name, m.province);
+        }
+        if r.missing.len() > SHOW_MISSING {
+            let _ = writeln!(
+                t,
+                "  ... and {} more (the full list is in --json)",
+                r.missing.len() - SHOW_MISSING
+            );
+        }
+    }
+    if !r.unmatched.is_empty() {
+        let _ = writeln!(
+            t,
+            "\nNot in the ISTAT list of {} (left out of the figures):",
+            sentinella::istat::LIST_DATE
+        );
+        for u in &r.unmatched {
+            let _ = writeln!(t, "  {} {} ({})", u.istat_code, u.name, u.source);
+        }
+    }
+    let _ = writeln!(t, "\n{}", r.istat_source);
+    t
+}

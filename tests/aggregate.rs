@@ -310,7 +310,8 @@ fn csv_exports_are_safe_against_formula_injection() {
     evil.name = Some("=HYPERLINK(\"http://x.invalid\",\"clic\")");
     let mut comma = spec("056001", "l1");
     comma.name = Some("Comune di \"Prova\", sede; @casa");
-    let records = vec![record(&evil), record(&comma)];
+    let owned = [record(&evil), record(&comma)];
+    let records: Vec<&Record> = owned.iter().collect();
     let list = IstatList::builtin().unwrap();
 
     let mut buf = Vec::new();

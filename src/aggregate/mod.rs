@@ -30,6 +30,9 @@ pub const DEFAULT_MIN_GROUP: usize = 5;
 /// Default length of the "weakest questions" and "Non so" lists.
 pub const DEFAULT_TOP: usize = 10;
 
+/// [`Record::options`] value of an unanswered question.
+pub const NO_OPTION: u8 = u8::MAX;
+
 /// The verified facts of one assessment, compact enough to hold tens of
 /// thousands in memory.
 #[derive(Debug, Clone)]
@@ -72,9 +75,10 @@ pub struct Record {
     pub states: Vec<QuestionState>,
     /// Gate outcomes, aligned with `questionnaire.questions()`.
     pub gates: Vec<Option<GateStatus>>,
-    /// Chosen option ids, aligned with `questionnaire.questions()` (empty
-    /// when unanswered).
-    pub options: Vec<String>,
+    /// Index of the chosen option in the question's `options`, aligned with
+    /// `questionnaire.questions()` ([`NO_OPTION`] when unanswered). Indexes,
+    /// not ids, keep a record small.
+    pub options: Vec<u8>,
 }
 
 impl Record {
@@ -84,16 +88,23 @@ impl Record {
         let mut states = Vec::with_capacity(q.question_count());
         let mut gates = Vec::with_capacity(q.question_count());
         let mut options = Vec::with_capacity(q.question_count());
-        for (_, question) in q.questions() {
-            let result = v.score.question(&question.id);
+        for (i, (_, question)) in q.questions().enumerate() {
+            // Scoring lists the questions in questionnaire order.
+            let result = v
+                .score
+                .questions
+                .get(i)
+                .filter(|r| r.id == question.id)
+                .or_else(|| v.score.question(&question.id));
             states.push(result.map_or(QuestionState::Unanswered, |r| r.state));
             gates.push(result.and_then(|r| r.gate));
             options.push(
                 v.sheet
                     .answers
                     .get(&question.id)
-                    .map(|a| a.option.clone())
-                    .unwrap_or_default(),
+                    .and_then(|a| question.options.iter().position(|o| o.id == a.option))
+                    .and_then(|i| u8::try_from(i).ok())
+                    .unwrap_or(NO_OPTION),
             );
         }
         let org = &v.payload.organization;
@@ -119,6 +130,17 @@ impl Record {
             gates,
             options,
         }
+    }
+
+    /// The id of the option chosen for the `i`-th question (empty when
+    /// unanswered).
+    pub fn option_id(&self, i: usize) -> &str {
+        let index = self.options.get(i).copied().unwrap_or(NO_OPTION);
+        self.questionnaire
+            .questions()
+            .nth(i)
+            .and_then(|(_, q)| q.options.get(usize::from(index)))
+            .map_or("", |o| o.id.as_str())
     }
 
     fn order_key(&self) -> (NaiveDate, DateTime<Utc>, &str, &str) {

@@ -33,7 +33,7 @@ fn opt(x: Option<f64>) -> String {
 /// One row per record: the comune (from the ISTAT list when the code is
 /// known, else as declared), the assessment, the scores, one column per
 /// domain (`domain:<id>`; the union over the questionnaires present).
-pub fn write_comuni<W: Write>(out: W, records: &[Record], list: &IstatList) -> csv::Result<()> {
+pub fn write_comuni<W: Write>(out: W, records: &[&Record], list: &IstatList) -> csv::Result<()> {
     let mut domains: Vec<String> = Vec::new();
     for r in records {
         for d in &r.questionnaire.domains {
@@ -127,7 +127,7 @@ pub fn write_comuni<W: Write>(out: W, records: &[Record], list: &IstatList) -> c
 
 /// One row per record and question: state, level, gate and whether the
 /// answer is below the question's target.
-pub fn write_answers<W: Write>(out: W, records: &[Record]) -> csv::Result<()> {
+pub fn write_answers<W: Write>(out: W, records: &[&Record]) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     write_row(
         &mut w,
@@ -182,7 +182,11 @@ pub fn write_answers<W: Write>(out: W, records: &[Record]) -> csv::Result<()> {
                     q.version.clone(),
                     d.id.clone(),
                     question.id.clone(),
-                    r.options.get(i).cloned().unwrap_or_default(),
+                    r.options
+                        .get(i)
+                        .and_then(|&o| question.options.get(usize::from(o)))
+                        .map(|o| o.id.clone())
+                        .unwrap_or_default(),
                     state_id.to_string(),
                     level,
                     question.target_level.to_string(),

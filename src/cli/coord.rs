@@ -396,7 +396,7 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
         .map(|id| aggregate::aggregate(&selection.current, id, list, &scope, opts))
         .collect();
 
-    let in_scope: Vec<Record> = selection
+    let in_scope: Vec<&Record> = selection
         .current
         .iter()
         .filter(|r| match list.get(&r.istat_code) {
@@ -409,7 +409,6 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
                 .iter()
                 .any(|rep| rep.unmatched.iter().any(|u| u.source == r.source)),
         })
-        .cloned()
         .collect();
     if let Some(path) = &args.csv {
         let mut buf = Vec::new();

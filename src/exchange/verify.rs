@@ -62,7 +62,7 @@ pub enum ResultError {
         limit: usize,
     },
     /// The JSON ends too early.
-    #[error("the file is truncated: the JSON ends at line {line}, column {column} before it is complete")]
+    #[error("the file is truncated: the JSON stops at line {line}, column {column} before it is complete")]
     Truncated {
         /// Line of the end.
         line: usize,
@@ -97,7 +97,7 @@ pub enum ResultError {
         found: String,
     },
     /// A field this format does not have.
-    #[error("{path}: unknown field {field:?}: the file was not written by Sentinella {RESULT_FORMAT}, or was edited")]
+    #[error("{path}: unknown field {field:?}: a {RESULT_FORMAT} file has no such field (the file was edited, or written by other software)")]
     UnknownField {
         /// JSON path of the object.
         path: String,

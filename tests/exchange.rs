@@ -387,3 +387,29 @@ fn export_is_written_atomically_and_reads_back() {
         .unwrap_err();
     assert_eq!(e.error.kind(), "io");
 }
+
+#[test]
+fn many_files_verify_in_parallel_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = good_file();
+    let paths: Vec<std::path::PathBuf> = (0..100)
+        .map(|i| {
+            let bytes: &[u8] = if i % 7 == 0 { b"" } else { &good };
+            common::write(dir.path(), &format!("{i:03}.json"), bytes)
+        })
+        .collect();
+    let catalog = common::catalog();
+    for threads in [1, 2, 3] {
+        let kinds = exchange::verify_each(&paths, &catalog, threads, |p, r| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                r.map_or_else(|e| e.kind(), |_| "ok"),
+            )
+        });
+        assert_eq!(kinds.len(), 100);
+        for (i, (name, kind)) in kinds.iter().enumerate() {
+            assert_eq!(name, &format!("{i:03}.json"));
+            assert_eq!(*kind, if i % 7 == 0 { "empty" } else { "ok" });
+        }
+    }
+}

@@ -193,24 +193,20 @@ pub fn verify(
     if wanted.as_ref().is_some_and(|k| k.len() != 16) {
         bail!("--key: a fingerprint has 16 hex digits, like 3F2A-9C01-77DE-B410");
     }
-    let mut rows = Vec::new();
-    for file in &files {
-        let outcome = exchange::read_capped(file)
-            .and_then(|bytes| exchange::verify_bytes(&bytes, catalog, None))
-            .and_then(|v| match &wanted {
-                Some(k) if &normalize_fingerprint(&v.fingerprint) != k => {
-                    Err(ResultError::OtherKey {
-                        found: v.fingerprint.clone(),
-                        expected: key.unwrap_or_default().to_string(),
-                    })
-                }
-                _ => Ok(v),
-            });
-        rows.push(match &outcome {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let rows = exchange::verify_each(&files, catalog, threads, |file, outcome| {
+        let outcome = outcome.and_then(|v| match &wanted {
+            Some(k) if &normalize_fingerprint(&v.fingerprint) != k => Err(ResultError::OtherKey {
+                found: v.fingerprint.clone(),
+                expected: key.unwrap_or_default().to_string(),
+            }),
+            _ => Ok(v),
+        });
+        match &outcome {
             Ok(v) => VerifyRow::accepted(file, v),
             Err(e) => VerifyRow::rejected(file, e),
-        });
-    }
+        }
+    });
     let rejected = rows.iter().filter(|r| !r.ok).count();
     let mut t = String::new();
     if json {
@@ -318,22 +314,29 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
     let files = result_files(&args.paths)?;
 
     // Verify every file; one bad file never stops the others.
-    let mut records = Vec::new();
-    let mut rejected = Vec::new();
-    for file in &files {
-        let name = file.display().to_string();
-        match exchange::read_capped(file).and_then(|b| exchange::verify_bytes(&b, catalog, None)) {
-            Ok(v) => {
-                for w in &v.warnings {
-                    eprintln!("warning: {name}: {w}");
-                }
-                records.push(Record::from_verified(&v, &name));
-            }
-            Err(e) => rejected.push(Rejection {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let outcomes = exchange::verify_each(&files, catalog, threads, |path, outcome| {
+        let name = path.display().to_string();
+        match outcome {
+            Ok(v) => Ok((Record::from_verified(&v, &name), v.warnings)),
+            Err(e) => Err(Rejection {
                 file: name,
                 kind: e.kind(),
                 reason: e.to_string(),
             }),
+        }
+    });
+    let mut records = Vec::new();
+    let mut rejected = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok((record, warnings)) => {
+                for w in warnings {
+                    eprintln!("warning: {}: {w}", record.source);
+                }
+                records.push(record);
+            }
+            Err(r) => rejected.push(r),
         }
     }
     let accepted_count = records.len();

@@ -566,3 +566,49 @@ fn decode(text: &str, field: &'static str) -> Result<Vec<u8>, ResultError> {
             message: format!("not valid base64: {e}"),
         })
 }
+
+/// Read and verify many files on up to `threads` threads, mapping each
+/// outcome through `map` as soon as it is known (so only the mapped values,
+/// not every verified result, stay in memory). The output is in the order
+/// of `paths`; one bad file never affects the others.
+pub fn verify_each<T, F>(
+    paths: &[std::path::PathBuf],
+    catalog: &Catalog,
+    threads: usize,
+    map: F,
+) -> Vec<T>
+where
+    T: Send,
+    F: Fn(&Path, Result<VerifiedResult, ResultError>) -> T + Sync,
+{
+    let run = |chunk: &[std::path::PathBuf]| -> Vec<T> {
+        chunk
+            .iter()
+            .map(|p| {
+                let outcome = read_capped(p).and_then(|b| verify_bytes(&b, catalog, None));
+                map(p, outcome)
+            })
+            .collect()
+    };
+    let threads = threads.clamp(1, 16);
+    if threads == 1 || paths.len() < 64 {
+        return run(paths);
+    }
+    let size = paths.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(size)
+            .map(|c| s.spawn(move || run(c)))
+            .collect();
+        let mut out = Vec::with_capacity(paths.len());
+        for (h, chunk) in handles.into_iter().zip(paths.chunks(size)) {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                // A panic in a worker is a bug; verify that chunk again on
+                // this thread rather than lose its files.
+                Err(_) => out.extend(run(chunk)),
+            }
+        }
+        out
+    })
+}

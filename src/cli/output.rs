@@ -230,7 +230,12 @@ pub fn plan_text(loaded: &LoadedAnswers, score: &Score, plan: &Plan) -> String {
         if actions.is_empty() {
             continue;
         }
-        let _ = writeln!(s, "\n{} ({} actions):", horizon.label_it(), actions.len());
+        let noun = if actions.len() == 1 {
+            "action"
+        } else {
+            "actions"
+        };
+        let _ = writeln!(s, "\n{} ({} {noun}):", horizon.label_it(), actions.len());
         for a in actions {
             let _ = writeln!(
                 s,

@@ -413,3 +413,31 @@ fn many_files_verify_in_parallel_in_order() {
         }
     }
 }
+
+#[test]
+fn every_builtin_questionnaire_round_trips_through_a_result_file() {
+    let (catalog, errors) = Catalog::builtin();
+    assert!(errors.is_empty(), "{errors:?}");
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    for entry in catalog.entries() {
+        for example in sentinella::demo::examples(&entry.questionnaire, date) {
+            let loaded = LoadedAnswers {
+                sheet: example.sheet,
+                questionnaire: entry.clone(),
+            };
+            for with_notes in [false, true] {
+                let payload = payload_of(&loaded, with_notes);
+                let bytes = exchange::seal(&payload, &key()).unwrap();
+                let v = exchange::verify_bytes(&bytes, &catalog, None)
+                    .unwrap_or_else(|e| panic!("{}: {e}", example.stem));
+                assert_eq!(
+                    v.score,
+                    scoring::score(&entry.questionnaire, &loaded.sheet),
+                    "{}",
+                    example.stem
+                );
+                assert!(v.warnings.is_empty(), "{:?}", v.warnings);
+            }
+        }
+    }
+}

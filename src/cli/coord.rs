@@ -413,17 +413,21 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
                 .any(|rep| rep.unmatched.iter().any(|u| u.source == r.source)),
         })
         .collect();
+    let csv_error = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    };
     if let Some(path) = &args.csv {
-        let mut buf = Vec::new();
-        table::write_comuni(&mut buf, &in_scope, list)?;
-        exchange::write_atomic(path, &buf)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        exchange::write_atomic_with(path, |w| {
+            table::write_comuni(w, &in_scope, list).map_err(csv_error)
+        })
+        .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(path) = &args.csv_answers {
-        let mut buf = Vec::new();
-        table::write_answers(&mut buf, &in_scope)?;
-        exchange::write_atomic(path, &buf)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        exchange::write_atomic_with(path, |w| {
+            table::write_answers(w, &in_scope).map_err(csv_error)
+        })
+        .with_context(|| format!("cannot write {}", path.display()))?;
     }
 
     let summary = ImportSummary {

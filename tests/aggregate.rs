@@ -283,6 +283,18 @@ fn aggregation_is_deterministic_and_order_free() {
         AggregateOptions::default(),
     );
     assert_eq!(italy.total.comuni, 7904);
+    assert_eq!(italy.outside_scope, 0);
+    let viterbo = aggregate::aggregate(
+        &aggregate::select_current(lazio_records()).current,
+        "mini",
+        list,
+        &Scope::Province(list.find_province("VT").unwrap()),
+        AggregateOptions::default(),
+    );
+    assert_eq!(viterbo.total.assessed, 7);
+    assert_eq!(viterbo.outside_scope, 4, "the 4 comuni of Rieti");
+    assert!(viterbo.by_province.is_empty() && viterbo.by_region.is_empty());
+    assert_eq!(viterbo.unmatched.len(), 1, "declared in VT");
     assert_eq!(italy.by_region.len(), 20);
     assert_eq!(italy.by_province.len(), 107);
     let lazio_group = italy.by_region.iter().find(|g| g.key == "Lazio").unwrap();

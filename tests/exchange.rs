@@ -441,3 +441,22 @@ fn every_builtin_questionnaire_round_trips_through_a_result_file() {
         }
     }
 }
+
+#[test]
+fn a_byte_order_mark_is_tolerated_and_istat_mismatches_are_reported() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(good_file());
+    verify(&bytes).unwrap();
+    expect_err(b"\xEF\xBB\xBF", "empty", &[]);
+
+    let mut loaded = answers();
+    loaded.sheet.organization.province = "RM".into();
+    let bytes = exchange::seal(&payload_of(&loaded, false), &key()).unwrap();
+    let v = verify(&bytes).unwrap();
+    assert_eq!(v.warnings.len(), 1, "{:?}", v.warnings);
+    assert!(
+        v.warnings[0].contains("the ISTAT list in VT (Lazio)"),
+        "{}",
+        v.warnings[0]
+    );
+}

@@ -482,6 +482,8 @@ pub struct Report {
     pub missing: Vec<MissingComune>,
     /// Results whose code is not in the ISTAT list.
     pub unmatched: Vec<Unmatched>,
+    /// Current results of comuni outside the area (left out).
+    pub outside_scope: usize,
     /// Credit for the ISTAT list.
     pub istat_source: &'static str,
 }
@@ -516,18 +518,20 @@ pub fn aggregate(
     let mut matched: Vec<(&Comune, &Record)> = Vec::new();
     let mut unmatched = Vec::new();
     let mut assessed_codes = BTreeSet::new();
+    let mut outside_scope = 0;
     for r in &records {
         match list.get(&r.istat_code) {
             Some(c) if scope.contains(c) && assessed_codes.insert(c.istat_code.as_str()) => {
                 matched.push((c, r));
             }
-            Some(_) => {}
+            Some(c) if scope.contains(c) => {}
+            Some(_) => outside_scope += 1,
             None if scope.contains_declared(r) => unmatched.push(Unmatched {
                 istat_code: r.istat_code.clone(),
                 name: r.name.clone(),
                 source: r.source.clone(),
             }),
-            None => {}
+            None => outside_scope += 1,
         }
     }
 
@@ -613,6 +617,7 @@ pub fn aggregate(
         by_band,
         missing,
         unmatched,
+        outside_scope,
         istat_source: istat::ATTRIBUTION,
     }
 }

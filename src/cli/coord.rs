@@ -541,6 +541,13 @@ fn report_text(r: &Report) -> String {
         "Comuni assessed: {} of {} ({:.1}%); missing {}",
         total.assessed, total.comuni, total.coverage_pct, total.missing
     );
+    if r.outside_scope > 0 {
+        let _ = writeln!(
+            t,
+            "({} result(s) of comuni outside {} left out)",
+            r.outside_scope, r.scope.name
+        );
+    }
     match &total.figures {
         None => {
             let _ = writeln!(

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use super::{hex, signed_message, Envelope, ResultPayload, RESULT_FAMILY, RESULT_FORMAT};
+use crate::istat::{self, IstatList};
 use crate::keys::fingerprint_bytes;
 use crate::load::{Catalog, LoadedQuestionnaire};
 use crate::model::{AnswerSheet, QuestionnaireRef, ANSWERS_FORMAT};
@@ -279,6 +280,9 @@ pub fn verify_bytes(
             limit: MAX_RESULT_BYTES,
         });
     }
+    // A byte-order mark added by an editor is harmless: the envelope is not
+    // signed, only the payload inside it.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ResultError::Empty);
     }
@@ -404,6 +408,9 @@ pub fn verify_bytes(
             if score.baseline.met { "met" } else { "not met" },
         ));
     }
+    if let Some(w) = istat_mismatch(&sheet.organization) {
+        warnings.push(w);
+    }
     Ok(VerifiedResult {
         sheet,
         questionnaire: entry.clone(),
@@ -413,6 +420,24 @@ pub fn verify_bytes(
         payload_sha256: hex(&Sha256::digest(&payload)),
         payload: payload_value,
         warnings,
+    })
+}
+
+/// A warning when the organization's declared province or region differs
+/// from the ISTAT list for its code (aggregation uses the list).
+fn istat_mismatch(org: &crate::model::Organization) -> Option<String> {
+    let list = IstatList::builtin().ok()?;
+    let comune = list.get(&org.istat_code)?;
+    let region_ok = istat::fold(&comune.region) == istat::fold(&org.region)
+        || comune
+            .region
+            .split('/')
+            .any(|p| istat::fold(p) == istat::fold(&org.region));
+    (comune.province != org.province || !region_ok).then(|| {
+        format!(
+            "the file places ISTAT code {} in {} ({}), the ISTAT list in {} ({}): the ISTAT list is used",
+            org.istat_code, org.province, org.region, comune.province, comune.region
+        )
     })
 }
 

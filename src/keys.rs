@@ -102,7 +102,9 @@ impl KeyPair {
         })?;
         // Write a private temporary file, then hard-link it into place: the
         // link fails if another process won the race, and then we use its key.
-        let tmp = dir.join(format!("{PRIVATE_KEY_FILE}.{}.tmp", std::process::id()));
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!("{PRIVATE_KEY_FILE}.{}-{n}.tmp", std::process::id()));
         let io = |p: &Path| {
             let p = p.display().to_string();
             move |source| KeyError::Io { path: p, source }
@@ -113,16 +115,23 @@ impl KeyPair {
             f.write_all(b"\n").map_err(io(&tmp))?;
             f.sync_all().map_err(io(&tmp))?;
         }
-        let linked = fs::hard_link(&tmp, &path);
-        let _ = fs::remove_file(&tmp);
-        match linked {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Self::load(&path),
-            Err(source) => {
-                return Err(KeyError::Io {
-                    path: path.display().to_string(),
-                    source,
-                })
+        match fs::hard_link(&tmp, &path) {
+            Ok(()) => {
+                let _ = fs::remove_file(&tmp);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists || path.exists() => {
+                let _ = fs::remove_file(&tmp);
+                return Self::load(&path);
+            }
+            // File systems without hard links (FAT on a USB stick): rename.
+            Err(_) => {
+                if let Err(source) = fs::rename(&tmp, &path) {
+                    let _ = fs::remove_file(&tmp);
+                    return Err(KeyError::Io {
+                        path: path.display().to_string(),
+                        source,
+                    });
+                }
             }
         }
         let pub_path = dir.join(PUBLIC_KEY_FILE);
@@ -313,6 +322,25 @@ mod tests {
             let e = KeyPair::load_or_create(&dir).unwrap_err();
             assert!(e.to_string().contains("chmod 600"), "{e}");
         }
+    }
+
+    #[test]
+    fn concurrent_first_use_yields_one_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("keys");
+        let keys: Vec<KeyPair> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| KeyPair::load_or_create(&dir).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let first = keys[0].public_key();
+        assert!(keys.iter().all(|k| k.public_key() == first));
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
     }
 
     #[test]

@@ -358,3 +358,39 @@ fn csv_exports_are_safe_against_formula_injection() {
     assert_eq!(&rows[0][5], "backup_weekly");
     assert_eq!(&rows[0][7], "level");
 }
+
+#[test]
+fn trust_on_first_use_holds_back_other_keys() {
+    use sentinella::aggregate::{check_keys, KeyBook, KeyCheck};
+    use sentinella::model::Audience;
+    let mut old = spec("056044", "l1");
+    old.date = "2025-11-20";
+    let first = record(&old);
+    let mut second = record(&spec("056044", "l3"));
+    second.public_key = [7; 32];
+    let other_comune = record(&spec("056001", "l2"));
+    let mut book = KeyBook::default();
+    let (trusted, held) = check_keys(vec![second, other_comune, first.clone()], &mut book);
+    assert_eq!(trusted.len(), 2);
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].record.assessed_on.to_string(), "2026-11-20");
+    assert_eq!(held[0].expected, first.public_key);
+    let msg = held[0].error().to_string();
+    assert!(msg.contains("confirm the new fingerprint"), "{msg}");
+    assert_eq!(book.len(), 2);
+    // Once the coordinator accepts the new key, it is the one on record.
+    book.accept("056044", Audience::Comune, [7; 32]);
+    assert_eq!(
+        book.check("056044", Audience::Comune, &[7; 32]),
+        KeyCheck::Known
+    );
+    assert_eq!(
+        book.check("056044", Audience::Comune, &first.public_key),
+        KeyCheck::Conflict([7; 32])
+    );
+    // A Polis office of the same comune has its own key.
+    assert_eq!(
+        book.check("056044", Audience::PolisOffice, &[9; 32]),
+        KeyCheck::FirstSeen
+    );
+}

@@ -14,7 +14,7 @@
 
 pub mod table;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::exchange::VerifiedResult;
 use crate::istat::{self, Comune, IstatList, Province};
-use crate::model::Questionnaire;
+use crate::model::{Audience, Questionnaire};
 use crate::scoring::{round1, GateStatus, QuestionState, Tier};
 
 /// Default smallest group that shows figures.
@@ -55,7 +55,9 @@ pub struct Record {
     pub assessed_on: NaiveDate,
     /// When it was exported.
     pub exported_at: DateTime<Utc>,
-    /// Signer's key fingerprint.
+    /// Signer's public key.
+    pub public_key: [u8; 32],
+    /// Its fingerprint.
     pub fingerprint: String,
     /// SHA-256 of the signed payload (identifies this exact export).
     pub payload_sha256: String,
@@ -118,6 +120,7 @@ impl Record {
             assessment_id: v.payload.assessment_id.clone(),
             assessed_on: v.payload.assessed_on,
             exported_at: v.payload.exported_at,
+            public_key: v.public_key,
             fingerprint: v.fingerprint.clone(),
             payload_sha256: v.payload_sha256.clone(),
             source: source.to_string(),
@@ -151,6 +154,107 @@ impl Record {
             &self.source,
         )
     }
+}
+
+/// Who signs for whom: trust on first use. The first key seen for an
+/// organization (ISTAT code + comune or Polis office) is recorded; a result
+/// signed by another key is held back until the coordinator accepts the new
+/// key ([`KeyBook::accept`]). The store persists it; the command line keeps
+/// one for the run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyBook {
+    keys: HashMap<(String, Audience), [u8; 32]>,
+}
+
+/// What [`KeyBook::check`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCheck {
+    /// First key for this organization: now recorded.
+    FirstSeen,
+    /// The key on record.
+    Known,
+    /// Another key than the one on record (which is returned).
+    Conflict([u8; 32]),
+}
+
+impl KeyBook {
+    /// Check (and on first use record) the key of an organization.
+    pub fn check(&mut self, istat_code: &str, kind: Audience, key: &[u8; 32]) -> KeyCheck {
+        match self.keys.get(&(istat_code.to_string(), kind)) {
+            Some(known) if known == key => KeyCheck::Known,
+            Some(known) => KeyCheck::Conflict(*known),
+            None => {
+                self.keys.insert((istat_code.to_string(), kind), *key);
+                KeyCheck::FirstSeen
+            }
+        }
+    }
+
+    /// Accept a new key for an organization (replacing the one on record).
+    pub fn accept(&mut self, istat_code: &str, kind: Audience, key: [u8; 32]) {
+        self.keys.insert((istat_code.to_string(), kind), key);
+    }
+
+    /// The key on record for an organization.
+    pub fn get(&self, istat_code: &str, kind: Audience) -> Option<&[u8; 32]> {
+        self.keys.get(&(istat_code.to_string(), kind))
+    }
+
+    /// Number of organizations with a key.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether no key is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// A record held back because another key signed it.
+#[derive(Debug, Clone)]
+pub struct HeldBack {
+    /// The record.
+    pub record: Record,
+    /// The key on record for its organization.
+    pub expected: [u8; 32],
+}
+
+impl HeldBack {
+    /// The error to report.
+    pub fn error(&self) -> crate::exchange::ResultError {
+        crate::exchange::ResultError::OtherKey {
+            found: self.record.fingerprint.clone(),
+            expected: crate::keys::fingerprint_bytes(&self.expected),
+        }
+    }
+}
+
+/// Split records into trusted ones and ones signed by a key other than the
+/// one on record. Records are taken oldest first (assessment date, export
+/// time, source), so within a batch the earliest assessment of an
+/// organization fixes its key.
+pub fn check_keys(mut records: Vec<Record>, book: &mut KeyBook) -> (Vec<Record>, Vec<HeldBack>) {
+    records.sort_by(|a, b| {
+        (&a.istat_code, a.assessed_on, a.exported_at, &a.source).cmp(&(
+            &b.istat_code,
+            b.assessed_on,
+            b.exported_at,
+            &b.source,
+        ))
+    });
+    let mut trusted = Vec::with_capacity(records.len());
+    let mut held = Vec::new();
+    for r in records {
+        match book.check(&r.istat_code, r.questionnaire.audience, &r.public_key) {
+            KeyCheck::FirstSeen | KeyCheck::Known => trusted.push(r),
+            KeyCheck::Conflict(expected) => held.push(HeldBack {
+                record: r,
+                expected,
+            }),
+        }
+    }
+    (trusted, held)
 }
 
 /// The outcome of [`select_current`].

@@ -1,7 +1,6 @@
 //! The coordinators' commands: `export`, `verify` and `aggregate`, working
 //! directly on result files (the `--db` forms come with the store).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use sentinella::aggregate::{
-    self, table, AggregateOptions, GroupStats, Record, Report, Scope, DEFAULT_TOP,
+    self, table, AggregateOptions, GroupStats, KeyBook, Record, Report, Scope, DEFAULT_TOP,
 };
 use sentinella::exchange::{self, ExportOptions, ResultError, VerifiedResult};
 use sentinella::istat::IstatList;
@@ -343,44 +342,15 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
 
     // Trust on first use within this batch: the earliest assessment of an
     // organization fixes its key; files signed by another key are held back.
-    records.sort_by(|a, b| {
-        (
-            &a.istat_code,
-            audience_id(&a.questionnaire),
-            a.assessed_on,
-            a.exported_at,
-            &a.source,
-        )
-            .cmp(&(
-                &b.istat_code,
-                audience_id(&b.questionnaire),
-                b.assessed_on,
-                b.exported_at,
-                &b.source,
-            ))
-    });
-    let mut first_key: BTreeMap<(String, &'static str), String> = BTreeMap::new();
-    let mut held_back = Vec::new();
-    let mut trusted = Vec::new();
-    for r in records {
-        let key = (r.istat_code.clone(), audience_id(&r.questionnaire));
-        match first_key.get(&key) {
-            Some(known) if known != &r.fingerprint => held_back.push(Rejection {
-                file: r.source.clone(),
-                kind: "other_key",
-                reason: ResultError::OtherKey {
-                    found: r.fingerprint.clone(),
-                    expected: known.clone(),
-                }
-                .to_string(),
-            }),
-            Some(_) => trusted.push(r),
-            None => {
-                first_key.insert(key, r.fingerprint.clone());
-                trusted.push(r);
-            }
-        }
-    }
+    let (trusted, held) = aggregate::check_keys(records, &mut KeyBook::default());
+    let held_back: Vec<Rejection> = held
+        .iter()
+        .map(|h| Rejection {
+            file: h.record.source.clone(),
+            kind: "other_key",
+            reason: h.error().to_string(),
+        })
+        .collect();
 
     let selection = aggregate::select_current(trusted);
     let opts = AggregateOptions {
@@ -470,13 +440,6 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
     };
     emit(&text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn audience_id(q: &sentinella::model::Questionnaire) -> &'static str {
-    match q.audience {
-        sentinella::model::Audience::Comune => "comune",
-        sentinella::model::Audience::PolisOffice => "polis_office",
-    }
 }
 
 fn import_text(s: &ImportSummary, rejected: &[Rejection], held_back: &[Rejection]) -> String {

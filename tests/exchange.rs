@@ -460,3 +460,13 @@ fn a_byte_order_mark_is_tolerated_and_istat_mismatches_are_reported() {
         v.warnings[0]
     );
 }
+
+#[test]
+fn thousands_of_bad_answers_give_a_short_message() {
+    let mut p = payload_value();
+    for i in 0..5000 {
+        p["answers"][format!("q{i}")] = serde_json::json!({"option": "x"});
+    }
+    let msg = expect_err(&resign(&p), "invalid_answers", &["and 4990 more"]);
+    assert!(msg.len() < 2000, "{} bytes", msg.len());
+}

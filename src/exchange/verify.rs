@@ -161,11 +161,26 @@ pub enum ResultError {
         local: String,
     },
     /// The answers break the questionnaire's rules.
-    #[error("the answers do not fit the questionnaire: {}", issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[error("the answers do not fit the questionnaire: {}", list_issues(issues))]
     InvalidAnswers {
         /// Every problem, with paths under `$.payload`.
         issues: Vec<Issue>,
     },
+}
+
+/// The first few issues, then a count: a hostile file can carry thousands.
+fn list_issues(issues: &[Issue]) -> String {
+    const SHOWN: usize = 10;
+    let mut text = issues
+        .iter()
+        .take(SHOWN)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    if issues.len() > SHOWN {
+        text.push_str(&format!("; and {} more", issues.len() - SHOWN));
+    }
+    text
 }
 
 impl ResultError {

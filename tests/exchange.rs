@@ -470,3 +470,13 @@ fn thousands_of_bad_answers_give_a_short_message() {
     let msg = expect_err(&resign(&p), "invalid_answers", &["and 4990 more"]);
     assert!(msg.len() < 2000, "{} bytes", msg.len());
 }
+
+#[test]
+fn export_result_scores_signs_and_self_checks() {
+    let loaded = answers();
+    let (payload, bytes) = exchange::export_result(&loaded, &key(), &opts(false)).unwrap();
+    assert!(payload.answers.values().all(|a| a.note.is_none()));
+    assert_eq!(bytes, good_file());
+    let v = verify(&bytes).unwrap();
+    assert_eq!(v.payload, payload);
+}

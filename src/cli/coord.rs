@@ -54,11 +54,7 @@ pub fn export(
         exported_at: chrono::Utc::now(),
         assessment_id: None,
     };
-    let payload = exchange::build_payload(&loaded, &score, &opts);
-    let bytes = exchange::seal(&payload, &key)?;
-    // Check our own output with the importer's reader before handing it out.
-    exchange::verify_bytes(&bytes, catalog, Some(key.public_key().as_bytes()))
-        .context("internal error: the result file just written does not verify")?;
+    let (payload, bytes) = exchange::export_result(&loaded, &key, &opts)?;
     exchange::write_atomic(out, &bytes)
         .with_context(|| format!("cannot write {}", out.display()))?;
     let notes = loaded

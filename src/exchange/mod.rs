@@ -250,6 +250,36 @@ pub fn seal(payload: &ResultPayload, key: &KeyPair) -> Result<Vec<u8>, serde_jso
     Ok(seal_bytes(&bytes, key))
 }
 
+/// Why an export failed (a defect, never the user's input: the answers were
+/// validated when loaded).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The payload could not be serialized.
+    #[error("cannot serialize the result: {0}")]
+    Serialize(#[from] serde_json::Error),
+    /// The file just sealed does not pass the importer's checks.
+    #[error("the result file just written does not verify: {0}")]
+    SelfCheck(#[from] ResultError),
+}
+
+/// Score, build, sign and self-check a result file (pure: the caller reads
+/// the clock and the key, and writes the bytes, e.g. with [`write_atomic`]).
+/// The app's "Esporta risultati" and `sentinella export` both call this.
+pub fn export_result(
+    loaded: &LoadedAnswers,
+    key: &KeyPair,
+    opts: &ExportOptions,
+) -> Result<(ResultPayload, Vec<u8>), ExportError> {
+    let score = crate::scoring::score(&loaded.questionnaire.questionnaire, &loaded.sheet);
+    let payload = build_payload(loaded, &score, opts);
+    let bytes = seal(&payload, key)?;
+    // Read it back as an importer would, against this questionnaire only.
+    let mut catalog = crate::load::Catalog::default();
+    catalog.insert(loaded.questionnaire.clone());
+    verify_bytes(&bytes, &catalog, Some(key.public_key().as_bytes()))?;
+    Ok((payload, bytes))
+}
+
 /// Write a file atomically: a temporary file beside it, synced, then renamed
 /// over the target, so a crash never leaves half a result file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -32,6 +32,7 @@ pub mod backup;
 mod error;
 mod file;
 pub mod schema;
+pub mod time;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -46,6 +47,7 @@ pub use api::{
 pub use backup::{backup_dir, list_backups, BackupInfo, KEEP_BACKUPS};
 pub use error::StoreError;
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
+pub use time::{format_italian, italian_time};
 
 use file::{Check, FileState};
 

@@ -12,6 +12,7 @@
 //! - [`load`]: files, size caps, format dispatch, content hash, catalog.
 //! - [`scoring`]: the scoring model of docs/scoring.md.
 //! - [`plan`]: the remediation plan and the comparison of two assessments.
+//! - [`store`]: the SQLite database of assessments, backups, migrations.
 //! - [`demo`]: deterministic example answers.
 //! - [`schema`]: the JSON Schemas generated from the model.
 //! - [`istat`]: the ISTAT list of comuni (compiled in).
@@ -30,4 +31,5 @@ pub mod model;
 pub mod plan;
 pub mod schema;
 pub mod scoring;
+pub mod store;
 pub mod validate;

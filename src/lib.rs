@@ -19,9 +19,11 @@
 //! - [`keys`]: the installation's Ed25519 signing key.
 //! - [`exchange`]: signed result files (export, hardened verification).
 //! - [`aggregate`]: coordinators' figures by territory, CSV exports.
+//! - [`coordinator`]: the coordinator's database of collected result files.
 
 pub mod aggregate;
 pub mod controls;
+pub mod coordinator;
 pub mod demo;
 pub mod exchange;
 pub mod istat;

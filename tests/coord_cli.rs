@@ -289,3 +289,110 @@ fn aggregate_names_unknown_areas() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not a province"), "{}", stderr(&o));
 }
+
+#[test]
+fn export_from_the_store_then_collect_and_aggregate_from_the_coordinator_db() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("comune.db");
+    let db_s = db.to_str().unwrap();
+    let o = sentinella(&[
+        "db",
+        "import",
+        "--questionnaires",
+        Q,
+        "--db",
+        db_s,
+        "--completed",
+        "tests/fixtures/answers/example2.answers.json",
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    let keys = dir.path().join("keys");
+    let out = inbox.join("proceno.json");
+    let export = |out: &Path| {
+        sentinella(&[
+            "export",
+            "--questionnaires",
+            Q,
+            "--db",
+            db_s,
+            "--assessment",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+            "--keys",
+            keys.to_str().unwrap(),
+        ])
+    };
+    let o = export(&out);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // Re-exporting the same assessment keeps its id: collected once.
+    let o = export(&inbox.join("proceno-again.json"));
+    assert!(o.status.success());
+    let a: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(a["format"], "sentinella-result/1");
+    write(&inbox, "broken.json", b"{");
+
+    let coord = dir.path().join("coord.db");
+    let coord_s = coord.to_str().unwrap();
+    let o = sentinella(&[
+        "collect",
+        "--questionnaires",
+        Q,
+        "--db",
+        coord_s,
+        inbox.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a rejected file is reported with exit code 2"
+    );
+    let text = stdout(&o);
+    assert!(text.contains("NEW") && text.contains("REJECTED"), "{text}");
+    // proceno-again.json (the later export) sorts first; proceno.json is an
+    // earlier export of the same assessment.
+    assert!(
+        text.contains("3 file(s): 1 new, 1 rejected, 1 unchanged"),
+        "{text}"
+    );
+    assert!(text.contains("1 results stored, 1 current"), "{text}");
+
+    // Again, as JSON: nothing new.
+    let o = sentinella(&[
+        "collect",
+        "--questionnaires",
+        Q,
+        "--db",
+        coord_s,
+        "--json",
+        inbox.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["counts"]["unchanged"], 2);
+    assert_eq!(v["counts"]["rejected"], 1);
+    assert_eq!(v["stored"]["results"], 1);
+
+    let o = sentinella(&[
+        "aggregate",
+        "--questionnaires",
+        Q,
+        "--db",
+        coord_s,
+        "--province",
+        "VT",
+        "--min-group",
+        "1",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Comuni assessed: 1 of 60"),
+        "{}",
+        stdout(&o)
+    );
+    // A comune's database is not a coordinator database.
+    let o = sentinella(&["aggregate", "--questionnaires", Q, "--db", db_s]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("assessment database"), "{}", stderr(&o));
+}

@@ -79,11 +79,19 @@ pub enum Command {
         date: Option<chrono::NaiveDate>,
     },
     /// Write a signed result file for the coordinator from an answers file
-    /// (notes are left out unless --with-notes).
+    /// or an assessment of a database (notes are left out unless
+    /// --with-notes).
     Export {
         /// The answers file.
-        #[arg(long, value_name = "ANSWERS")]
-        answers: PathBuf,
+        #[arg(
+            long,
+            value_name = "ANSWERS",
+            required_unless_present = "db",
+            conflicts_with = "db"
+        )]
+        answers: Option<PathBuf>,
+        #[command(flatten)]
+        source: DbAssessment,
         /// The result file to write.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -107,11 +115,37 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Aggregate result files by region, province and population band.
-    Aggregate {
+    /// Verify result files and import them into a coordinator database:
+    /// each file atomically; a report of accepted, replaced, held-back and
+    /// rejected files.
+    Collect {
         /// Result files, or directories of *.json result files.
         #[arg(required = true, value_name = "FILE_OR_DIR")]
         paths: Vec<PathBuf>,
+        /// The coordinator database (created if missing).
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Accept files signed by this key (fingerprint) even where another
+        /// key is on record, after confirming it with the comune (repeatable).
+        #[arg(long, value_name = "FINGERPRINT")]
+        accept_key: Vec<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Aggregate result files, or the current results of a coordinator
+    /// database, by region, province and population band.
+    Aggregate {
+        /// Result files, or directories of *.json result files.
+        #[arg(
+            value_name = "FILE_OR_DIR",
+            required_unless_present = "db",
+            conflicts_with = "db"
+        )]
+        paths: Vec<PathBuf>,
+        /// A coordinator database (see `collect`) instead of files.
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
         /// Only this region (e.g. "Lazio").
         #[arg(long, value_name = "NAME", conflicts_with = "province")]
         region: Option<String>,

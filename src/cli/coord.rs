@@ -11,11 +11,15 @@ use serde::Serialize;
 use sentinella::aggregate::{
     self, table, AggregateOptions, GroupStats, KeyBook, Record, Report, Scope, DEFAULT_TOP,
 };
+use sentinella::coordinator::{self, CoordinatorDb, FileReport, Outcome};
 use sentinella::exchange::{self, ExportOptions, ResultError, VerifiedResult};
 use sentinella::istat::IstatList;
 use sentinella::keys::KeyPair;
 use sentinella::load::{self, Catalog};
 use sentinella::scoring::{self, round1};
+use sentinella::store::{Status, Store};
+
+use super::args::DbAssessment;
 
 use super::output::to_json;
 use super::EXIT_BAD_INPUT;
@@ -33,12 +37,31 @@ fn emit(text: &str) -> Result<()> {
 /// `sentinella export`.
 pub fn export(
     catalog: &Catalog,
-    answers: &Path,
+    answers: Option<&Path>,
+    source: &DbAssessment,
     out: &Path,
     with_notes: bool,
     keys: &Path,
 ) -> Result<ExitCode> {
-    let loaded = load::answers_file(answers, catalog)?;
+    let loaded = super::db::answers_from(answers, source, catalog)?;
+    // An assessment of the database gets an id unique to this installation
+    // and stable across re-exports: its creation time and row id.
+    let assessment_id = match (&source.db, source.assessment) {
+        (Some(db), Some(id)) => {
+            let info = Store::open_existing(db)?.assessment_info(id)?;
+            if info.status != Status::Completed {
+                eprintln!(
+                    "warning: assessment {id} is still a draft; the coordinator will receive it as it is now"
+                );
+            }
+            Some(exchange::store_assessment_id(
+                &info.organization.istat_code,
+                &info.created_at,
+                id,
+            ))
+        }
+        _ => None,
+    };
     let score = scoring::score(&loaded.questionnaire.questionnaire, &loaded.sheet);
     let key = KeyPair::load_or_create(keys)?;
     if key.created {
@@ -52,7 +75,7 @@ pub fn export(
         with_notes,
         app_version: env!("CARGO_PKG_VERSION").to_string(),
         exported_at: chrono::Utc::now(),
-        assessment_id: None,
+        assessment_id,
     };
     let (payload, bytes) = exchange::export_result(&loaded, &key, &opts)?;
     exchange::write_atomic(out, &bytes)
@@ -249,6 +272,148 @@ pub fn verify(
     })
 }
 
+#[derive(Serialize)]
+struct CollectJson<'a> {
+    database: String,
+    files: usize,
+    counts: std::collections::BTreeMap<&'static str, usize>,
+    reports: &'a [FileReport],
+    stored: coordinator::Counts,
+}
+
+fn outcome_id(o: Outcome) -> &'static str {
+    match o {
+        Outcome::New => "new",
+        Outcome::Replaced => "replaced",
+        Outcome::Updated => "updated",
+        Outcome::History => "history",
+        Outcome::Unchanged => "unchanged",
+        Outcome::HeldBack => "held_back",
+        Outcome::Rejected => "rejected",
+    }
+}
+
+/// `sentinella collect`.
+pub fn collect(
+    catalog: &Catalog,
+    paths: &[PathBuf],
+    db: &Path,
+    accept_key: &[String],
+    json: bool,
+) -> Result<ExitCode> {
+    use std::io::IsTerminal as _;
+    let accept: std::collections::BTreeSet<String> = accept_key
+        .iter()
+        .map(|k| coordinator::normalize(k))
+        .collect();
+    if let Some(bad) = accept.iter().find(|k| k.len() != 16) {
+        bail!("--accept-key {bad:?}: a fingerprint has 16 hex digits, like 3F2A-9C01-77DE-B410");
+    }
+    let files = result_files(paths)?;
+    let mut database = CoordinatorDb::open(db)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let progress = !json && std::io::stderr().is_terminal() && files.len() >= 200;
+    let mut reports = Vec::with_capacity(files.len());
+    // Verify a batch in parallel (no lock held), then import it file by
+    // file, each in its own transaction.
+    for (n, batch) in files.chunks(256).enumerate() {
+        let verified = exchange::parallel_map(batch, threads, |p| {
+            exchange::read_capped(p).map(|bytes| {
+                let outcome = exchange::verify_bytes(&bytes, catalog, None);
+                (bytes, outcome)
+            })
+        });
+        for (path, read) in batch.iter().zip(verified) {
+            let name = path.display().to_string();
+            let (bytes, outcome) = match read {
+                Ok((bytes, outcome)) => (bytes, outcome),
+                Err(e) => (Vec::new(), Err(e)),
+            };
+            reports.push(database.import_verified(
+                &name,
+                &bytes,
+                outcome,
+                &accept,
+                chrono::Utc::now(),
+            )?);
+        }
+        if progress {
+            eprint!(
+                "\rimported {} of {} files",
+                (n * 256 + batch.len()).min(files.len()),
+                files.len()
+            );
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for r in &reports {
+        *counts.entry(outcome_id(r.outcome)).or_insert(0) += 1;
+    }
+    let stored = database.counts()?;
+    let text = if json {
+        to_json(&CollectJson {
+            database: db.display().to_string(),
+            files: files.len(),
+            counts: counts.clone(),
+            reports: &reports,
+            stored,
+        })?
+    } else {
+        let mut t = String::new();
+        for r in &reports {
+            let who = match (&r.organization, &r.istat_code) {
+                (Some(o), Some(c)) => format!("  {o} ({c})"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                t,
+                "{:<10} {}{who}{}",
+                outcome_id(r.outcome).to_uppercase(),
+                r.source,
+                r.message
+                    .as_deref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            );
+        }
+        let _ = writeln!(
+            t,
+            "{} file(s): {}",
+            files.len(),
+            counts
+                .iter()
+                .map(|(k, v)| format!("{v} {}", k.replace('_', " ")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let _ = writeln!(
+            t,
+            "{}: {} comuni/offices with a key on record, {} results stored, {} current",
+            db.display(),
+            stored.keys,
+            stored.results,
+            stored.current
+        );
+        t
+    };
+    emit(&text)?;
+    let held = counts.get("held_back").copied().unwrap_or(0);
+    let rejected = counts.get("rejected").copied().unwrap_or(0);
+    if held > 0 && !json {
+        eprintln!(
+            "WARNING: {held} file(s) held back: signed by a key other than the one on record for that comune. Confirm the new fingerprint with the comune before accepting it (--accept-key)."
+        );
+    }
+    Ok(if held + rejected > 0 {
+        ExitCode::from(EXIT_BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 /// A file left out of the aggregation, and why.
 #[derive(Debug, Serialize)]
 struct Rejection {
@@ -279,6 +444,7 @@ struct AggregateJson<'a> {
 #[derive(Debug)]
 pub struct AggregateArgs {
     pub paths: Vec<PathBuf>,
+    pub db: Option<PathBuf>,
     pub region: Option<String>,
     pub province: Option<String>,
     pub json: bool,
@@ -306,21 +472,36 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
         },
         (None, None) => Scope::Italy,
     };
-    let files = result_files(&args.paths)?;
-
-    // Verify every file; one bad file never stops the others.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let outcomes = exchange::verify_each(&files, catalog, threads, |path, outcome| {
-        let name = path.display().to_string();
-        match outcome {
-            Ok(v) => Ok((Record::from_verified(&v, &name), v.warnings)),
-            Err(e) => Err(Rejection {
-                file: name,
-                kind: e.kind(),
-                reason: e.to_string(),
-            }),
+    let to_record = |name: &str, outcome: Result<VerifiedResult, ResultError>| match outcome {
+        Ok(v) => Ok((Record::from_verified(&v, name), v.warnings)),
+        Err(e) => Err(Rejection {
+            file: name.to_string(),
+            kind: e.kind(),
+            reason: e.to_string(),
+        }),
+    };
+    // Verify every file (or every stored current result: scores are never
+    // taken from storage either); one bad file never stops the others.
+    let (file_count, outcomes) = match &args.db {
+        Some(db) => {
+            if !db.exists() {
+                bail!("{}: no such coordinator database", db.display());
+            }
+            let stored = CoordinatorDb::open(db)?.current_results()?;
+            let outcomes = exchange::parallel_map(&stored, threads, |r| {
+                to_record(&r.source, exchange::verify_bytes(&r.file, catalog, None))
+            });
+            (stored.len(), outcomes)
         }
-    });
+        None => {
+            let files = result_files(&args.paths)?;
+            let outcomes = exchange::verify_each(&files, catalog, threads, |path, outcome| {
+                to_record(&path.display().to_string(), outcome)
+            });
+            (files.len(), outcomes)
+        }
+    };
     let mut records = Vec::new();
     let mut rejected = Vec::new();
     for outcome in outcomes {
@@ -338,6 +519,7 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
 
     // Trust on first use within this batch: the earliest assessment of an
     // organization fixes its key; files signed by another key are held back.
+    // (A coordinator database enforced it at import.)
     let (trusted, held) = aggregate::check_keys(records, &mut KeyBook::default());
     let held_back: Vec<Rejection> = held
         .iter()
@@ -397,7 +579,7 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
     }
 
     let summary = ImportSummary {
-        files: files.len(),
+        files: file_count,
         accepted: accepted_count - held_back.len(),
         superseded: selection.superseded.len(),
         duplicates: selection.duplicates.len(),

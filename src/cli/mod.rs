@@ -61,12 +61,29 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Export {
             answers,
+            source,
             out,
             with_notes,
             keys,
         } => {
             let catalog = catalog(&cli.questionnaire_dirs)?;
-            coord::export(&catalog, &answers, &out, with_notes, &keys)
+            coord::export(
+                &catalog,
+                answers.as_deref(),
+                &source,
+                &out,
+                with_notes,
+                &keys,
+            )
+        }
+        Command::Collect {
+            paths,
+            db,
+            accept_key,
+            json,
+        } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            coord::collect(&catalog, &paths, &db, &accept_key, json)
         }
         Command::Verify { paths, key, json } => {
             let catalog = catalog(&cli.questionnaire_dirs)?;
@@ -74,6 +91,7 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Aggregate {
             paths,
+            db,
             region,
             province,
             json,
@@ -84,6 +102,7 @@ pub fn run() -> Result<ExitCode> {
             let catalog = catalog(&cli.questionnaire_dirs)?;
             let args = coord::AggregateArgs {
                 paths,
+                db,
                 region,
                 province,
                 json,

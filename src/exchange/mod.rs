@@ -41,8 +41,8 @@ use crate::model::{Answer, Organization};
 use crate::scoring::{round1, Score};
 
 pub use verify::{
-    read_capped, verify_bytes, verify_each, verify_file, FileError, ResultError, VerifiedResult,
-    MAX_JSON_DEPTH, MAX_RESULT_BYTES,
+    parallel_map, read_capped, verify_bytes, verify_each, verify_file, FileError, ResultError,
+    VerifiedResult, MAX_JSON_DEPTH, MAX_RESULT_BYTES,
 };
 
 /// The format family of result files.
@@ -166,6 +166,17 @@ pub fn derived_assessment_id(loaded: &LoadedAnswers) -> String {
     let key = format!(
         "{}|{}|{}|{}",
         s.organization.istat_code, s.questionnaire.id, s.questionnaire.version, s.assessed_on
+    );
+    hex(&Sha256::digest(key.as_bytes())[..16])
+}
+
+/// The assessment id of an assessment of the store: 32 hex digits of
+/// SHA-256 over ISTAT code, creation time and row id, so it is stable across
+/// re-exports and differs between installations (row ids restart at 1).
+pub fn store_assessment_id(istat_code: &str, created_at: &DateTime<Utc>, row_id: i64) -> String {
+    let key = format!(
+        "store|{istat_code}|{}|{row_id}",
+        created_at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
     );
     hex(&Sha256::digest(key.as_bytes())[..16])
 }

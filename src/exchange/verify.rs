@@ -621,31 +621,36 @@ where
     T: Send,
     F: Fn(&Path, Result<VerifiedResult, ResultError>) -> T + Sync,
 {
-    let run = |chunk: &[std::path::PathBuf]| -> Vec<T> {
-        chunk
-            .iter()
-            .map(|p| {
-                let outcome = read_capped(p).and_then(|b| verify_bytes(&b, catalog, None));
-                map(p, outcome)
-            })
-            .collect()
-    };
+    parallel_map(paths, threads, |p| {
+        let outcome = read_capped(p).and_then(|b| verify_bytes(&b, catalog, None));
+        map(p, outcome)
+    })
+}
+
+/// `f` over `items` on up to `threads` scoped threads, in order.
+pub fn parallel_map<S, T, F>(items: &[S], threads: usize, f: F) -> Vec<T>
+where
+    S: Sync,
+    T: Send,
+    F: Fn(&S) -> T + Sync,
+{
+    let run = |chunk: &[S]| -> Vec<T> { chunk.iter().map(&f).collect() };
     let threads = threads.clamp(1, 16);
-    if threads == 1 || paths.len() < 64 {
-        return run(paths);
+    if threads == 1 || items.len() < 64 {
+        return run(items);
     }
-    let size = paths.len().div_ceil(threads);
+    let size = items.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = paths
+        let handles: Vec<_> = items
             .chunks(size)
             .map(|c| s.spawn(move || run(c)))
             .collect();
-        let mut out = Vec::with_capacity(paths.len());
-        for (h, chunk) in handles.into_iter().zip(paths.chunks(size)) {
+        let mut out = Vec::with_capacity(items.len());
+        for (h, chunk) in handles.into_iter().zip(items.chunks(size)) {
             match h.join() {
                 Ok(part) => out.extend(part),
-                // A panic in a worker is a bug; verify that chunk again on
-                // this thread rather than lose its files.
+                // A panic in a worker is a bug; redo that chunk on this
+                // thread rather than lose its items.
                 Err(_) => out.extend(run(chunk)),
             }
         }

@@ -277,3 +277,46 @@ fn only_coordinator_databases_are_opened() {
     let db = CoordinatorDb::open(&path).unwrap();
     assert_eq!(db.counts().unwrap().results, 0);
 }
+
+#[test]
+fn a_batch_imports_each_file_on_its_own() {
+    use sentinella::coordinator::Incoming;
+    let mut f = fixture();
+    let files = vec![
+        ("a.json", result("056044", "2026-11-20", 10, 1, "l3")),
+        ("b.json", b"{\"format\": 1}".to_vec()),
+        ("c.json", result("056044", "2027-01-20", 10, 1, "l2")),
+        ("d.json", result("056044", "2027-02-20", 10, 9, "l2")),
+        ("e.json", result("056001", "2026-11-20", 10, 2, "l1")),
+    ];
+    let incoming = files
+        .iter()
+        .map(|(name, bytes)| Incoming {
+            source: name.to_string(),
+            bytes: bytes.clone(),
+            verified: exchange::verify_bytes(bytes, &f.catalog, None),
+        })
+        .collect();
+    let reports =
+        f.db.import_batch(incoming, &BTreeSet::new(), now())
+            .unwrap();
+    let outcomes: Vec<Outcome> = reports.iter().map(|r| r.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::New,
+            Outcome::Rejected,
+            Outcome::Replaced,
+            Outcome::HeldBack,
+            Outcome::New
+        ]
+    );
+    let counts = f.db.counts().unwrap();
+    assert_eq!((counts.keys, counts.results, counts.current), (2, 3, 2));
+    // The same batch again, one file at a time: nothing changes.
+    let before = f.db.dump().unwrap();
+    for (name, bytes) in &files {
+        f.import(name, bytes);
+    }
+    assert_eq!(f.db.dump().unwrap(), before);
+}

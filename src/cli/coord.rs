@@ -11,7 +11,7 @@ use serde::Serialize;
 use sentinella::aggregate::{
     self, table, AggregateOptions, GroupStats, KeyBook, Record, Report, Scope, DEFAULT_TOP,
 };
-use sentinella::coordinator::{self, CoordinatorDb, FileReport, Outcome};
+use sentinella::coordinator::{self, CoordinatorDb, FileReport, Incoming, Outcome};
 use sentinella::exchange::{self, ExportOptions, ResultError, VerifiedResult};
 use sentinella::istat::IstatList;
 use sentinella::keys::KeyPair;
@@ -323,20 +323,22 @@ pub fn collect(
                 (bytes, outcome)
             })
         });
-        for (path, read) in batch.iter().zip(verified) {
-            let name = path.display().to_string();
-            let (bytes, outcome) = match read {
-                Ok((bytes, outcome)) => (bytes, outcome),
-                Err(e) => (Vec::new(), Err(e)),
-            };
-            reports.push(database.import_verified(
-                &name,
-                &bytes,
-                outcome,
-                &accept,
-                chrono::Utc::now(),
-            )?);
-        }
+        let incoming = batch
+            .iter()
+            .zip(verified)
+            .map(|(path, read)| {
+                let (bytes, verified) = match read {
+                    Ok((bytes, outcome)) => (bytes, outcome),
+                    Err(e) => (Vec::new(), Err(e)),
+                };
+                Incoming {
+                    source: path.display().to_string(),
+                    bytes,
+                    verified,
+                }
+            })
+            .collect();
+        reports.extend(database.import_batch(incoming, &accept, chrono::Utc::now())?);
         if progress {
             eprint!(
                 "\rimported {} of {} files",

@@ -376,182 +376,55 @@ impl CoordinatorDb {
         accept: &BTreeSet<String>,
         now: DateTime<Utc>,
     ) -> Result<FileReport, CoordinatorError> {
-        let v = match verified {
-            Ok(v) => v,
-            Err(e) => {
-                return Ok(FileReport {
-                    source: source.into(),
-                    outcome: Outcome::Rejected,
-                    organization: None,
-                    istat_code: None,
-                    message: Some(e.to_string()),
-                    kind: Some(e.kind()),
-                })
-            }
-        };
-        let org = &v.payload.organization;
-        let kind = kind_id(org.kind);
-        let mut report = FileReport {
-            source: source.into(),
-            outcome: Outcome::Unchanged,
-            organization: Some(org.name.clone()),
-            istat_code: Some(org.istat_code.clone()),
-            message: (!v.warnings.is_empty()).then(|| v.warnings.join("; ")),
-            kind: None,
-        };
+        let mut reports = self.import_batch(
+            vec![Incoming {
+                source: source.to_string(),
+                bytes: bytes.to_vec(),
+                verified,
+            }],
+            accept,
+            now,
+        )?;
+        reports.pop().ok_or_else(|| CoordinatorError::Migration {
+            path: self.path.clone(),
+            message: "internal error: no report for the file".into(),
+        })
+    }
+
+    /// Import many verified files in one transaction, each file in its own
+    /// savepoint: a file is imported entirely or not at all, and one commit
+    /// (one disk sync) covers the batch. A crash before the commit leaves
+    /// every file of the batch absent, to be collected again.
+    pub fn import_batch(
+        &mut self,
+        items: Vec<Incoming>,
+        accept: &BTreeSet<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<FileReport>, CoordinatorError> {
         let path = self.path.clone();
         let sq = move |source| CoordinatorError::Sqlite {
             path: path.clone(),
             source,
         };
-        let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let tx = self.conn.transaction().map_err(&sq)?;
-
-        // Trust on first use.
-        let known: Option<Vec<u8>> = tx
-            .query_row(
-                "SELECT public_key FROM keys WHERE istat_code = ?1 AND kind = ?2",
-                params![org.istat_code, kind],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(&sq)?;
-        let mut changed = false;
-        match known {
-            None => {
-                tx.execute(
-                    "INSERT INTO keys (istat_code, kind, public_key, fingerprint, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![org.istat_code, kind, &v.public_key[..], v.fingerprint, now_text],
-                )
-                .map_err(&sq)?;
-                changed = true;
+        let mut tx = self.conn.transaction().map_err(&sq)?;
+        let mut reports = Vec::with_capacity(items.len());
+        let mut any_change = false;
+        for item in items {
+            let sp = tx.savepoint().map_err(&sq)?;
+            let (report, changed) =
+                import_one(&sp, &item.source, &item.bytes, item.verified, accept, now)
+                    .map_err(&sq)?;
+            if changed {
+                sp.commit().map_err(&sq)?;
+                any_change = true;
             }
-            Some(k) if k == v.public_key => {}
-            Some(k) if accept.contains(&normalize(&v.fingerprint)) => {
-                let _ = k;
-                tx.execute(
-                    "UPDATE keys SET public_key = ?3, fingerprint = ?4, recorded_at = ?5 WHERE istat_code = ?1 AND kind = ?2",
-                    params![org.istat_code, kind, &v.public_key[..], v.fingerprint, now_text],
-                )
-                .map_err(&sq)?;
-                changed = true;
-            }
-            Some(k) => {
-                let e = ResultError::OtherKey {
-                    found: v.fingerprint.clone(),
-                    expected: fingerprint_bytes(&k),
-                };
-                report.outcome = Outcome::HeldBack;
-                report.message = Some(format!(
-                    "{e}; to accept it, run collect again with --accept-key {}",
-                    v.fingerprint
-                ));
-                report.kind = Some(e.kind());
-                // Nothing written: the transaction is dropped (rolled back).
-                return Ok(report);
-            }
+            // Otherwise the savepoint is dropped: rolled back.
+            reports.push(report);
         }
-
-        let p = &v.payload;
-        let exported_ms = p.exported_at.timestamp_millis();
-        let existing: Option<(i64, String, i64)> = tx
-            .query_row(
-                "SELECT id, payload_sha256, exported_at_ms FROM results WHERE istat_code = ?1 AND kind = ?2 AND assessment_id = ?3",
-                params![org.istat_code, kind, p.assessment_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(&sq)?;
-        let previous_current: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM results WHERE istat_code = ?1 AND questionnaire_id = ?2 AND current = 1",
-                params![org.istat_code, p.questionnaire.id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(&sq)?;
-        let row_id = match existing {
-            Some((_, sha, _)) if sha == v.payload_sha256 => None,
-            Some((_, _, ms)) if ms >= exported_ms => None,
-            Some((id, _, _)) => {
-                tx.execute(
-                    "UPDATE results SET organization = ?2, questionnaire_id = ?3, questionnaire_version = ?4,
-                        assessed_on = ?5, exported_at_ms = ?6, fingerprint = ?7, payload_sha256 = ?8,
-                        file = ?9, source = ?10, imported_at = ?11, current = 0 WHERE id = ?1",
-                    params![
-                        id,
-                        org.name,
-                        p.questionnaire.id,
-                        p.questionnaire.version,
-                        p.assessed_on.to_string(),
-                        exported_ms,
-                        v.fingerprint,
-                        v.payload_sha256,
-                        bytes,
-                        source,
-                        now_text
-                    ],
-                )
-                .map_err(&sq)?;
-                report.outcome = Outcome::Updated;
-                Some(id)
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO results (istat_code, kind, organization, questionnaire_id, questionnaire_version,
-                        assessment_id, assessed_on, exported_at_ms, fingerprint, payload_sha256, file, source,
-                        imported_at, current)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)",
-                    params![
-                        org.istat_code,
-                        kind,
-                        org.name,
-                        p.questionnaire.id,
-                        p.questionnaire.version,
-                        p.assessment_id,
-                        p.assessed_on.to_string(),
-                        exported_ms,
-                        v.fingerprint,
-                        v.payload_sha256,
-                        bytes,
-                        source,
-                        now_text
-                    ],
-                )
-                .map_err(&sq)?;
-                Some(tx.last_insert_rowid())
-            }
-        };
-        if let Some(id) = row_id {
-            // The newest assessment (date, then export time) is current.
-            tx.execute(
-                "UPDATE results SET current = 0 WHERE istat_code = ?1 AND questionnaire_id = ?2 AND current = 1",
-                params![org.istat_code, p.questionnaire.id],
-            )
-            .map_err(&sq)?;
-            let current: i64 = tx
-                .query_row(
-                    "SELECT id FROM results WHERE istat_code = ?1 AND questionnaire_id = ?2
-                     ORDER BY assessed_on DESC, exported_at_ms DESC, assessment_id DESC LIMIT 1",
-                    params![org.istat_code, p.questionnaire.id],
-                    |r| r.get(0),
-                )
-                .map_err(&sq)?;
-            tx.execute("UPDATE results SET current = 1 WHERE id = ?1", [current])
-                .map_err(&sq)?;
-            if report.outcome != Outcome::Updated {
-                report.outcome = match previous_current {
-                    None => Outcome::New,
-                    Some(_) if current == id => Outcome::Replaced,
-                    Some(_) => Outcome::History,
-                };
-            }
-            changed = true;
-        }
-        if changed {
+        if any_change {
             tx.commit().map_err(&sq)?;
         }
-        Ok(report)
+        Ok(reports)
     }
 
     /// The current result of every comune and questionnaire, by ISTAT code.
@@ -614,6 +487,195 @@ impl CoordinatorDb {
         }
         Ok(out)
     }
+}
+
+/// A file to import, with the outcome of its verification.
+#[derive(Debug)]
+pub struct Incoming {
+    /// Where it came from.
+    pub source: String,
+    /// Its bytes (stored verbatim when accepted).
+    pub bytes: Vec<u8>,
+    /// [`exchange::verify_bytes`] of those bytes.
+    pub verified: Result<VerifiedResult, ResultError>,
+}
+
+/// Import one file on `conn` (inside a savepoint); returns the report and
+/// whether anything was written.
+fn import_one(
+    tx: &Connection,
+    source: &str,
+    bytes: &[u8],
+    verified: Result<VerifiedResult, ResultError>,
+    accept: &BTreeSet<String>,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<(FileReport, bool)> {
+    let v = match verified {
+        Ok(v) => v,
+        Err(e) => {
+            return Ok((
+                FileReport {
+                    source: source.into(),
+                    outcome: Outcome::Rejected,
+                    organization: None,
+                    istat_code: None,
+                    message: Some(e.to_string()),
+                    kind: Some(e.kind()),
+                },
+                false,
+            ))
+        }
+    };
+    let org = &v.payload.organization;
+    let kind = kind_id(org.kind);
+    let mut report = FileReport {
+        source: source.into(),
+        outcome: Outcome::Unchanged,
+        organization: Some(org.name.clone()),
+        istat_code: Some(org.istat_code.clone()),
+        message: (!v.warnings.is_empty()).then(|| v.warnings.join("; ")),
+        kind: None,
+    };
+    let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+
+    // Trust on first use.
+    let known: Option<Vec<u8>> = tx
+        .query_row(
+            "SELECT public_key FROM keys WHERE istat_code = ?1 AND kind = ?2",
+            params![org.istat_code, kind],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let mut changed = false;
+    match known {
+        None => {
+            tx.execute(
+                "INSERT INTO keys (istat_code, kind, public_key, fingerprint, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![org.istat_code, kind, &v.public_key[..], v.fingerprint, now_text],
+            )
+            ?;
+            changed = true;
+        }
+        Some(k) if k == v.public_key => {}
+        Some(k) if accept.contains(&normalize(&v.fingerprint)) => {
+            let _ = k;
+            tx.execute(
+                "UPDATE keys SET public_key = ?3, fingerprint = ?4, recorded_at = ?5 WHERE istat_code = ?1 AND kind = ?2",
+                params![org.istat_code, kind, &v.public_key[..], v.fingerprint, now_text],
+            )
+            ?;
+            changed = true;
+        }
+        Some(k) => {
+            let e = ResultError::OtherKey {
+                found: v.fingerprint.clone(),
+                expected: fingerprint_bytes(&k),
+            };
+            report.outcome = Outcome::HeldBack;
+            report.message = Some(format!(
+                "{e}; to accept it, run collect again with --accept-key {}",
+                v.fingerprint
+            ));
+            report.kind = Some(e.kind());
+            // Nothing written: the savepoint is rolled back.
+            return Ok((report, false));
+        }
+    }
+
+    let p = &v.payload;
+    let exported_ms = p.exported_at.timestamp_millis();
+    let existing: Option<(i64, String, i64)> = tx
+        .query_row(
+            "SELECT id, payload_sha256, exported_at_ms FROM results WHERE istat_code = ?1 AND kind = ?2 AND assessment_id = ?3",
+            params![org.istat_code, kind, p.assessment_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        ?;
+    let previous_current: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM results WHERE istat_code = ?1 AND questionnaire_id = ?2 AND current = 1",
+            params![org.istat_code, p.questionnaire.id],
+            |r| r.get(0),
+        )
+        .optional()
+        ?;
+    let row_id = match existing {
+        Some((_, sha, _)) if sha == v.payload_sha256 => None,
+        Some((_, _, ms)) if ms >= exported_ms => None,
+        Some((id, _, _)) => {
+            tx.execute(
+                "UPDATE results SET organization = ?2, questionnaire_id = ?3, questionnaire_version = ?4,
+                    assessed_on = ?5, exported_at_ms = ?6, fingerprint = ?7, payload_sha256 = ?8,
+                    file = ?9, source = ?10, imported_at = ?11, current = 0 WHERE id = ?1",
+                params![
+                    id,
+                    org.name,
+                    p.questionnaire.id,
+                    p.questionnaire.version,
+                    p.assessed_on.to_string(),
+                    exported_ms,
+                    v.fingerprint,
+                    v.payload_sha256,
+                    bytes,
+                    source,
+                    now_text
+                ],
+            )
+            ?;
+            report.outcome = Outcome::Updated;
+            Some(id)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO results (istat_code, kind, organization, questionnaire_id, questionnaire_version,
+                    assessment_id, assessed_on, exported_at_ms, fingerprint, payload_sha256, file, source,
+                    imported_at, current)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)",
+                params![
+                    org.istat_code,
+                    kind,
+                    org.name,
+                    p.questionnaire.id,
+                    p.questionnaire.version,
+                    p.assessment_id,
+                    p.assessed_on.to_string(),
+                    exported_ms,
+                    v.fingerprint,
+                    v.payload_sha256,
+                    bytes,
+                    source,
+                    now_text
+                ],
+            )
+            ?;
+            Some(tx.last_insert_rowid())
+        }
+    };
+    if let Some(id) = row_id {
+        // The newest assessment (date, then export time) is current.
+        tx.execute(
+            "UPDATE results SET current = 0 WHERE istat_code = ?1 AND questionnaire_id = ?2 AND current = 1",
+            params![org.istat_code, p.questionnaire.id],
+        )
+        ?;
+        let current: i64 = tx.query_row(
+            "SELECT id FROM results WHERE istat_code = ?1 AND questionnaire_id = ?2
+                 ORDER BY assessed_on DESC, exported_at_ms DESC, assessment_id DESC LIMIT 1",
+            params![org.istat_code, p.questionnaire.id],
+            |r| r.get(0),
+        )?;
+        tx.execute("UPDATE results SET current = 1 WHERE id = ?1", [current])?;
+        if report.outcome != Outcome::Updated {
+            report.outcome = match previous_current {
+                None => Outcome::New,
+                Some(_) if current == id => Outcome::Replaced,
+                Some(_) => Outcome::History,
+            };
+        }
+        changed = true;
+    }
+    Ok((report, changed))
 }
 
 /// Upper-case hex digits only, for comparing fingerprints however typed.

@@ -396,3 +396,30 @@ fn export_from_the_store_then_collect_and_aggregate_from_the_coordinator_db() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("assessment database"), "{}", stderr(&o));
 }
+
+#[test]
+fn collect_refuses_a_100_mb_file_without_touching_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    let f = std::fs::File::create(inbox.join("huge.json")).unwrap();
+    f.set_len(100 * 1024 * 1024).unwrap();
+    let coord = dir.path().join("coord.db");
+    let o = sentinella(&[
+        "collect",
+        "--questionnaires",
+        Q,
+        "--db",
+        coord.to_str().unwrap(),
+        inbox.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("REJECTED"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("too large (104857600 bytes"),
+        "{}",
+        stdout(&o)
+    );
+    let db = sentinella::coordinator::CoordinatorDb::open(&coord).unwrap();
+    assert_eq!(db.counts().unwrap(), Default::default());
+}

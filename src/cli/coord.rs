@@ -314,12 +314,16 @@ pub fn collect(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let progress = !json && std::io::stderr().is_terminal() && files.len() >= 200;
     let mut reports = Vec::with_capacity(files.len());
-    // Verify a batch in parallel (no lock held), then import it file by
-    // file, each in its own transaction.
-    for (n, batch) in files.chunks(256).enumerate() {
+    // Verify a batch in parallel (no lock held), then import it in one
+    // transaction, each file in its own savepoint. Batches are capped in
+    // count and bytes, so a folder of 4 MB files cannot exhaust memory.
+    let mut done = 0;
+    for batch in batches(&files, 256, 32 * 1024 * 1024) {
         let verified = exchange::parallel_map(batch, threads, |p| {
             exchange::read_capped(p).map(|bytes| {
                 let outcome = exchange::verify_bytes(&bytes, catalog, None);
+                // A rejected file's bytes are never stored: drop them now.
+                let bytes = if outcome.is_ok() { bytes } else { Vec::new() };
                 (bytes, outcome)
             })
         });
@@ -339,12 +343,9 @@ pub fn collect(
             })
             .collect();
         reports.extend(database.import_batch(incoming, &accept, chrono::Utc::now())?);
+        done += batch.len();
         if progress {
-            eprint!(
-                "\rimported {} of {} files",
-                (n * 256 + batch.len()).min(files.len()),
-                files.len()
-            );
+            eprint!("\rimported {done} of {} files", files.len());
         }
     }
     if progress {
@@ -414,6 +415,28 @@ pub fn collect(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Consecutive slices of `files` of at most `max_files` files and (by file
+/// size) about `max_bytes` bytes; every slice has at least one file.
+fn batches(files: &[PathBuf], max_files: usize, max_bytes: u64) -> Vec<&[PathBuf]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, f) in files.iter().enumerate() {
+        let size = std::fs::metadata(f)
+            .map_or(0, |m| m.len())
+            .min(exchange::MAX_RESULT_BYTES);
+        if i > start && (i - start >= max_files || bytes + size > max_bytes) {
+            out.push(&files[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
 }
 
 /// A file left out of the aggregation, and why.
@@ -522,7 +545,11 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
     // Trust on first use within this batch: the earliest assessment of an
     // organization fixes its key; files signed by another key are held back.
     // (A coordinator database enforced it at import.)
-    let (trusted, held) = aggregate::check_keys(records, &mut KeyBook::default());
+    let (trusted, held) = if args.db.is_some() {
+        (records, Vec::new())
+    } else {
+        aggregate::check_keys(records, &mut KeyBook::default())
+    };
     let held_back: Vec<Rejection> = held
         .iter()
         .map(|h| Rejection {
@@ -798,4 +825,29 @@ fn report_text(r: &Report) -> String {
     }
     let _ = writeln!(t, "\n{}", r.istat_source);
     t
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn batches_are_capped_in_count_and_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = (0..10)
+            .map(|i| {
+                let p = dir.path().join(format!("{i}.json"));
+                std::fs::write(&p, vec![b' '; if i == 4 { 5000 } else { 100 }]).unwrap();
+                p
+            })
+            .collect();
+        let sizes = |b: Vec<&[PathBuf]>| b.iter().map(|s| s.len()).collect::<Vec<_>>();
+        assert_eq!(sizes(batches(&files, 3, 1 << 20)), [3, 3, 3, 1]);
+        // The 5,000-byte file goes alone into a batch.
+        assert_eq!(sizes(batches(&files, 100, 1000)), [4, 1, 5]);
+        assert!(batches(&[], 3, 10).is_empty());
+        // A file bigger than the byte cap still gets a batch.
+        assert_eq!(sizes(batches(&files[4..5], 3, 10)), [1]);
+    }
 }

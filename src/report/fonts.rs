@@ -97,7 +97,16 @@ impl std::fmt::Debug for LoadedFace {
 #[derive(Debug)]
 pub(crate) struct FontSet {
     faces: [LoadedFace; 3],
+    /// `covered[c]`: every face draws `c`, for the characters below
+    /// [`COVERAGE_TABLE`] (a cmap lookup per character is slow).
+    covered: Vec<bool>,
 }
+
+/// Size of the precomputed coverage table (Latin, punctuation, currency).
+const COVERAGE_TABLE: u32 = 0x2200;
+
+/// A cache of shaped words, owned by one composition.
+pub(crate) type ShapeCache = std::collections::HashMap<(Style, u32, String), ShapedRun>;
 
 static FONTS: OnceLock<Result<FontSet, String>> = OnceLock::new();
 
@@ -138,13 +147,18 @@ impl FontSet {
                 descent,
             })
         };
-        Ok(FontSet {
-            faces: [
-                load(Style::Regular)?,
-                load(Style::Bold)?,
-                load(Style::Italic)?,
-            ],
-        })
+        let faces = [
+            load(Style::Regular)?,
+            load(Style::Bold)?,
+            load(Style::Italic)?,
+        ];
+        let covered = (0..COVERAGE_TABLE)
+            .map(|u| {
+                char::from_u32(u)
+                    .is_some_and(|c| faces.iter().all(|f| f.face.glyph_index(c).is_some()))
+            })
+            .collect();
+        Ok(FontSet { faces, covered })
     }
 
     pub(crate) fn face(&self, style: Style) -> &LoadedFace {
@@ -153,7 +167,27 @@ impl FontSet {
 
     /// Whether every face can draw `c`.
     pub(crate) fn has_char(&self, c: char) -> bool {
-        self.faces.iter().all(|f| f.face.glyph_index(c).is_some())
+        match self.covered.get(c as usize) {
+            Some(known) => *known,
+            None => self.faces.iter().all(|f| f.face.glyph_index(c).is_some()),
+        }
+    }
+
+    /// [`FontSet::shape`] through a cache.
+    pub(crate) fn shape_cached(
+        &self,
+        cache: &mut ShapeCache,
+        text: &str,
+        style: Style,
+        size: f32,
+    ) -> ShapedRun {
+        let key = (style, size.to_bits(), text.to_string());
+        if let Some(run) = cache.get(&key) {
+            return run.clone();
+        }
+        let run = self.shape(text, style, size);
+        cache.insert(key, run.clone());
+        run
     }
 
     /// Shapes `text` (one style, one size) into positioned glyphs.
@@ -185,9 +219,9 @@ impl FontSet {
                 .find(|&c| c != start)
                 .unwrap_or(text.len());
             let cluster_text = if first_of_cluster {
-                text.get(start..end).map(str::to_string)
+                ClusterText::new(text.get(start..end))
             } else {
-                None
+                ClusterText::None
             };
             let gid = u16::try_from(info.glyph_id).unwrap_or(0);
             let advance_units = pos.x_advance;
@@ -279,7 +313,42 @@ pub(crate) struct Glyph {
     pub adjust: f32,
     /// The text this glyph stands for (for `/ToUnicode`); `None` for the
     /// second and later glyphs of a cluster.
-    pub text: Option<String>,
+    pub text: ClusterText,
+}
+
+/// The text a glyph stands for; almost always one character, stored
+/// without an allocation.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ClusterText {
+    /// A later glyph of a cluster: no text of its own.
+    None,
+    /// One character.
+    Char(char),
+    /// Several characters (a ligature).
+    Str(Box<str>),
+}
+
+impl ClusterText {
+    fn new(text: Option<&str>) -> ClusterText {
+        let Some(t) = text else {
+            return ClusterText::None;
+        };
+        let mut chars = t.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => ClusterText::None,
+            (Some(c), None) => ClusterText::Char(c),
+            _ => ClusterText::Str(t.into()),
+        }
+    }
+
+    /// As a string, for `/ToUnicode`.
+    pub(crate) fn to_text(&self) -> Option<String> {
+        match self {
+            ClusterText::None => None,
+            ClusterText::Char(c) => Some(c.to_string()),
+            ClusterText::Str(s) => Some(s.to_string()),
+        }
+    }
 }
 
 /// A run of glyphs in one style and size.
@@ -298,7 +367,7 @@ impl ShapedRun {
     pub(crate) fn text(&self) -> String {
         self.glyphs
             .iter()
-            .filter_map(|g| g.text.as_deref())
+            .filter_map(|g| g.text.to_text())
             .collect()
     }
 

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use super::fonts::{FontSet, ShapedRun, Style};
+use super::fonts::{FontSet, ShapeCache, ShapedRun, Style};
 use super::text::{break_lines, BreakOptions, Line, Span};
 use super::theme::{self, Color};
 
@@ -318,8 +318,8 @@ pub struct BarChart {
     pub target: Option<f32>,
     /// Legend text of the target line.
     pub target_label: String,
-    /// Legend text of the main bars.
-    pub value_label: String,
+    /// Legend of the bar colours.
+    pub legend: Vec<(Color, String)>,
     /// Legend text of the previous values (when any bar has one).
     pub previous_label: String,
     /// Space above.
@@ -517,6 +517,7 @@ pub(crate) struct Composer<'f> {
     pub lost: BTreeSet<char>,
     /// Height of the page body: cards taller than this are not boxed.
     pub page_height: f32,
+    cache: ShapeCache,
 }
 
 impl std::fmt::Debug for Composer<'_> {
@@ -537,6 +538,7 @@ impl<'f> Composer<'f> {
             fonts,
             lost: BTreeSet::new(),
             page_height,
+            cache: ShapeCache::new(),
         }
     }
 
@@ -562,7 +564,7 @@ impl<'f> Composer<'f> {
             color,
             hyphenate: hyph,
         };
-        break_lines(self.fonts, spans, opts, &mut self.lost)
+        break_lines(self.fonts, spans, opts, &mut self.lost, &mut self.cache)
     }
 
     /// Drawing items of one line, with its baseline at `baseline`.
@@ -1050,31 +1052,43 @@ impl<'f> Composer<'f> {
             });
         }
 
-        // Legend: a sample of each mark, then its text.
-        let legend_y = plot_bottom + 24.0;
-        let sample_color = c.bars.first().map_or(theme::PRIMARY, |b| b.color);
-        let mut entries: Vec<(u8, &str)> = Vec::new();
-        if !c.value_label.is_empty() {
-            entries.push((0, &c.value_label));
+        // Legend: a sample of each mark, then its text, wrapping when the
+        // line is full.
+        enum Sample {
+            Bar(Color),
+            Previous,
+            Target,
         }
+        let mut entries: Vec<(Sample, &str)> = c
+            .legend
+            .iter()
+            .map(|(color, text)| (Sample::Bar(*color), text.as_str()))
+            .collect();
         if has_previous {
-            entries.push((1, &c.previous_label));
+            entries.push((Sample::Previous, &c.previous_label));
         }
         if c.target.is_some() {
-            entries.push((2, &c.target_label));
+            entries.push((Sample::Target, &c.target_label));
         }
-        let mut lx = plot_x;
-        for (kind, text) in entries {
-            items.push(match kind {
-                0 => Item::Rect {
+        let mut legend_y = plot_bottom + 24.0;
+        let mut lx = 0.0;
+        for (sample, text) in entries {
+            let run = self.fonts.shape(text, Style::Regular, 8.0);
+            let w = run.width;
+            if lx > 0.0 && lx + 16.0 + w > width {
+                lx = 0.0;
+                legend_y += 13.0;
+            }
+            items.push(match sample {
+                Sample::Bar(color) => Item::Rect {
                     x: lx,
                     y: legend_y - 7.0,
                     w: 11.0,
                     h: 7.0,
-                    fill: Some(sample_color),
+                    fill: Some(color),
                     stroke: None,
                 },
-                1 => Item::Rect {
+                Sample::Previous => Item::Rect {
                     x: lx,
                     y: legend_y - 5.0,
                     w: 11.0,
@@ -1082,7 +1096,7 @@ impl<'f> Composer<'f> {
                     fill: Some(theme::MUTED),
                     stroke: None,
                 },
-                _ => Item::Line {
+                Sample::Target => Item::Line {
                     x1: lx + 5.0,
                     y1: legend_y - 9.0,
                     x2: lx + 5.0,
@@ -1092,8 +1106,6 @@ impl<'f> Composer<'f> {
                     dashed: true,
                 },
             });
-            let run = self.fonts.shape(text, Style::Regular, 8.0);
-            let w = run.width;
             items.push(Item::Text {
                 x: lx + 16.0,
                 y: legend_y,
@@ -1272,7 +1284,7 @@ impl<'f> Composer<'f> {
 }
 
 /// Lays fragments out on pages of the given frame.
-pub(crate) fn paginate(frags: &[Fragment], frame: Frame) -> Pages {
+pub(crate) fn paginate(mut frags: Vec<Fragment>, frame: Frame) -> Pages {
     let mut p = Paginator {
         frame,
         pages: vec![Vec::new()],
@@ -1287,7 +1299,7 @@ pub(crate) fn paginate(frags: &[Fragment], frame: Frame) -> Pages {
         while j + 1 < frags.len() && frags[j].keep_with_next {
             j += 1;
         }
-        let group = &frags[i..=j];
+        let group = &mut frags[i..=j];
         if group[0].break_before && !p.empty {
             p.new_page();
         }
@@ -1301,11 +1313,12 @@ pub(crate) fn paginate(frags: &[Fragment], frame: Frame) -> Pages {
         if !p.empty && p.y + height > frame.height {
             p.new_page();
             if let Some(header) = &group[0].repeat {
-                p.place(header);
+                p.place(header, header.items.clone());
             }
         }
         for f in group {
-            p.place_checked(f);
+            let items = std::mem::take(&mut f.items);
+            p.place_checked(f, items);
         }
         i = j + 1;
     }
@@ -1336,18 +1349,19 @@ impl Paginator {
     }
 
     /// Places a fragment, opening a new page first if it does not fit.
-    fn place_checked(&mut self, f: &Fragment) {
+    fn place_checked(&mut self, f: &Fragment, items: Vec<Item>) {
         let space = if self.empty { 0.0 } else { f.space_before };
         if !self.empty && self.y + space + f.height > self.frame.height {
             self.new_page();
             if let Some(header) = &f.repeat {
-                self.place(header);
+                self.place(header, header.items.clone());
             }
         }
-        self.place(f);
+        self.place(f, items);
     }
 
-    fn place(&mut self, f: &Fragment) {
+    /// Places a fragment whose drawing items are `items`.
+    fn place(&mut self, f: &Fragment, items: Vec<Item>) {
         if !self.empty {
             self.y += f.space_before;
         }
@@ -1361,8 +1375,8 @@ impl Paginator {
                 y: top,
             });
         }
-        if let Some(items) = self.pages.last_mut() {
-            items.extend(f.items.iter().cloned().map(|mut it| {
+        if let Some(page) = self.pages.last_mut() {
+            page.extend(items.into_iter().map(|mut it| {
                 it.translate(self.frame.x, top);
                 it
             }));
@@ -1391,7 +1405,7 @@ mod tests {
         let f = fonts()?;
         let mut c = Composer::new(f, frame.height);
         let frags = c.compose(blocks, frame.width);
-        Ok(paginate(&frags, frame))
+        Ok(paginate(frags, frame))
     }
 
     fn rows(n: usize) -> Vec<Vec<Cell>> {
@@ -1572,7 +1586,7 @@ mod tests {
             max: 100.0,
             target: Some(75.0),
             target_label: "Obiettivo 75".into(),
-            value_label: "Punteggio".into(),
+            legend: vec![(theme::PRIMARY, "Punteggio".into())],
             previous_label: String::new(),
             space_before: 0.0,
         };

@@ -177,14 +177,14 @@ fn wording(kind: Audience) -> Wording {
             supplier_title: "Domande per il fornitore informatico",
             supplier_addressee: "Al fornitore dei servizi informatici del Comune",
             supplier_name: "il fornitore informatico",
-            who_decides: "la Giunta",
+            who_decides: "alla Giunta",
         },
         Audience::PolisOffice => Wording {
             summary_title: "Sintesi per la direzione",
             supplier_title: "Domande per le strutture informatiche di Poste",
             supplier_addressee: "Alle strutture IT e sicurezza di Poste Italiane",
             supplier_name: "le strutture IT di Poste",
-            who_decides: "la direzione",
+            who_decides: "alla direzione",
         },
     }
 }
@@ -584,13 +584,26 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     let costs = |band: CostBand| r.plan.actions.iter().filter(|a| a.cost == band).count();
     let paid = costs(CostBand::Under1k) + costs(CostBand::From1kTo5k) + costs(CostBand::Over5k);
     if paid > 0 {
+        let mut parts = Vec::new();
+        for (band, text) in [
+            (CostBand::Under1k, "sotto 1.000 €"),
+            (CostBand::From1kTo5k, "fra 1.000 e 5.000 €"),
+            (CostBand::Over5k, "oltre 5.000 €"),
+        ] {
+            let n = costs(band);
+            if n > 0 {
+                parts.push(format!("{} {text}", count(n, "azione", "azioni")));
+            }
+        }
+        let free = costs(CostBand::Zero);
+        let rest = match free {
+            0 => String::new(),
+            1 => "; l'altra richiede solo tempo del personale".to_string(),
+            n => format!("; le altre {n} richiedono solo tempo del personale"),
+        };
         decisions.push(rich(&format!(
-            "**Prevedere le risorse in bilancio**: {} sotto 1.000 €, {} fra 1.000 e 5.000 €, {} oltre 5.000 €; \
-             le altre {} richiedono solo tempo del personale.",
-            count(costs(CostBand::Under1k), "azione", "azioni"),
-            costs(CostBand::From1kTo5k),
-            costs(CostBand::Over5k),
-            costs(CostBand::Zero)
+            "**Prevedere le risorse in bilancio**: {}{rest}.",
+            parts.join(", ")
         )));
     }
     let own: Vec<&PlanAction> = r
@@ -602,7 +615,7 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     if !own.is_empty() {
         let titles: Vec<String> = own.iter().map(|a| format!("«{}»", a.title)).collect();
         decisions.push(rich(&format!(
-            "**Fare la propria parte**: spettano a {} {}: {}.",
+            "**Fare la propria parte**: spettano {} {}: {}.",
             w.who_decides,
             if own.len() == 1 {
                 "l'azione"
@@ -683,7 +696,11 @@ fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
         max: 100.0,
         target: Some(TARGET_SCORE as f32),
         target_label: format!("Obiettivo {}", TARGET_SCORE.round()),
-        value_label: "Punteggio dell'ambito".into(),
+        legend: vec![
+            (theme::BAD, "Sotto 40".into()),
+            (theme::WARN, "Da 40 a 65".into()),
+            (theme::GOOD, "65 e oltre".into()),
+        ],
         previous_label: "Valutazione precedente".into(),
         space_before: 14.0,
     }));
@@ -1238,10 +1255,16 @@ fn method(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
              da dove partire.",
         ),
         rich(
-            "Le domande coprono l'igiene informatica di base, non ogni rischio possibile. Un \
-             punteggio alto non rende immuni dagli attacchi.",
+            "Le domande coprono l'igiene informatica di base, non ogni rischio possibile: un \
+             punteggio alto è un buon segno, ma non rende immuni dagli attacchi, perché gli \
+             attaccanti cambiano strategia di continuo.",
         ),
         rich("Le stime di impegno e costo sono indicative: vanno confermate con il fornitore."),
+        rich(
+            "La sicurezza non si fa una volta per tutte: le attività del piano vanno seguite nel \
+             tempo e l'autovalutazione ripetuta almeno una volta all'anno, perché ciò che oggi \
+             funziona domani può non bastare più.",
+        ),
     ])));
     blocks.push(note(format!(
         "Questionario «{}», versione {} ({} domande). Documento generato con Sentinella.",

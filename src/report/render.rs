@@ -70,7 +70,7 @@ pub(crate) fn layout(doc: &Document) -> Result<(Pages, Vec<char>), ReportError> 
     let frame = Frame::a4();
     let mut composer = Composer::new(fonts, frame.height);
     let frags = composer.compose(&doc.blocks, frame.width);
-    let mut pages = paginate(&frags, frame);
+    let mut pages = paginate(frags, frame);
     decorate(fonts, &mut pages, &doc.info, &mut composer.lost);
     Ok((pages, composer.lost.into_iter().collect()))
 }
@@ -240,7 +240,7 @@ fn page_ops(items: &[Item]) -> Vec<Op> {
                     .map(|g| Codepoint {
                         gid: g.gid,
                         offset: r2(g.adjust),
-                        cid: g.text.clone(),
+                        cid: g.text.to_text(),
                     })
                     .collect();
                 ops.push(Op::ShowText {
@@ -398,12 +398,81 @@ fn write_pdf(pages: &Pages, info: &DocumentInfo) -> Result<Vec<u8>, ReportError>
     let mut save_warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut save_warnings);
     finish(&mut lo, pages, info)?;
-    lo.compress();
+    compress(&mut lo)?;
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| ReportError::Pdf(e.to_string()))?;
     stamp_id(&mut bytes)?;
     Ok(bytes)
+}
+
+/// Joins adjacent hex strings in the page content streams:
+/// `[<0017><0034>] TJ` becomes `[<00170034>] TJ`, which draws exactly the
+/// same glyphs (no adjustment stands between them) with a third fewer
+/// bytes to compress. Our content streams hold only text, path and colour
+/// operators, so `><` between two hex digits can only be such a junction.
+fn compact_contents(lo: &mut lopdf::Document, page_refs: &[ObjectId]) {
+    let mut content_ids = Vec::new();
+    for page in page_refs {
+        if let Ok(dict) = lo.get_dictionary(*page) {
+            match dict.get(b"Contents") {
+                Ok(Object::Reference(id)) => content_ids.push(*id),
+                Ok(Object::Array(parts)) => {
+                    content_ids.extend(parts.iter().filter_map(|p| p.as_reference().ok()));
+                }
+                _ => {}
+            }
+        }
+    }
+    for id in content_ids {
+        if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
+            if stream.dict.get(b"Filter").is_ok() {
+                continue;
+            }
+            let src = &stream.content;
+            let mut out = Vec::with_capacity(src.len());
+            let mut i = 0;
+            while i < src.len() {
+                if src[i] == b'>'
+                    && src.get(i + 1) == Some(&b'<')
+                    && i > 0
+                    && src[i - 1].is_ascii_hexdigit()
+                    && src.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+                {
+                    i += 2;
+                    continue;
+                }
+                out.push(src[i]);
+                i += 1;
+            }
+            stream.set_content(out);
+        }
+    }
+}
+
+/// Deflates every stream not compressed yet. lopdf's own `compress` uses
+/// the slowest level, which costs more time than the whole layout for a
+/// few percent of size.
+fn compress(lo: &mut lopdf::Document) -> Result<(), ReportError> {
+    use std::io::Write as _;
+    for object in lo.objects.values_mut() {
+        if let Object::Stream(stream) = object {
+            if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+                continue;
+            }
+            let mut encoder =
+                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+            encoder.write_all(&stream.content)?;
+            let compressed = encoder.finish()?;
+            if compressed.len() + 19 < stream.content.len() {
+                stream
+                    .dict
+                    .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                stream.set_content(compressed);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn pdf_err(e: lopdf::Error) -> ReportError {
@@ -415,6 +484,7 @@ fn finish(lo: &mut lopdf::Document, pages: &Pages, info: &DocumentInfo) -> Resul
     lo.version = "1.7".to_string();
     let page_ids: BTreeMap<u32, ObjectId> = lo.get_pages();
     let page_refs: Vec<ObjectId> = page_ids.values().copied().collect();
+    compact_contents(lo, &page_refs);
 
     let outline = build_outline(lo, pages, &page_refs);
 
@@ -619,7 +689,7 @@ pub(crate) mod tests {
                 max: 100.0,
                 target: Some(75.0),
                 target_label: "Obiettivo 75".into(),
-                value_label: "Punteggio attuale".into(),
+                legend: vec![(theme::PRIMARY, "Punteggio attuale".into())],
                 previous_label: "Valutazione precedente".into(),
                 space_before: 10.0,
             }),

@@ -53,7 +53,7 @@ impl Profile {
         match self {
             Profile::Struggling => 0.12,
             Profile::Average => 0.5,
-            Profile::WellRun => 0.9,
+            Profile::WellRun => 0.75,
         }
     }
 }
@@ -207,10 +207,15 @@ pub fn example(q: &Questionnaire, profile: Profile, assessed_on: NaiveDate) -> E
     let mut notes_used = 0;
     for (_, question) in q.questions() {
         let key = format!("{}/{}", profile.id(), question.id);
+        // A well-run organization meets the mandatory floor everywhere.
+        let floor = match (profile, &question.baseline) {
+            (Profile::WellRun, Some(b)) => b.min_level,
+            _ => 0,
+        };
         let mut levelled: Vec<_> = question
             .options
             .iter()
-            .filter(|o| o.level.is_some())
+            .filter(|o| o.level.is_some_and(|l| l >= floor))
             .collect();
         levelled.sort_by_key(|o| o.level);
         let unknown = question

@@ -12,6 +12,7 @@
 //! - [`load`]: files, size caps, format dispatch, content hash, catalog.
 //! - [`scoring`]: the scoring model of docs/scoring.md.
 //! - [`plan`]: the remediation plan and the comparison of two assessments.
+//! - [`store`]: the SQLite database of assessments, backups, migrations.
 //! - [`demo`]: deterministic example answers.
 //! - [`report`]: the PDF remediation plan (printpdf + our own layout).
 //! - [`schema`]: the JSON Schemas generated from the model.
@@ -24,4 +25,5 @@ pub mod plan;
 pub mod report;
 pub mod schema;
 pub mod scoring;
+pub mod store;
 pub mod validate;

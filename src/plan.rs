@@ -22,6 +22,11 @@ use serde::Serialize;
 use crate::model::{AnswerSheet, CostBand, Effort, Horizon, Mappings, Questionnaire, Role};
 use crate::scoring::{evaluate, GateStatus, QuestionState, Score};
 
+/// At most this many actions are scheduled within 30 days, and within 90
+/// days; the rest move to the next horizon, so the first months stay doable
+/// for an office without IT staff. Actions are never brought forward.
+pub const HORIZON_CAPACITY: [usize; 2] = [8, 12];
+
 /// How many priority measures the plan highlights.
 pub const PRIORITY_COUNT: usize = 6;
 /// At most this many priority measures from one domain (when others exist).
@@ -50,8 +55,10 @@ pub struct PlanAction {
     pub effort: Effort,
     /// Cost band.
     pub cost: CostBand,
-    /// Horizon.
+    /// When to do it, after spreading the load (see [`HORIZON_CAPACITY`]).
     pub horizon: Horizon,
+    /// The horizon the questionnaire gives for this action.
+    pub natural_horizon: Horizon,
     /// Control references.
     pub references: Mappings,
     /// The current level (0 for "Non so" or unanswered).
@@ -156,6 +163,7 @@ pub fn build(q: &Questionnaire, sheet: &AnswerSheet, score: &Score) -> Plan {
             effort: question.action.effort,
             cost: question.action.cost,
             horizon: question.action.horizon,
+            natural_horizon: question.action.horizon,
             references: question.mappings.clone(),
             level,
             target: question.target_level,
@@ -168,7 +176,7 @@ pub fn build(q: &Questionnaire, sheet: &AnswerSheet, score: &Score) -> Plan {
     }
     let position = |a: &PlanAction| order.get(&a.question_id).copied().unwrap_or(usize::MAX);
 
-    actions.sort_by_key(|a| {
+    let plan_order = |a: &PlanAction| {
         (
             !a.gate_failed,
             a.horizon,
@@ -176,7 +184,10 @@ pub fn build(q: &Questionnaire, sheet: &AnswerSheet, score: &Score) -> Plan {
             Reverse(a.priority),
             position(a),
         )
-    });
+    };
+    actions.sort_by_key(plan_order);
+    schedule(&mut actions);
+    actions.sort_by_key(plan_order);
 
     let mut ranked: Vec<&PlanAction> = actions.iter().collect();
     ranked.sort_by_key(|a| (!a.gate_failed, Reverse(a.priority), a.effort, position(a)));
@@ -206,6 +217,25 @@ pub fn build(q: &Questionnaire, sheet: &AnswerSheet, score: &Score) -> Plan {
         actions,
         priorities,
         supplier_questions,
+    }
+}
+
+/// Spread the actions over the horizons: in plan order, each action takes
+/// its natural horizon if it has room, else the next one with room.
+fn schedule(actions: &mut [PlanAction]) {
+    let mut used = [0usize; 2];
+    for a in actions.iter_mut() {
+        let mut slot = Horizon::ALL
+            .iter()
+            .position(|h| *h == a.natural_horizon)
+            .unwrap_or(Horizon::ALL.len() - 1);
+        while slot < HORIZON_CAPACITY.len() && used[slot] >= HORIZON_CAPACITY[slot] {
+            slot += 1;
+        }
+        if let Some(n) = used.get_mut(slot) {
+            *n += 1;
+        }
+        a.horizon = Horizon::ALL[slot.min(Horizon::ALL.len() - 1)];
     }
 }
 

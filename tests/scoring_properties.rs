@@ -17,11 +17,15 @@ use sentinella::scoring::{self, QuestionState, Score};
 const EPS: f64 = 1e-9;
 
 fn questionnaires() -> Vec<Arc<Questionnaire>> {
-    common::catalog()
-        .entries()
-        .iter()
-        .map(|e| e.questionnaire.clone())
-        .collect()
+    static ALL: std::sync::OnceLock<Vec<Arc<Questionnaire>>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        common::catalog()
+            .entries()
+            .iter()
+            .map(|e| e.questionnaire.clone())
+            .collect()
+    })
+    .clone()
 }
 
 fn sheet(

@@ -31,20 +31,33 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE_OR_DIR")]
         paths: Vec<PathBuf>,
     },
-    /// Score an answers file.
+    /// Score an answers file, or an assessment of a database.
     Score {
         /// The answers file.
-        #[arg(value_name = "ANSWERS")]
-        answers: PathBuf,
+        #[arg(
+            value_name = "ANSWERS",
+            required_unless_present = "db",
+            conflicts_with = "db"
+        )]
+        answers: Option<PathBuf>,
+        #[command(flatten)]
+        source: DbAssessment,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
     },
-    /// Print the remediation plan of an answers file.
+    /// Print the remediation plan of an answers file, or of an assessment of
+    /// a database.
     Plan {
         /// The answers file.
-        #[arg(value_name = "ANSWERS")]
-        answers: PathBuf,
+        #[arg(
+            value_name = "ANSWERS",
+            required_unless_present = "db",
+            conflicts_with = "db"
+        )]
+        answers: Option<PathBuf>,
+        #[command(flatten)]
+        source: DbAssessment,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -56,6 +69,12 @@ pub enum Command {
         #[arg(long, value_name = "OLDER_ANSWERS", requires = "pdf")]
         previous: Option<PathBuf>,
     },
+    /// Work with a Sentinella database: check, back up, restore, import,
+    /// export, list.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Write example answers (struggling, average, well-run) for every
     /// questionnaire, with their scores and plans (text, JSON and PDF).
     Demo {
@@ -65,5 +84,93 @@ pub enum Command {
         /// Assessment date of the examples (YYYY-MM-DD); default today.
         #[arg(long, value_name = "DATE")]
         date: Option<chrono::NaiveDate>,
+    },
+}
+
+/// `--db FILE --assessment ID`: an assessment stored in a database.
+#[derive(Debug, clap::Args)]
+pub struct DbAssessment {
+    /// The database file.
+    #[arg(long, value_name = "FILE", requires = "assessment")]
+    pub db: Option<PathBuf>,
+    /// The assessment id (see `sentinella db list`).
+    #[arg(long, value_name = "ID", requires = "db")]
+    pub assessment: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Check a database without changing it: format, schema version,
+    /// integrity, counts and backups.
+    Check {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+    },
+    /// Take a backup now (kept beside the database, newest seven).
+    Backup {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+    },
+    /// Restore the database from a backup; without BACKUP, list the backups.
+    Restore {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The backup file to restore.
+        #[arg(value_name = "BACKUP")]
+        backup: Option<PathBuf>,
+    },
+    /// Import an answers file as a new assessment (the database is created
+    /// if missing).
+    Import {
+        /// The answers file.
+        #[arg(value_name = "ANSWERS")]
+        answers: PathBuf,
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Store the assessment as completed rather than draft.
+        #[arg(long)]
+        completed: bool,
+    },
+    /// Export an assessment as an answers file.
+    Export {
+        /// The assessment id (see `sentinella db list`).
+        #[arg(value_name = "ASSESSMENT")]
+        assessment: i64,
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// List the assessments with their scores.
+    List {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Test helper for the crash-safety tests: save answers in a loop and
+    /// print one line per committed save.
+    #[command(hide = true)]
+    CrashWriter {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Questionnaire id (default: the first available).
+        #[arg(long, value_name = "ID")]
+        questionnaire: Option<String>,
+        /// Also take a backup every N saves (0: never).
+        #[arg(long, default_value_t = 0)]
+        backup_every: u64,
+        /// Stop after this many saves.
+        #[arg(long, default_value_t = 100_000)]
+        max_saves: u64,
     },
 }

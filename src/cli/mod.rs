@@ -3,6 +3,7 @@
 //! exit code 2.
 
 mod args;
+mod db;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -29,21 +30,26 @@ pub fn run() -> Result<ExitCode> {
             output::print_catalog(&catalog, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Score { answers, json } => {
+        Command::Score {
+            answers,
+            source,
+            json,
+        } => {
             let catalog = catalog(&cli.questionnaire_dirs)?;
-            let loaded = load::answers_file(&answers, &catalog)?;
+            let loaded = db::answers_from(answers.as_deref(), &source, &catalog)?;
             let score = scoring::score(&loaded.questionnaire.questionnaire, &loaded.sheet);
             output::print_score(&loaded, &score, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan {
             answers,
+            source,
             json,
             pdf,
             previous,
         } => {
             let catalog = catalog(&cli.questionnaire_dirs)?;
-            let loaded = load::answers_file(&answers, &catalog)?;
+            let loaded = db::answers_from(answers.as_deref(), &source, &catalog)?;
             let (score, plan) = score_and_plan(&loaded);
             if let Some(out) = pdf {
                 let previous = match previous {
@@ -56,6 +62,7 @@ pub fn run() -> Result<ExitCode> {
             output::print_plan(&loaded, &score, &plan, json)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Db { command } => db::run(command, &cli.questionnaire_dirs),
         Command::Demo { out, date } => {
             let catalog = catalog(&cli.questionnaire_dirs)?;
             let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());

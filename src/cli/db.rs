@@ -1,0 +1,323 @@
+//! `sentinella db ...` and the `--db FILE --assessment ID` source of
+//! `score` and `plan`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+
+use sentinella::load::{self, Catalog, LoadedAnswers};
+use sentinella::model::QuestionnaireRef;
+use sentinella::scoring::round1;
+use sentinella::store::{self, NewAssessment, Status, Store};
+
+use super::args::{DbAssessment, DbCommand};
+use super::{catalog, output, EXIT_BAD_INPUT};
+
+/// The answers to score or plan: an answers file, or an assessment of a
+/// database.
+pub fn answers_from(
+    file: Option<&Path>,
+    source: &DbAssessment,
+    catalog: &Catalog,
+) -> Result<LoadedAnswers> {
+    match (file, &source.db, source.assessment) {
+        (Some(file), None, None) => Ok(load::answers_file(file, catalog)?),
+        (None, Some(db), Some(id)) => {
+            let store = Store::open_existing(db)?;
+            let stored = store.load_assessment(id)?;
+            let q = &stored.info.questionnaire;
+            let Some(entry) = catalog.get(&q.id, &q.version) else {
+                bail!(
+                    "assessment {id} uses questionnaire {} version {}, which is not available (load it with --questionnaires DIR)",
+                    q.id,
+                    q.version
+                );
+            };
+            if entry.content_hash != stored.info.content_hash {
+                eprintln!(
+                    "warning: questionnaire {} {} has changed since assessment {id} was created; scoring with the available content",
+                    q.id, q.version
+                );
+            }
+            Ok(LoadedAnswers {
+                sheet: stored.sheet,
+                questionnaire: entry.clone(),
+            })
+        }
+        _ => bail!("give either an answers file or --db FILE --assessment ID"),
+    }
+}
+
+/// Run a `db` subcommand.
+pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
+    match command {
+        DbCommand::Check { db } => check(&db),
+        DbCommand::Backup { db } => {
+            let store = Store::open_existing(&db)?;
+            let path = store.backup_now()?;
+            println!("backup written to {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::Restore { db, backup } => restore(&db, backup.as_deref()),
+        DbCommand::Import {
+            answers,
+            db,
+            completed,
+        } => {
+            let catalog = catalog(dirs)?;
+            let text = read_answers(&answers)?;
+            let mut store = Store::open(&db)?;
+            let status = if completed {
+                Status::Completed
+            } else {
+                Status::Draft
+            };
+            let id =
+                store.import_answers(&catalog, &answers.display().to_string(), &text, status)?;
+            println!("imported {} as assessment {id}", answers.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::Export {
+            assessment,
+            db,
+            out,
+        } => {
+            let store = Store::open_existing(&db)?;
+            let json = store.export_answers(assessment)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, json)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!("wrote assessment {assessment} to {}", path.display());
+                }
+                None => print!("{json}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::List { db, json } => {
+            let catalog = catalog(dirs)?;
+            let store = Store::open_existing(&db)?;
+            let rows = store.list_assessments(&catalog)?;
+            if json {
+                print!("{}", output::to_json(&rows)?);
+            } else {
+                print_list(&rows);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::CrashWriter {
+            db,
+            questionnaire,
+            backup_every,
+            max_saves,
+        } => {
+            let catalog = catalog(dirs)?;
+            crash_writer(
+                &db,
+                &catalog,
+                questionnaire.as_deref(),
+                backup_every,
+                max_saves,
+            )
+        }
+    }
+}
+
+/// Read an answers file with the loader's size cap.
+fn read_answers(path: &Path) -> Result<String> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.len() > load::MAX_FILE_BYTES {
+        bail!(
+            "{}: the file is {} bytes, more than the {} bytes allowed",
+            path.display(),
+            meta.len(),
+            load::MAX_FILE_BYTES
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    String::from_utf8(bytes).with_context(|| format!("{}: not valid UTF-8 text", path.display()))
+}
+
+fn check(db: &Path) -> Result<ExitCode> {
+    let report = store::check(db)?;
+    println!("{}: Sentinella database", db.display());
+    println!(
+        "schema version {} (this build writes {}){}",
+        report.schema_version,
+        report.latest_version,
+        if report.schema_version < report.latest_version {
+            "; it will be upgraded, after a backup, when opened"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "{} organizations, {} assessments, {} answers",
+        report.organizations, report.assessments, report.answers
+    );
+    match report.backups.last() {
+        Some(b) => println!(
+            "{} backups, newest {} Italian time ({})",
+            report.backups.len(),
+            store::format_italian(b.taken_at),
+            b.path.display()
+        ),
+        None => println!("no backups yet"),
+    }
+    if report.problems.is_empty() {
+        println!("integrity: ok");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("integrity: {} problem(s)", report.problems.len());
+        for p in report.problems.iter().take(20) {
+            println!("  {p}");
+        }
+        Ok(ExitCode::from(EXIT_BAD_INPUT))
+    }
+}
+
+fn restore(db: &Path, backup: Option<&Path>) -> Result<ExitCode> {
+    let Some(backup) = backup else {
+        let backups = store::list_backups(db)?;
+        if backups.is_empty() {
+            eprintln!("no backups found in {}", store::backup_dir(db).display());
+        } else {
+            eprintln!(
+                "choose a backup to restore: sentinella db restore --db {} BACKUP",
+                db.display()
+            );
+            for b in &backups {
+                eprintln!(
+                    "  {}  {:<20} {}",
+                    store::format_italian(b.taken_at),
+                    b.reason,
+                    b.path.display()
+                );
+            }
+        }
+        return Ok(ExitCode::from(EXIT_BAD_INPUT));
+    };
+    let report = store::restore(db, backup)?;
+    if let Some(p) = &report.previous_backup {
+        println!("the previous content was backed up to {}", p.display());
+    }
+    if let Some(p) = &report.damaged_moved_to {
+        println!("the damaged database was moved to {}", p.display());
+    }
+    println!("restored {} from {}", db.display(), backup.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_list(rows: &[store::ListedAssessment]) {
+    println!(
+        "{:>5}  {:<10} {:<10} {:<16} {:<28} {:<16} {:>8}  {:<11} BASELINE",
+        "ID", "DATE", "STATUS", "UPDATED", "ORGANIZATION", "QUESTIONNAIRE", "SCORE", "TIER"
+    );
+    for r in rows {
+        let i = &r.info;
+        let (score, tier, baseline) = match &r.score {
+            Some(s) => (
+                format!("{:.1}", round1(s.overall)),
+                s.tier.id().to_string(),
+                if s.baseline_met {
+                    "met".to_string()
+                } else {
+                    format!("{} failed", s.gates_failed)
+                },
+            ),
+            None => ("-".into(), "-".into(), "questionnaire not available".into()),
+        };
+        let name: String = i.organization.name.chars().take(28).collect();
+        println!(
+            "{:>5}  {:<10} {:<10} {:<16} {:<28} {:<16} {:>8}  {:<11} {}",
+            i.id,
+            i.assessed_on,
+            i.status.id(),
+            store::format_italian(i.updated_at),
+            name,
+            format!("{} {}", i.questionnaire.id, i.questionnaire.version),
+            score,
+            tier,
+            baseline
+        );
+    }
+}
+
+/// The crash-test child: create an assessment, then save answers forever
+/// (up to `max_saves`), printing `saved <assessment> <question> <option> <seq>`
+/// after each commit, and taking a backup every `backup_every` saves. Every
+/// save carries its sequence number in the note.
+fn crash_writer(
+    db: &Path,
+    catalog: &Catalog,
+    questionnaire: Option<&str>,
+    backup_every: u64,
+    max_saves: u64,
+) -> Result<ExitCode> {
+    let entry = match questionnaire {
+        Some(id) => catalog.latest(id),
+        None => catalog.entries().first(),
+    };
+    let Some(entry) = entry else {
+        bail!("no such questionnaire");
+    };
+    let q = &entry.questionnaire;
+    let mut store = Store::open(db)?;
+    let id = store.create_assessment(
+        catalog,
+        &NewAssessment {
+            organization: sentinella::model::Organization {
+                name: "Comune di Prova".into(),
+                istat_code: "056044".into(),
+                province: "VT".into(),
+                region: "Lazio".into(),
+                population: 605,
+                kind: q.audience,
+            },
+            questionnaire: QuestionnaireRef {
+                id: q.id.clone(),
+                version: q.version.clone(),
+            },
+            content_hash: entry.content_hash.clone(),
+            assessor_role: Some("crash test".into()),
+            assessed_on: chrono::Utc::now().date_naive(),
+        },
+    )?;
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "created {id}")
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let questions: Vec<_> = q.questions().map(|(_, q)| q).collect();
+    if questions.is_empty() {
+        bail!("the questionnaire has no questions");
+    }
+    for seq in 0..max_saves {
+        let question = questions[(seq % questions.len() as u64) as usize];
+        let round = (seq / questions.len() as u64) as usize;
+        let option = &question.options[round % question.options.len()];
+        store.save_answer(
+            catalog,
+            id,
+            &question.id,
+            &option.id,
+            Some(&format!("seq {seq}")),
+        )?;
+        if backup_every > 0 && seq % backup_every == backup_every - 1 {
+            store.backup_now()?;
+        }
+        // The parent stopped listening: stop too.
+        if writeln!(out, "saved {id} {} {} {seq}", question.id, option.id)
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

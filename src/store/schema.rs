@@ -1,0 +1,114 @@
+//! The database schema and its migrations.
+//!
+//! `PRAGMA user_version` holds the schema version and is managed by
+//! rusqlite_migration: version N means the first N migrations of
+//! [`migrations`] have been applied, each in its own transaction.
+//!
+//! Migrations are append-only: a released migration is never edited; a
+//! change to the schema is a new entry at the end.
+
+use rusqlite_migration::{Migrations, M};
+
+/// `PRAGMA application_id` of every Sentinella database: the ASCII bytes
+/// `SNTL` read as a big-endian 32-bit integer (0x534E544C = 1397642316).
+/// SQLite stores it at offset 68 of the file header; `file(1)` and our open
+/// check use it to tell a Sentinella database from any other SQLite file.
+pub const APPLICATION_ID: u32 = 0x534E_544C;
+
+/// Version 1: organizations, assessments, answers, context answers.
+const V1: &str = "
+PRAGMA application_id = 1397642316;
+
+CREATE TABLE organizations (
+    id          INTEGER PRIMARY KEY,
+    -- Identity: kind + ISTAT code (+ name for Polis offices, as one comune
+    -- can have several post offices). Computed by the library.
+    org_key     TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL CHECK (kind IN ('comune', 'polis_office')),
+    istat_code  TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    province    TEXT NOT NULL,
+    region      TEXT NOT NULL,
+    population  INTEGER NOT NULL CHECK (population >= 0)
+);
+
+CREATE TABLE assessments (
+    id                    INTEGER PRIMARY KEY,
+    organization_id       INTEGER NOT NULL REFERENCES organizations (id) ON DELETE RESTRICT,
+    questionnaire_id      TEXT NOT NULL,
+    questionnaire_version TEXT NOT NULL,
+    content_hash          TEXT NOT NULL,
+    status                TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'completed')),
+    assessed_on           TEXT NOT NULL,          -- YYYY-MM-DD
+    assessor_role         TEXT,
+    created_at            TEXT NOT NULL,          -- RFC 3339, UTC
+    updated_at            TEXT NOT NULL,          -- RFC 3339, UTC
+    completed_at          TEXT,                   -- RFC 3339, UTC
+    CHECK ((status = 'completed') = (completed_at IS NOT NULL))
+);
+CREATE INDEX assessments_by_organization ON assessments (organization_id, assessed_on);
+
+CREATE TABLE answers (
+    assessment_id INTEGER NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
+    question_id   TEXT NOT NULL,
+    option_id     TEXT NOT NULL,
+    note          TEXT,
+    answered_at   TEXT NOT NULL,                  -- RFC 3339, UTC
+    PRIMARY KEY (assessment_id, question_id)
+) WITHOUT ROWID;
+
+CREATE TABLE context_answers (
+    assessment_id INTEGER NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
+    question_id   TEXT NOT NULL,
+    option_id     TEXT NOT NULL,
+    answered_at   TEXT NOT NULL,                  -- RFC 3339, UTC
+    PRIMARY KEY (assessment_id, question_id)
+) WITHOUT ROWID;
+";
+
+/// Version 2: where the user left off (question or context question id), so
+/// the app resumes exactly there; and a cache of the score, refreshed in the
+/// transaction of every change to the answers, valid only for the
+/// questionnaire content whose hash is `score_hash` (lists of thousands of
+/// assessments need not re-score them all); and the number of answered
+/// questions, kept in the same transactions.
+const V2: &str = "
+ALTER TABLE assessments ADD COLUMN last_position TEXT;
+ALTER TABLE assessments ADD COLUMN score_hash TEXT;
+ALTER TABLE assessments ADD COLUMN score_overall REAL;
+ALTER TABLE assessments ADD COLUMN score_tier TEXT;
+ALTER TABLE assessments ADD COLUMN score_baseline_met INTEGER;
+ALTER TABLE assessments ADD COLUMN score_gates_failed INTEGER;
+ALTER TABLE assessments ADD COLUMN score_unknown INTEGER;
+ALTER TABLE assessments ADD COLUMN score_unanswered INTEGER;
+ALTER TABLE assessments ADD COLUMN answered_count INTEGER;
+";
+
+/// Every migration, oldest first.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1), M::up(V2)])
+}
+
+/// The schema version this build writes.
+pub const LATEST_VERSION: i64 = 2;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid_and_latest_matches() {
+        assert!(migrations().validate().is_ok());
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        assert!(migrations().to_latest(&mut conn).is_ok());
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, LATEST_VERSION);
+        let id: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, i64::from(APPLICATION_ID));
+    }
+}

@@ -460,6 +460,18 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
     blocks.push(Block::List(List::bullets(contents)));
 }
 
+/// The name with its article at the start of a sentence: "Il Comune di
+/// Proceno", "L'Ufficio postale di Jacurso".
+fn with_article(name: &str) -> String {
+    let first = name.split_whitespace().next().unwrap_or("");
+    match first {
+        "Comune" | "Municipio" | "Consorzio" => format!("Il {name}"),
+        "Ufficio" | "Unione" => format!("L'{name}"),
+        "Provincia" | "Regione" | "Città" | "Comunità" => format!("La {name}"),
+        _ => name.to_string(),
+    }
+}
+
 fn thousands(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();
@@ -480,16 +492,24 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     blocks.push(h2("Dove siamo"));
     let mut text = format!(
         "{} ha ottenuto **{} punti su 100**, livello di maturità **{}**.",
-        org.name,
+        with_article(&org.name),
         italian_score(s.overall),
         s.tier.label_it()
     );
     let failed = s.baseline.failed.len();
     if failed > 0 {
         text.push_str(&format!(
-            " Le misure minime di sicurezza che ogni pubblica amministrazione deve rispettare \
-             **non sono rispettate**: {} su {} non sono superati. Finché non lo saranno, il livello \
-             non può salire oltre «{}».",
+            " {} **non sono rispettate**: {} su {} non sono superati. Finché non lo saranno, il \
+             livello non può salire oltre «{}».",
+            match org.kind {
+                Audience::Comune => {
+                    "Le misure minime di sicurezza che ogni pubblica amministrazione deve rispettare"
+                }
+                Audience::PolisOffice => {
+                    "Le misure minime di sicurezza AgID, la base richiesta a chi tratta dati e \
+                     servizi della pubblica amministrazione,"
+                }
+            },
             count(failed, "controllo di base", "controlli di base"),
             failed + s.baseline.passed.len(),
             crate::scoring::GATE_CAP.label_it()
@@ -570,9 +590,23 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     ))];
     let now = r.plan.by_horizon(Horizon::Days30).count();
     if now > 0 {
+        let cheap = r
+            .plan
+            .by_horizon(Horizon::Days30)
+            .filter(|a| matches!(a.cost, CostBand::Zero | CostBand::Under1k))
+            .count();
+        let note = if cheap * 4 >= now * 3 {
+            ": quasi tutte costano poco o nulla"
+        } else {
+            ""
+        };
         decisions.push(rich(&format!(
-            "**Avviare subito le {} da fare entro 30 giorni**: quasi tutte costano poco o nulla.",
-            count(now, "azione", "azioni")
+            "**Avviare subito {} da fare entro 30 giorni**{note}.",
+            if now == 1 {
+                "l'azione".to_string()
+            } else {
+                format!("le {now} azioni")
+            }
         )));
     }
     if unknown > 0 {
@@ -613,17 +647,24 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
         .filter(|a| matches!(a.owner, Role::Giunta | Role::OfficeManager))
         .collect();
     if !own.is_empty() {
-        let titles: Vec<String> = own.iter().map(|a| format!("«{}»", a.title)).collect();
-        decisions.push(rich(&format!(
-            "**Fare la propria parte**: spettano {} {}: {}.",
-            w.who_decides,
-            if own.len() == 1 {
-                "l'azione"
-            } else {
-                "le azioni"
-            },
-            titles.join(", ")
-        )));
+        const SHOWN: usize = 3;
+        let titles: Vec<String> = own
+            .iter()
+            .take(SHOWN)
+            .map(|a| format!("«{}»", a.title))
+            .collect();
+        let text = match own.len() {
+            1 => format!("spetta {} l'azione {}", w.who_decides, titles.join(", ")),
+            n if n <= SHOWN => {
+                format!("spettano {} le azioni {}", w.who_decides, titles.join(", "))
+            }
+            n => format!(
+                "spettano {} {n} azioni, tra cui {}; l'elenco completo è nel piano d'azione",
+                w.who_decides,
+                titles.join(", ")
+            ),
+        };
+        decisions.push(rich(&format!("**Fare la propria parte**: {text}.")));
     }
     decisions.push(rich(
         "**Ripetere l'autovalutazione fra 12 mesi** con Sentinella, per misurare i progressi.",
@@ -990,12 +1031,11 @@ fn supplier(r: &PlanReport<'_>, w: &Wording, date: &str, blocks: &mut Vec<Block>
         )),
     ])));
     blocks.push(plain(format!(
-        "Il {date} {} ha svolto un'autovalutazione della propria sicurezza informatica, basata \
+        "Il {date} abbiamo svolto un'autovalutazione della nostra sicurezza informatica, basata \
          sulle misure minime AgID per le pubbliche amministrazioni. Alle domande che seguono non \
          abbiamo saputo rispondere. Vi chiediamo di rispondere per iscritto entro 30 giorni, \
          indicando per ciascuna il numero, la situazione attuale ed eventuali interventi \
-         consigliati, con il loro costo indicativo.",
-        org.name
+         consigliati, con il loro costo indicativo."
     )));
     // One numbered list per domain, numbered continuously so that the
     // answers can refer to the numbers.
@@ -1021,7 +1061,7 @@ fn supplier(r: &PlanReport<'_>, w: &Wording, date: &str, blocks: &mut Vec<Block>
     blocks.push(plain("Grazie per la collaborazione."));
     blocks.push(Block::Paragraph(
         Paragraph::plain(format!(
-            "Per {}: ______________________________   Data: ______________",
+            "{}\nFirma: ______________________________   Data: ______________",
             org.name
         ))
         .space_before(16.0),
@@ -1295,6 +1335,12 @@ mod tests {
         assert_eq!(thousands(560), "560");
         assert_eq!(count(1, "azione", "azioni"), "1 azione");
         assert_eq!(count(0, "azione", "azioni"), "0 azioni");
+        assert_eq!(with_article("Comune di Proceno"), "Il Comune di Proceno");
+        assert_eq!(
+            with_article("Ufficio postale di Jacurso"),
+            "L'Ufficio postale di Jacurso"
+        );
+        assert_eq!(with_article("ASL Roma 1"), "ASL Roma 1");
     }
 
     #[test]

@@ -133,7 +133,12 @@ impl FontSet {
                 Direction::LeftToRight,
                 Some(script::LATIN),
                 lang.as_ref(),
-                &[],
+                // No ligatures: one glyph per character keeps the text
+                // extraction exact and lets the writer use plain strings.
+                &[
+                    rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"liga"), 0, ..),
+                    rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"clig"), 0, ..),
+                ],
             );
             let units_per_em = face.units_per_em() as f32;
             let ascent = f32::from(face.ascender()) / units_per_em;
@@ -209,6 +214,7 @@ impl FontSet {
         let scale = size / lf.units_per_em;
         let mut glyphs = Vec::with_capacity(infos.len());
         let mut width = 0.0;
+        let mut simple = true;
         for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
             let start = info.cluster as usize;
             // The text of a cluster goes with its first glyph only.
@@ -224,6 +230,10 @@ impl FontSet {
                 ClusterText::None
             };
             let gid = u16::try_from(info.glyph_id).unwrap_or(0);
+            simple &= match &cluster_text {
+                ClusterText::Char(c) => lf.face.glyph_index(*c).map(|g| g.0) == Some(gid),
+                _ => false,
+            };
             let advance_units = pos.x_advance;
             let natural = lf
                 .face
@@ -246,6 +256,7 @@ impl FontSet {
             size,
             glyphs,
             width,
+            simple,
         }
     }
 
@@ -359,6 +370,9 @@ pub(crate) struct ShapedRun {
     pub glyphs: Vec<Glyph>,
     /// Total advance in points.
     pub width: f32,
+    /// Every glyph is the font's own glyph for exactly one character, so
+    /// the run can be written as text (plus kerning offsets).
+    pub simple: bool,
 }
 
 impl ShapedRun {
@@ -374,6 +388,7 @@ impl ShapedRun {
     /// Appends another run of the same style and size.
     pub(crate) fn extend(&mut self, other: ShapedRun) {
         self.width += other.width;
+        self.simple &= other.simple;
         self.glyphs.extend(other.glyphs);
     }
 }

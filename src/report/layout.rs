@@ -8,7 +8,7 @@
 //! drawn again at the top of every page the table continues on.
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::fonts::{FontSet, ShapeCache, ShapedRun, Style};
 use super::text::{break_lines, BreakOptions, Line, Span};
@@ -420,7 +420,7 @@ pub(crate) struct Fragment {
     /// Must stay on the same page as the next fragment.
     pub keep_with_next: bool,
     /// Drawn first when this fragment opens a page (a table's header).
-    pub repeat: Option<Rc<Fragment>>,
+    pub repeat: Option<Arc<Fragment>>,
     /// Outline entry pointing here.
     pub anchor: Option<Anchor>,
     /// Starts a new page.
@@ -897,7 +897,7 @@ impl<'f> Composer<'f> {
             for f in &mut frags {
                 f.keep_with_next = true;
             }
-            let rc = frags.first().cloned().map(Rc::new);
+            let rc = frags.first().cloned().map(Arc::new);
             out.extend(frags);
             rc
         } else {

@@ -914,6 +914,17 @@ impl<'f> Composer<'f> {
         if let Some(first) = out.first_mut() {
             first.space_before = t.space_before;
         }
+        // A short table is never split; a long one never leaves its last
+        // row alone on a page.
+        let height: f32 = out.iter().map(|f| f.height).sum();
+        let n = out.len();
+        if height <= self.page_height * 0.45 {
+            for f in out.iter_mut().take(n.saturating_sub(1)) {
+                f.keep_with_next = true;
+            }
+        } else if n >= 3 {
+            out[n - 2].keep_with_next = true;
+        }
         out
     }
 
@@ -1544,6 +1555,60 @@ mod tests {
             outline,
             vec![("Uno", 1, 0), ("Due", 1, 1), ("Due punto uno", 2, 1)]
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_short_table_moves_whole_and_a_long_one_keeps_its_last_rows() -> Result<(), ReportError> {
+        let filler = ["x"; 8].join("\n");
+        let short = Table::new(
+            vec![Column::new("Misura", 3.0), Column::right("Valore", 1.0)],
+            rows(3),
+        );
+        let pages = layout(
+            &[
+                Block::Paragraph(Paragraph::plain(filler.clone())),
+                Block::Table(short),
+            ],
+            small_frame(),
+        )?;
+        let rows_on = |p: usize| {
+            pages
+                .page_lines(p)
+                .iter()
+                .filter(|l| l.starts_with("Riga"))
+                .count()
+        };
+        assert_eq!(
+            (rows_on(0), rows_on(1)),
+            (0, 3),
+            "the short table moved whole"
+        );
+
+        for extra in 0..8 {
+            let filler = vec!["x"; extra + 1].join("\n");
+            let long = Table::new(
+                vec![Column::new("Misura", 3.0), Column::right("Valore", 1.0)],
+                rows(12),
+            );
+            let pages = layout(
+                &[
+                    Block::Paragraph(Paragraph::plain(filler)),
+                    Block::Table(long),
+                ],
+                small_frame(),
+            )?;
+            let last = pages.pages.len() - 1;
+            let n = pages
+                .page_lines(last)
+                .iter()
+                .filter(|l| l.starts_with("Riga"))
+                .count();
+            assert!(
+                n == 0 || n >= 2,
+                "{extra}: {n} row(s) alone on the last page"
+            );
+        }
         Ok(())
     }
 

@@ -1344,6 +1344,40 @@ mod tests {
     }
 
     #[test]
+    fn odd_user_text_is_replaced_not_fatal() -> Result<(), ReportError> {
+        let (catalog, _) = crate::load::Catalog::builtin();
+        let Some(entry) = catalog.entries().first() else {
+            return Ok(());
+        };
+        let q = entry.questionnaire.as_ref();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+        let mut sheet = crate::demo::examples(q, date)
+            .into_iter()
+            .next()
+            .map(|e| e.sheet)
+            .ok_or_else(|| ReportError::Pdf("no demo example".into()))?;
+        sheet.organization.name = format!("Comune di Prova \u{1F600} ≥ {}", "molto ".repeat(30));
+        sheet.assessor_role = Some("Segretaria\tcomunale\u{0007}".into());
+        let score = crate::scoring::score(q, &sheet);
+        let plan = crate::plan::build(q, &sheet, &score);
+        let pdf = plan_pdf(&PlanReport {
+            questionnaire: q,
+            sheet: &sheet,
+            score: &score,
+            plan: &plan,
+            previous: None,
+        })?;
+        assert!(pdf.bytes.starts_with(b"%PDF-1.7"));
+        assert!(
+            pdf.replaced_chars.contains(&'\u{1F600}'),
+            "{:?}",
+            pdf.replaced_chars
+        );
+        assert!(!pdf.replaced_chars.contains(&'≥'), "≥ has a look-alike");
+        Ok(())
+    }
+
+    #[test]
     fn first_sentence_stops_at_the_first_full_stop() {
         assert_eq!(
             first_sentence("Non si può proteggere ciò che non si conosce. Un vecchio PC..."),

@@ -189,10 +189,10 @@ fn demo_plans_pass_qpdf_and_embed_subset_fonts() {
                 ex.stem
             );
         }
-        let info = run("pdfinfo", &[p]);
+        let info = run("pdfinfo", &["-rawdates", p]);
         assert!(info.contains(&ex.sheet.organization.name), "{info}");
         assert!(
-            info.contains("CreationDate:    Tue Nov 24 00:00:00 2026"),
+            info.contains("CreationDate:    D:20261124000000Z"),
             "{info}"
         );
         assert!(

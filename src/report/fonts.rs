@@ -106,7 +106,9 @@ pub(crate) struct FontSet {
 const COVERAGE_TABLE: u32 = 0x2200;
 
 /// A cache of shaped words, owned by one composition.
-pub(crate) type ShapeCache = std::collections::HashMap<(Style, u32, String), ShapedRun>;
+/// Keyed by style and size, then by text (looked up without allocating).
+pub(crate) type ShapeCache =
+    std::collections::HashMap<(Style, u32), std::collections::HashMap<String, ShapedRun>>;
 
 static FONTS: OnceLock<Result<FontSet, String>> = OnceLock::new();
 
@@ -186,12 +188,12 @@ impl FontSet {
         style: Style,
         size: f32,
     ) -> ShapedRun {
-        let key = (style, size.to_bits(), text.to_string());
-        if let Some(run) = cache.get(&key) {
+        let words = cache.entry((style, size.to_bits())).or_default();
+        if let Some(run) = words.get(text) {
             return run.clone();
         }
         let run = self.shape(text, style, size);
-        cache.insert(key, run.clone());
+        words.insert(text.to_string(), run.clone());
         run
     }
 

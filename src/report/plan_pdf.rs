@@ -167,6 +167,10 @@ struct Wording {
     supplier_title: &'static str,
     supplier_addressee: &'static str,
     supplier_name: &'static str,
+    /// The same with "a": "al fornitore informatico".
+    supplier_to: &'static str,
+    /// "in bilancio" for a Comune.
+    budget: &'static str,
     who_decides: &'static str,
 }
 
@@ -177,6 +181,8 @@ fn wording(kind: Audience) -> Wording {
             supplier_title: "Domande per il fornitore informatico",
             supplier_addressee: "Al fornitore dei servizi informatici del Comune",
             supplier_name: "il fornitore informatico",
+            supplier_to: "al fornitore informatico",
+            budget: " in bilancio",
             who_decides: "alla Giunta",
         },
         Audience::PolisOffice => Wording {
@@ -184,6 +190,8 @@ fn wording(kind: Audience) -> Wording {
             supplier_title: "Domande per le strutture informatiche di Poste",
             supplier_addressee: "Alle strutture IT e sicurezza di Poste Italiane",
             supplier_name: "le strutture IT di Poste",
+            supplier_to: "alle strutture IT di Poste",
+            budget: "",
             who_decides: "alla direzione",
         },
     }
@@ -460,6 +468,20 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
     blocks.push(Block::List(List::bullets(contents)));
 }
 
+/// "nessuno dei 30 controlli di base è superato", "1 controllo di base su
+/// 30 non è superato", "5 controlli di base su 30 non sono superati".
+fn failed_gates(failed: usize, total: usize) -> String {
+    if total == 1 {
+        "l'unico controllo di base non è superato".to_string()
+    } else if failed == total {
+        format!("nessuno dei {total} controlli di base è superato")
+    } else if failed == 1 {
+        format!("1 controllo di base su {total} non è superato")
+    } else {
+        format!("{failed} controlli di base su {total} non sono superati")
+    }
+}
+
 /// The name with its article at the start of a sentence: "Il Comune di
 /// Proceno", "L'Ufficio postale di Jacurso".
 fn with_article(name: &str) -> String {
@@ -499,8 +521,8 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     let failed = s.baseline.failed.len();
     if failed > 0 {
         text.push_str(&format!(
-            " {} **non sono rispettate**: {} su {} non sono superati. Finché non lo saranno, il \
-             livello non può salire oltre «{}».",
+            " {} **non sono rispettate**: {}. Finché non lo saranno, il livello non può salire \
+             oltre «{}».",
             match org.kind {
                 Audience::Comune => {
                     "Le misure minime di sicurezza che ogni pubblica amministrazione deve rispettare"
@@ -510,8 +532,7 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
                      servizi della pubblica amministrazione,"
                 }
             },
-            count(failed, "controllo di base", "controlli di base"),
-            failed + s.baseline.passed.len(),
+            failed_gates(failed, failed + s.baseline.passed.len()),
             crate::scoring::GATE_CAP.label_it()
         ));
     } else if !s.baseline.passed.is_empty() {
@@ -522,9 +543,9 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     if unknown > 0 {
         blocks.push(para(&format!(
             "A {} si è risposto «Non so». Non sapere è già un'informazione: qualcuno deve saperlo. \
-             Per questo il piano contiene le domande da girare a {}, pronte da inviare.",
+             Per questo il piano contiene le domande da girare {}, pronte da inviare.",
             count(unknown, "domanda", "domande"),
-            w.supplier_name
+            w.supplier_to
         )));
     }
     if !s.unanswered.is_empty() {
@@ -611,8 +632,8 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     }
     if unknown > 0 {
         decisions.push(rich(&format!(
-            "**Inviare a {} le domande di questo piano** e chiedere una risposta scritta entro 30 giorni.",
-            w.supplier_name
+            "**Inviare {} le domande di questo piano** e chiedere una risposta scritta entro 30 giorni.",
+            w.supplier_to
         )));
     }
     let costs = |band: CostBand| r.plan.actions.iter().filter(|a| a.cost == band).count();
@@ -636,7 +657,8 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
             n => format!("; le altre {n} richiedono solo tempo del personale"),
         };
         decisions.push(rich(&format!(
-            "**Prevedere le risorse in bilancio**: {}{rest}.",
+            "**Prevedere le risorse{}**: {}{rest}.",
+            w.budget,
             parts.join(", ")
         )));
     }
@@ -1341,6 +1363,14 @@ mod tests {
             "L'Ufficio postale di Jacurso"
         );
         assert_eq!(with_article("ASL Roma 1"), "ASL Roma 1");
+        assert_eq!(
+            failed_gates(30, 30),
+            "nessuno dei 30 controlli di base è superato"
+        );
+        assert_eq!(
+            failed_gates(1, 9),
+            "1 controllo di base su 9 non è superato"
+        );
     }
 
     #[test]

@@ -119,6 +119,15 @@ fn write_plan_pdf(
                     loaded.sheet.assessed_on
                 );
             }
+            if old.sheet.organization.istat_code != loaded.sheet.organization.istat_code {
+                eprintln!(
+                    "warning: --previous is about {} ({}), the current answers about {} ({})",
+                    old.sheet.organization.name,
+                    old.sheet.organization.istat_code,
+                    loaded.sheet.organization.name,
+                    loaded.sheet.organization.istat_code
+                );
+            }
             let (old_score, old_plan) = score_and_plan(old);
             let c = plan::compare((&old_score, &old_plan), (score, plan));
             Some((old.sheet.assessed_on, c))

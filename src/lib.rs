@@ -14,6 +14,7 @@
 //! - [`plan`]: the remediation plan and the comparison of two assessments.
 //! - [`store`]: the SQLite database of assessments, backups, migrations.
 //! - [`demo`]: deterministic example answers.
+//! - [`report`]: the PDF remediation plan (printpdf + our own layout).
 //! - [`schema`]: the JSON Schemas generated from the model.
 //! - [`istat`]: the ISTAT list of comuni (compiled in).
 //! - [`keys`]: the installation's Ed25519 signing key.
@@ -31,6 +32,7 @@ pub mod keys;
 pub mod load;
 pub mod model;
 pub mod plan;
+pub mod report;
 pub mod schema;
 pub mod scoring;
 pub mod store;

@@ -61,6 +61,13 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Write the plan as a PDF to this file instead of printing it.
+        #[arg(long, value_name = "OUT.pdf")]
+        pdf: Option<PathBuf>,
+        /// An older answers file of the same organization: the PDF gets a
+        /// "what changed" section.
+        #[arg(long, value_name = "OLDER_ANSWERS", requires = "pdf")]
+        previous: Option<PathBuf>,
     },
     /// Work with a Sentinella database: check, back up, restore, import,
     /// export, list.
@@ -69,7 +76,7 @@ pub enum Command {
         command: DbCommand,
     },
     /// Write example answers (struggling, average, well-run) for every
-    /// questionnaire, with their scores and plans.
+    /// questionnaire, with their scores and plans (text, JSON and PDF).
     Demo {
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR")]

@@ -46,10 +46,20 @@ pub fn run() -> Result<ExitCode> {
             answers,
             source,
             json,
+            pdf,
+            previous,
         } => {
             let catalog = catalog(&cli.questionnaire_dirs)?;
             let loaded = db::answers_from(answers.as_deref(), &source, &catalog)?;
             let (score, plan) = score_and_plan(&loaded);
+            if let Some(out) = pdf {
+                let previous = match previous {
+                    Some(path) => Some(load::answers_file(&path, &catalog)?),
+                    None => None,
+                };
+                write_plan_pdf(&loaded, &score, &plan, previous.as_ref(), &out)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             output::print_plan(&loaded, &score, &plan, json)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -137,6 +147,76 @@ fn score_and_plan(loaded: &LoadedAnswers) -> (scoring::Score, plan::Plan) {
     (score, plan)
 }
 
+/// Render the plan PDF (with the comparison when an older assessment is
+/// given) and write it to `out`.
+fn write_plan_pdf(
+    loaded: &LoadedAnswers,
+    score: &scoring::Score,
+    plan: &plan::Plan,
+    previous: Option<&LoadedAnswers>,
+    out: &Path,
+) -> Result<()> {
+    let q = &loaded.questionnaire.questionnaire;
+    let comparison = match previous {
+        Some(old) => {
+            if old.sheet.questionnaire.id != loaded.sheet.questionnaire.id {
+                bail!(
+                    "--previous: the older answers are for questionnaire '{}', not '{}'",
+                    old.sheet.questionnaire.id,
+                    loaded.sheet.questionnaire.id
+                );
+            }
+            if old.sheet.assessed_on > loaded.sheet.assessed_on {
+                bail!(
+                    "--previous: the older answers are dated {}, after the current ones ({})",
+                    old.sheet.assessed_on,
+                    loaded.sheet.assessed_on
+                );
+            }
+            if old.sheet.organization.istat_code != loaded.sheet.organization.istat_code {
+                eprintln!(
+                    "warning: --previous is about {} ({}), the current answers about {} ({})",
+                    old.sheet.organization.name,
+                    old.sheet.organization.istat_code,
+                    loaded.sheet.organization.name,
+                    loaded.sheet.organization.istat_code
+                );
+            }
+            let (old_score, old_plan) = score_and_plan(old);
+            let c = plan::compare((&old_score, &old_plan), (score, plan));
+            Some((old.sheet.assessed_on, c))
+        }
+        None => None,
+    };
+    let report = sentinella::report::PlanReport {
+        questionnaire: q,
+        sheet: &loaded.sheet,
+        score,
+        plan,
+        previous: comparison
+            .as_ref()
+            .map(|(date, c)| sentinella::report::PreviousAssessment {
+                assessed_on: *date,
+                comparison: c,
+            }),
+    };
+    let pdf = sentinella::report::plan_pdf(&report).context("cannot render the plan PDF")?;
+    std::fs::write(out, &pdf.bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    if !pdf.replaced_chars.is_empty() {
+        eprintln!(
+            "warning: characters the font cannot draw were replaced: {:?}",
+            pdf.replaced_chars
+        );
+    }
+    println!(
+        "wrote {} ({} pages, {} bytes)",
+        out.display(),
+        pdf.pages,
+        pdf.bytes.len()
+    );
+    Ok(())
+}
+
 fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
     let mut files = Vec::new();
     for path in paths {
@@ -209,6 +289,18 @@ fn run_demo(catalog: &Catalog, out: &Path, date: chrono::NaiveDate) -> Result<Ex
             )?;
             write("plan.json", output::to_json(&output::PlanJson::new(&plan))?)?;
             write("plan.txt", output::plan_text(&loaded, &score, &plan))?;
+            let report = sentinella::report::PlanReport {
+                questionnaire: &loaded.questionnaire.questionnaire,
+                sheet: &loaded.sheet,
+                score: &score,
+                plan: &plan,
+                previous: None,
+            };
+            let pdf = sentinella::report::plan_pdf(&report)
+                .with_context(|| format!("cannot render the plan of {}", example.stem))?;
+            let pdf_path = out.join(format!("{}.plan.pdf", example.stem));
+            std::fs::write(&pdf_path, &pdf.bytes)
+                .with_context(|| format!("cannot write {}", pdf_path.display()))?;
             println!(
                 "{:<48} overall {:>5.1}  tier {:<11} baseline {:<7} actions {:>2}",
                 format!("{}.answers.json", example.stem),

@@ -1,0 +1,49 @@
+//! PDF reports: the remediation plan a town hall takes away.
+//!
+//! printpdf writes PDF objects but does no layout, so this module has its
+//! own small composition layer:
+//!
+//! - [`fonts`]: the embedded open-licence typeface (Titillium Web, OFL) and
+//!   shaping with rustybuzz (kerning, ligatures), plus
+//!   [`missing_glyphs`] to check any text against the font;
+//! - `hyphen`: Italian hyphenation (the `hyphenation` crate's patterns);
+//! - `text`: rich text and line breaking by measured width;
+//! - `layout`: blocks (headings, paragraphs, lists, tables, charts, cards)
+//!   cut into fragments and paginated, with headings kept with what follows
+//!   and table headers repeated on every page;
+//! - `render`: running header and footer ("Pagina X di Y"), then the PDF:
+//!   subset fonts, searchable text, metadata, `/Lang it-IT`, bookmarks, and
+//!   byte-identical output for the same input.
+//!
+//! Every user-visible string of a report is Italian; code and errors are
+//! English.
+
+pub mod fonts;
+mod hyphen;
+pub mod layout;
+pub mod plan_pdf;
+pub mod render;
+pub mod text;
+pub mod theme;
+
+pub use fonts::{missing_glyphs, Style};
+pub use layout::{
+    Align, Bar, BarChart, Block, Card, Cell, Column, Figure, Heading, List, Paragraph, Table,
+};
+pub use plan_pdf::{plan_document, plan_pdf, PlanReport, PreviousAssessment};
+pub use render::{render, Document, DocumentInfo, RenderedPdf};
+pub use text::{rich, Span};
+
+/// Errors of the report layer.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// An embedded font could not be parsed (a build problem, not an input one).
+    #[error("the embedded font {0} could not be parsed")]
+    Font(String),
+    /// The PDF could not be written.
+    #[error("the PDF could not be written: {0}")]
+    Pdf(String),
+    /// Writing the file failed.
+    #[error("could not write the PDF file: {0}")]
+    Io(#[from] std::io::Error),
+}

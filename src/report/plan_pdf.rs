@@ -1,0 +1,1422 @@
+//! The remediation plan as a PDF: the document a town hall (or a Polis
+//! office) takes away, brings to the Giunta and forwards in part to its IT
+//! supplier.
+//!
+//! Sections: cover, summary for the Giunta, results, actions by horizon,
+//! questions for the IT supplier, incident card, changes since the previous
+//! assessment (when given) and method. All the text is Italian.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::{AnswerSheet, Audience, CostBand, Horizon, Mappings, Questionnaire, Role};
+use crate::plan::{Comparison, Plan, PlanAction};
+use crate::scoring::{GateStatus, QuestionState, Score, Tier};
+
+use super::layout::{
+    Bar, BarChart, Block, Card, Cell, Column, Figure, Heading, List, Paragraph, Table,
+};
+use super::render::{render, Document, DocumentInfo, RenderedPdf};
+use super::text::{rich, Span};
+use super::theme::{self, Color};
+use super::ReportError;
+
+/// The score of the "Consolidato" tier: the target line of the charts.
+pub const TARGET_SCORE: f64 = 65.0;
+
+/// A previous assessment of the same organization, for the "what changed"
+/// section.
+#[derive(Debug, Clone, Copy)]
+pub struct PreviousAssessment<'a> {
+    /// When it was made.
+    pub assessed_on: NaiveDate,
+    /// The comparison of its score and plan with the current ones
+    /// ([`crate::plan::compare`]).
+    pub comparison: &'a Comparison,
+}
+
+/// Everything the plan document is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanReport<'a> {
+    /// The questionnaire the answers were given against.
+    pub questionnaire: &'a Questionnaire,
+    /// The answers.
+    pub sheet: &'a AnswerSheet,
+    /// Their score.
+    pub score: &'a Score,
+    /// The remediation plan.
+    pub plan: &'a Plan,
+    /// An earlier assessment to compare with.
+    pub previous: Option<PreviousAssessment<'a>>,
+}
+
+/// Renders the plan. The PDF's creation date is the assessment date, so the
+/// same answers always give the same file.
+pub fn plan_pdf(report: &PlanReport<'_>) -> Result<RenderedPdf, ReportError> {
+    render(&plan_document(report))
+}
+
+const MONTHS: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+
+/// "24 novembre 2026".
+pub fn italian_date(d: NaiveDate) -> String {
+    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
+    format!("{} {} {}", d.day(), month, d.year())
+}
+
+/// A score with one decimal and a decimal comma: "40,3".
+pub fn italian_score(v: f64) -> String {
+    format!("{:.1}", (v * 10.0).round() / 10.0).replace('.', ",")
+}
+
+/// "1 azione", "3 azioni".
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The first sentence of a text.
+fn first_sentence(text: &str) -> String {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        if matches!(c, '.' | '?' | '!') {
+            let next = chars.get(i + 1).map(|&(_, n)| n);
+            let after = chars.get(i + 2).map(|&(_, n)| n);
+            if next.is_none()
+                || (next == Some(' ') && after.is_some_and(|a| a.is_uppercase() || a == '«'))
+            {
+                return text[..at + c.len_utf8()].to_string();
+            }
+        }
+    }
+    text.to_string()
+}
+
+fn band_color(score: f64) -> Color {
+    if score >= TARGET_SCORE {
+        theme::GOOD
+    } else if score >= 40.0 {
+        theme::WARN
+    } else {
+        theme::BAD
+    }
+}
+
+fn tier_color(tier: Tier) -> Color {
+    match tier {
+        Tier::Initial => theme::BAD,
+        Tier::Developing => theme::WARN,
+        Tier::Established | Tier::Advanced => theme::GOOD,
+    }
+}
+
+/// Control references on one line: "ABSC 1.1.1, ABSC 1.4.1 · CIS 1.1 · CSF ID.AM-01".
+fn references(m: &Mappings, with_acn: bool) -> String {
+    let mut parts = Vec::new();
+    if !m.absc.is_empty() {
+        parts.push(m.absc.join(", "));
+    }
+    if !m.cis.is_empty() {
+        parts.push(format!("CIS {}", m.cis.join(", ")));
+    }
+    if !m.csf.is_empty() {
+        parts.push(format!("CSF {}", m.csf.join(", ")));
+    }
+    if with_acn && !m.acn.is_empty() {
+        parts.push(format!("ACN {}", m.acn.join(", ")));
+    }
+    parts.join(" · ")
+}
+
+/// The actions numbered as the document presents them: by horizon, and in
+/// plan order within a horizon (failed baseline gates first).
+fn numbered(plan: &Plan) -> Vec<(usize, &PlanAction)> {
+    Horizon::ALL
+        .iter()
+        .flat_map(|h| plan.by_horizon(*h))
+        .enumerate()
+        .map(|(i, a)| (i + 1, a))
+        .collect()
+}
+
+fn number_of(plan: &Plan, question_id: &str) -> Option<usize> {
+    numbered(plan)
+        .into_iter()
+        .find(|(_, a)| a.question_id == question_id)
+        .map(|(n, _)| n)
+}
+
+/// Wording that differs between a Comune and a Polis office.
+struct Wording {
+    summary_title: &'static str,
+    supplier_title: &'static str,
+    supplier_addressee: &'static str,
+    supplier_name: &'static str,
+    /// The same with "a": "al fornitore informatico".
+    supplier_to: &'static str,
+    /// "in bilancio" for a Comune.
+    budget: &'static str,
+    who_decides: &'static str,
+}
+
+fn wording(kind: Audience) -> Wording {
+    match kind {
+        Audience::Comune => Wording {
+            summary_title: "Sintesi per la Giunta",
+            supplier_title: "Domande per il fornitore informatico",
+            supplier_addressee: "Al fornitore dei servizi informatici del Comune",
+            supplier_name: "il fornitore informatico",
+            supplier_to: "al fornitore informatico",
+            budget: " in bilancio",
+            who_decides: "alla Giunta",
+        },
+        Audience::PolisOffice => Wording {
+            summary_title: "Sintesi per la direzione",
+            supplier_title: "Domande per le strutture informatiche di Poste",
+            supplier_addressee: "Alle strutture IT e sicurezza di Poste Italiane",
+            supplier_name: "le strutture IT di Poste",
+            supplier_to: "alle strutture IT di Poste",
+            budget: "",
+            who_decides: "alla direzione",
+        },
+    }
+}
+
+fn h1(text: &str) -> Block {
+    Block::Heading(Heading::new(1, text))
+}
+
+fn h2(text: &str) -> Block {
+    Block::Heading(Heading::new(2, text))
+}
+
+fn h3(text: String) -> Block {
+    Block::Heading(Heading {
+        level: 3,
+        text,
+        bookmark: false,
+    })
+}
+
+fn para(markup: &str) -> Block {
+    Block::Paragraph(Paragraph::new(rich(markup)))
+}
+
+fn plain(text: impl Into<String>) -> Block {
+    Block::Paragraph(Paragraph::plain(text))
+}
+
+fn note(text: impl Into<String>) -> Block {
+    Block::Paragraph(
+        Paragraph::new(vec![Span::italic(text)])
+            .size(9.0)
+            .color(theme::MUTED),
+    )
+}
+
+/// Builds the document (exposed for tests and for other faces that want to
+/// inspect the content before rendering).
+pub fn plan_document(r: &PlanReport<'_>) -> Document {
+    let org = &r.sheet.organization;
+    let w = wording(org.kind);
+    let date = italian_date(r.sheet.assessed_on);
+    let mut blocks = Vec::new();
+    cover(r, &date, &mut blocks);
+    blocks.push(Block::PageBreak);
+    summary(r, &w, &mut blocks);
+    blocks.push(Block::PageBreak);
+    results(r, &mut blocks);
+    blocks.push(Block::PageBreak);
+    actions(r, &mut blocks);
+    blocks.push(Block::PageBreak);
+    supplier(r, &w, &date, &mut blocks);
+    blocks.push(Block::PageBreak);
+    incident_card(org.kind, &mut blocks);
+    if let Some(prev) = r.previous {
+        blocks.push(Block::PageBreak);
+        changes(r, prev, &mut blocks);
+    }
+    blocks.push(Block::PageBreak);
+    method(r, &mut blocks);
+
+    let title = format!(
+        "Piano di miglioramento della sicurezza informatica — {}",
+        org.name
+    );
+    Document {
+        info: DocumentInfo {
+            title: title.clone(),
+            author: org.name.clone(),
+            subject: format!(
+                "Autovalutazione del {date} con il questionario «{}» versione {}: risultati e piano d'azione",
+                r.questionnaire.title, r.questionnaire.version
+            ),
+            keywords: vec![
+                "sicurezza informatica".into(),
+                "misure minime AgID".into(),
+                "piano di miglioramento".into(),
+                org.name.clone(),
+            ],
+            created: r.sheet.assessed_on,
+            header: format!("{} · Piano di miglioramento della sicurezza informatica", org.name),
+            header_right: date,
+            footer: "Sentinella · autovalutazione dell'igiene informatica".into(),
+        },
+        blocks,
+    }
+}
+
+fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
+    let org = &r.sheet.organization;
+    let s = r.score;
+    let mut band = vec![
+        Block::Paragraph(
+            Paragraph::new(vec![Span::plain(
+                "Autovalutazione della sicurezza informatica",
+            )])
+            .size(11.0)
+            .color(theme::TINT)
+            .space_before(0.0),
+        ),
+        Block::Paragraph(
+            Paragraph::new(vec![Span::bold("Piano di miglioramento")])
+                .size(26.0)
+                .color(theme::WHITE)
+                .space_before(4.0),
+        ),
+        Block::Paragraph(
+            Paragraph::new(vec![Span::bold(org.name.clone())])
+                .size(18.0)
+                .color(theme::WHITE)
+                .space_before(2.0),
+        ),
+    ];
+    let place = match org.kind {
+        Audience::Comune => format!(
+            "Provincia: {} · Regione: {} · Codice ISTAT: {} · Abitanti: {}",
+            org.province,
+            org.region,
+            org.istat_code,
+            thousands(org.population)
+        ),
+        Audience::PolisOffice => format!(
+            "Sportello Polis · Comune servito: codice ISTAT {} ({}, {}) · Abitanti: {}",
+            org.istat_code,
+            org.province,
+            org.region,
+            thousands(org.population)
+        ),
+    };
+    band.push(Block::Paragraph(
+        Paragraph::plain(place)
+            .size(10.0)
+            .color(theme::TINT)
+            .space_before(6.0),
+    ));
+    blocks.push(Block::Bookmark("Copertina".into()));
+    blocks.push(Block::Card(Card {
+        title: None,
+        blocks: band,
+        fill: theme::DARK,
+        accent: theme::PRIMARY,
+        space_before: 0.0,
+    }));
+
+    let mut facts = vec![
+        Span::plain("Questionario: "),
+        Span::bold(format!(
+            "{}, versione {}",
+            r.questionnaire.title, r.questionnaire.version
+        )),
+        Span::plain("\nData della valutazione: "),
+        Span::bold(date.to_string()),
+    ];
+    if let Some(role) = r
+        .sheet
+        .assessor_role
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
+        facts.push(Span::plain("\nCompilato da: "));
+        facts.push(Span::bold(role.to_string()));
+    }
+    blocks.push(Block::Paragraph(Paragraph::new(facts).space_before(14.0)));
+
+    let failed = s.baseline.failed.len();
+    let gates = failed + s.baseline.passed.len();
+    let rank = |t: Tier| match t {
+        Tier::Initial => 1,
+        Tier::Developing => 2,
+        Tier::Established => 3,
+        Tier::Advanced => 4,
+    };
+    let tier_note = if s.tier < s.uncapped_tier {
+        format!(
+            "Livello {} su 4, limitato dalle misure minime (il punteggio varrebbe «{}»)",
+            rank(s.tier),
+            s.uncapped_tier.label_it()
+        )
+    } else {
+        format!("Livello {} su 4", rank(s.tier))
+    };
+    blocks.push(Block::Figures(vec![
+        Figure {
+            label: "Punteggio complessivo".into(),
+            value: format!("{} / 100", italian_score(s.overall)),
+            note: "Media pesata delle risposte".into(),
+            color: band_color(s.overall),
+        },
+        Figure {
+            label: "Livello di maturità".into(),
+            value: s.tier.label_it().into(),
+            note: tier_note,
+            color: tier_color(s.tier),
+        },
+        Figure {
+            label: "Misure minime AgID".into(),
+            value: if gates == 0 {
+                "Non valutate".into()
+            } else if s.baseline.met {
+                "Rispettate".into()
+            } else {
+                "Non rispettate".into()
+            },
+            note: if gates == 0 {
+                "Nessun controllo di base applicabile".into()
+            } else {
+                format!("{} superati su {}", s.baseline.passed.len(), gates)
+            },
+            color: if s.baseline.met {
+                theme::GOOD
+            } else {
+                theme::BAD
+            },
+        },
+    ]));
+
+    blocks.push(Block::Spacer(10.0));
+    blocks.push(h2("Le sei misure prioritarie"));
+    let items: Vec<Vec<Span>> = r
+        .plan
+        .priority_actions()
+        .map(|a| {
+            let number = number_of(r.plan, &a.question_id)
+                .map(|n| format!(" · azione n. {n}"))
+                .unwrap_or_default();
+            vec![
+                Span::bold(a.title.clone()),
+                Span::plain(format!(
+                    "\n{} · {}{number}",
+                    a.owner.label_it(),
+                    a.horizon.label_it().to_lowercase(),
+                ))
+                .colored(theme::MUTED),
+            ]
+        })
+        .collect();
+    if items.is_empty() {
+        blocks.push(plain(
+            "Nessuna misura da segnalare: tutte le risposte raggiungono il livello richiesto.",
+        ));
+    } else {
+        blocks.push(Block::List(List::numbered(items)));
+        blocks.push(note(
+            "Sono le azioni con l'effetto maggiore: prima quelle che riguardano le misure minime \
+             obbligatorie, poi quelle con il divario più ampio, al massimo due per ambito. \
+             Il dettaglio è nel piano d'azione.",
+        ));
+    }
+
+    blocks.push(h2("Che cosa contiene questo documento"));
+    let w = wording(org.kind);
+    let mut contents = vec![
+        rich(&format!(
+            "**{}**: dove siamo, i rischi più grandi, le decisioni da prendere.",
+            w.summary_title
+        )),
+        rich("**Risultati**: il punteggio di ogni ambito e l'esito dei controlli obbligatori."),
+        rich("**Piano d'azione**: che cosa fare entro 30 giorni, 90 giorni e 12 mesi, chi e come."),
+        rich(&format!(
+            "**{}**: una lettera pronta da inviare.",
+            w.supplier_title
+        )),
+        rich("**Scheda incidente**: che cosa fare nella prima ora e chi chiamare, da stampare."),
+    ];
+    if r.previous.is_some() {
+        contents.push(rich(
+            "**Cosa è cambiato**: il confronto con la valutazione precedente.",
+        ));
+    }
+    contents.push(rich(
+        "**Metodo**: come si calcola il punteggio e i limiti di un'autovalutazione.",
+    ));
+    blocks.push(Block::List(List::bullets(contents)));
+}
+
+/// "nessuno dei 30 controlli di base è superato", "1 controllo di base su
+/// 30 non è superato", "5 controlli di base su 30 non sono superati".
+fn failed_gates(failed: usize, total: usize) -> String {
+    if total == 1 {
+        "l'unico controllo di base non è superato".to_string()
+    } else if failed == total {
+        format!("nessuno dei {total} controlli di base è superato")
+    } else if failed == 1 {
+        format!("1 controllo di base su {total} non è superato")
+    } else {
+        format!("{failed} controlli di base su {total} non sono superati")
+    }
+}
+
+/// The name with its article at the start of a sentence: "Il Comune di
+/// Proceno", "L'Ufficio postale di Jacurso".
+fn with_article(name: &str) -> String {
+    let first = name.split_whitespace().next().unwrap_or("");
+    match first {
+        "Comune" | "Municipio" | "Consorzio" => format!("Il {name}"),
+        "Ufficio" | "Unione" => format!("L'{name}"),
+        "Provincia" | "Regione" | "Città" | "Comunità" => format!("La {name}"),
+        _ => name.to_string(),
+    }
+}
+
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
+    let s = r.score;
+    let org = &r.sheet.organization;
+    blocks.push(h1(w.summary_title));
+
+    blocks.push(h2("Dove siamo"));
+    let mut text = format!(
+        "{} ha ottenuto **{} punti su 100**, livello di maturità **{}**.",
+        with_article(&org.name),
+        italian_score(s.overall),
+        s.tier.label_it()
+    );
+    let failed = s.baseline.failed.len();
+    if failed > 0 {
+        text.push_str(&format!(
+            " {} **non sono rispettate**: {}. Finché non lo saranno, il livello non può salire \
+             oltre «{}».",
+            match org.kind {
+                Audience::Comune => {
+                    "Le misure minime di sicurezza che ogni pubblica amministrazione deve rispettare"
+                }
+                Audience::PolisOffice => {
+                    "Le misure minime di sicurezza AgID, la base richiesta a chi tratta dati e \
+                     servizi della pubblica amministrazione,"
+                }
+            },
+            failed_gates(failed, failed + s.baseline.passed.len()),
+            crate::scoring::GATE_CAP.label_it()
+        ));
+    } else if !s.baseline.passed.is_empty() {
+        text.push_str(" Le misure minime di sicurezza obbligatorie risultano **rispettate**.");
+    }
+    blocks.push(para(&text));
+    let unknown = s.unknown.len();
+    if unknown > 0 {
+        blocks.push(para(&format!(
+            "A {} si è risposto «Non so». Non sapere è già un'informazione: qualcuno deve saperlo. \
+             Per questo il piano contiene le domande da girare {}, pronte da inviare.",
+            count(unknown, "domanda", "domande"),
+            w.supplier_to
+        )));
+    }
+    if !s.unanswered.is_empty() {
+        blocks.push(para(&format!(
+            "{} ancora senza risposta: contano zero, quindi il punteggio è un minimo.",
+            capitalize(&count(s.unanswered.len(), "domanda è", "domande sono"))
+        )));
+    }
+
+    blocks.push(Block::Figures(
+        Horizon::ALL
+            .iter()
+            .map(|h| {
+                let actions: Vec<&PlanAction> = r.plan.by_horizon(*h).collect();
+                let gates = actions.iter().filter(|a| a.gate_failed).count();
+                Figure {
+                    label: h.label_it().to_string(),
+                    value: count(actions.len(), "azione", "azioni"),
+                    note: if gates > 0 {
+                        format!("di cui {} sulle misure minime", gates)
+                    } else {
+                        String::new()
+                    },
+                    color: match h {
+                        Horizon::Days30 => theme::BAD,
+                        Horizon::Days90 => theme::WARN,
+                        Horizon::Months12 => theme::PRIMARY,
+                    },
+                }
+            })
+            .collect(),
+    ));
+
+    blocks.push(h2("I tre rischi più grandi"));
+    let risks = biggest_risks(r);
+    if risks.is_empty() {
+        blocks.push(plain(
+            "Non emergono rischi gravi: tutte le aree raggiungono il livello richiesto. \
+             Il lavoro ora è mantenere quanto fatto e verificarlo ogni anno.",
+        ));
+    } else {
+        let items = risks
+            .iter()
+            .map(|(title, score, why)| {
+                vec![
+                    Span::bold(format!("{title} ({} su 100). ", italian_score(*score))),
+                    Span::plain(why.clone()),
+                ]
+            })
+            .collect();
+        blocks.push(Block::List(List::numbered(items)));
+    }
+
+    blocks.push(h2("Cosa decidere ora"));
+    let mut decisions: Vec<Vec<Span>> = vec![rich(&format!(
+        "**Approvare questo piano** e affidarne il coordinamento a una persona ({}), con un primo \
+         controllo dei progressi fra 90 giorni.",
+        match org.kind {
+            Audience::Comune =>
+                "il Segretario comunale o il Responsabile per la transizione digitale",
+            Audience::PolisOffice => "il direttore dell'ufficio",
+        }
+    ))];
+    let now = r.plan.by_horizon(Horizon::Days30).count();
+    if now > 0 {
+        let cheap = r
+            .plan
+            .by_horizon(Horizon::Days30)
+            .filter(|a| matches!(a.cost, CostBand::Zero | CostBand::Under1k))
+            .count();
+        let note = if cheap * 4 >= now * 3 {
+            ": quasi tutte costano poco o nulla"
+        } else {
+            ""
+        };
+        decisions.push(rich(&format!(
+            "**Avviare subito {} da fare entro 30 giorni**{note}.",
+            if now == 1 {
+                "l'azione".to_string()
+            } else {
+                format!("le {now} azioni")
+            }
+        )));
+    }
+    if unknown > 0 {
+        decisions.push(rich(&format!(
+            "**Inviare {} le domande di questo piano** e chiedere una risposta scritta entro 30 giorni.",
+            w.supplier_to
+        )));
+    }
+    let costs = |band: CostBand| r.plan.actions.iter().filter(|a| a.cost == band).count();
+    let paid = costs(CostBand::Under1k) + costs(CostBand::From1kTo5k) + costs(CostBand::Over5k);
+    if paid > 0 {
+        let mut parts = Vec::new();
+        for (band, text) in [
+            (CostBand::Under1k, "sotto 1.000 €"),
+            (CostBand::From1kTo5k, "fra 1.000 e 5.000 €"),
+            (CostBand::Over5k, "oltre 5.000 €"),
+        ] {
+            let n = costs(band);
+            if n > 0 {
+                parts.push(format!("{} {text}", count(n, "azione", "azioni")));
+            }
+        }
+        let free = costs(CostBand::Zero);
+        let rest = match free {
+            0 => String::new(),
+            1 => "; l'altra richiede solo tempo del personale".to_string(),
+            n => format!("; le altre {n} richiedono solo tempo del personale"),
+        };
+        decisions.push(rich(&format!(
+            "**Prevedere le risorse{}**: {}{rest}.",
+            w.budget,
+            parts.join(", ")
+        )));
+    }
+    let own: Vec<&PlanAction> = r
+        .plan
+        .actions
+        .iter()
+        .filter(|a| matches!(a.owner, Role::Giunta | Role::OfficeManager))
+        .collect();
+    if !own.is_empty() {
+        const SHOWN: usize = 3;
+        let titles: Vec<String> = own
+            .iter()
+            .take(SHOWN)
+            .map(|a| format!("«{}»", a.title))
+            .collect();
+        let text = match own.len() {
+            1 => format!("spetta {} l'azione {}", w.who_decides, titles.join(", ")),
+            n if n <= SHOWN => {
+                format!("spettano {} le azioni {}", w.who_decides, titles.join(", "))
+            }
+            n => format!(
+                "spettano {} {n} azioni, tra cui {}; l'elenco completo è nel piano d'azione",
+                w.who_decides,
+                titles.join(", ")
+            ),
+        };
+        decisions.push(rich(&format!("**Fare la propria parte**: {text}.")));
+    }
+    decisions.push(rich(
+        "**Ripetere l'autovalutazione fra 12 mesi** con Sentinella, per misurare i progressi.",
+    ));
+    blocks.push(Block::List(List::bullets(decisions)));
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The three weakest domains that have actions, with the reason of their
+/// most important action.
+fn biggest_risks(r: &PlanReport<'_>) -> Vec<(String, f64, String)> {
+    let mut domains: Vec<(usize, &crate::scoring::DomainScore, f64)> = r
+        .score
+        .domains
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.score.map(|s| (i, d, s)))
+        .collect();
+    domains.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
+    domains
+        .into_iter()
+        .filter_map(|(_, d, score)| {
+            let top = r
+                .plan
+                .actions
+                .iter()
+                .filter(|a| a.domain_id == d.id)
+                .min_by_key(|a| (!a.gate_failed, std::cmp::Reverse(a.priority)))?;
+            Some((d.title.clone(), score, top.why.clone()))
+        })
+        .take(3)
+        .collect()
+}
+
+fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
+    let s = r.score;
+    blocks.push(h1("Risultati"));
+    blocks.push(para(&format!(
+        "Il grafico mostra il punteggio di ogni ambito, da 0 a 100. La linea tratteggiata indica \
+         **{}**, la soglia del livello «Consolidato»: sotto quella linea c'è lavoro da fare.",
+        italian_score(TARGET_SCORE).trim_end_matches(",0")
+    )));
+    let previous = r.previous.map(|p| p.comparison);
+    let bars = s
+        .domains
+        .iter()
+        .filter_map(|d| {
+            let value = d.score?;
+            let before = previous
+                .and_then(|c| c.domains.iter().find(|x| x.id == d.id))
+                .and_then(|x| x.before);
+            Some(Bar {
+                label: d.title.clone(),
+                value: value as f32,
+                value_text: italian_score(value),
+                previous: before.map(|b| b as f32),
+                color: band_color(value),
+            })
+        })
+        .collect();
+    blocks.push(Block::BarChart(BarChart {
+        bars,
+        max: 100.0,
+        target: Some(TARGET_SCORE as f32),
+        target_label: format!("Obiettivo {}", TARGET_SCORE.round()),
+        legend: vec![
+            (theme::BAD, "Sotto 40".into()),
+            (theme::WARN, "Da 40 a 65".into()),
+            (theme::GOOD, "65 e oltre".into()),
+        ],
+        previous_label: "Valutazione precedente".into(),
+        space_before: 14.0,
+    }));
+
+    blocks.push(h2("Punteggio per ambito"));
+    let rows = s
+        .domains
+        .iter()
+        .map(|d| {
+            let unknown = r
+                .score
+                .questions
+                .iter()
+                .filter(|q| q.domain == d.id && q.state == QuestionState::Unknown)
+                .count();
+            let actions = r
+                .plan
+                .actions
+                .iter()
+                .filter(|a| a.domain_id == d.id)
+                .count();
+            let (score, fill) = match d.score {
+                Some(v) => (
+                    Cell::new(vec![Span::bold(italian_score(v)).colored(band_color(v))]),
+                    None,
+                ),
+                None => (Cell::plain("non applicabile"), Some(theme::SHADE)),
+            };
+            let mut row = vec![
+                Cell::plain(d.title.clone()),
+                score,
+                Cell::plain(format!("{} su {}", d.answered, d.applicable)),
+                Cell::plain(unknown.to_string()),
+                Cell::plain(actions.to_string()),
+            ];
+            if let Some(f) = fill {
+                for c in &mut row {
+                    c.fill = Some(f);
+                }
+            }
+            row
+        })
+        .collect();
+    blocks.push(Block::Table(Table::new(
+        vec![
+            Column::new("Ambito", 4.2),
+            Column::right("Punteggio", 1.3),
+            Column::right("Risposte", 1.3),
+            Column::right("«Non so»", 1.2),
+            Column::right("Azioni", 1.0),
+        ],
+        rows,
+    )));
+
+    blocks.push(h2("Misure minime AgID: i controlli di base"));
+    blocks.push(para(
+        "Le //Misure minime di sicurezza ICT per le pubbliche amministrazioni// (AgID, circolare \
+         2/2017) fissano un livello minimo obbligatorio per ogni ente. Le domande che le riguardano \
+         hanno una soglia: una risposta sotto la soglia, oppure «Non so», non supera il controllo.",
+    ));
+    let mut gates: Vec<(bool, usize, Vec<Cell>)> = Vec::new();
+    for (i, (_, q)) in r.questionnaire.questions().enumerate() {
+        let Some(result) = s.question(&q.id) else {
+            continue;
+        };
+        let Some(gate) = result.gate else {
+            continue;
+        };
+        let (label, color) = match (gate, result.state) {
+            (GateStatus::Passed, _) => ("Superato", theme::GOOD),
+            (GateStatus::Failed, QuestionState::Unknown) => ("Non superato («Non so»)", theme::BAD),
+            (GateStatus::Failed, QuestionState::Unanswered) => {
+                ("Non superato (senza risposta)", theme::BAD)
+            }
+            (GateStatus::Failed, _) => ("Non superato", theme::BAD),
+            (GateStatus::NotApplicable, _) => continue,
+        };
+        let controls = q
+            .baseline
+            .as_ref()
+            .map(|b| b.controls.join(", "))
+            .unwrap_or_default();
+        gates.push((
+            gate == GateStatus::Failed,
+            i,
+            vec![
+                Cell::new(vec![
+                    Span::plain(q.text.clone()),
+                    Span::plain(format!("\n{controls}")).colored(theme::MUTED),
+                ]),
+                Cell::new(vec![Span::bold(label).colored(color)]),
+                Cell::plain(first_sentence(&q.help)),
+            ],
+        ));
+    }
+    gates.sort_by_key(|g| (!g.0, g.1));
+    if gates.is_empty() {
+        blocks.push(plain(
+            "Nessun controllo di base si applica a questa organizzazione.",
+        ));
+    } else {
+        let mut table = Table::new(
+            vec![
+                Column::new("Controllo", 4.0),
+                Column::new("Esito", 1.6),
+                Column::new("Perché conta", 3.4),
+            ],
+            gates.into_iter().map(|g| g.2).collect(),
+        );
+        table.zebra = true;
+        blocks.push(Block::Table(table));
+    }
+}
+
+fn actions(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
+    blocks.push(h1("Piano d'azione"));
+    let total = r.plan.actions.len();
+    if total == 0 {
+        blocks.push(plain(
+            "Nessuna azione necessaria: tutte le risposte raggiungono il livello richiesto. \
+             Conviene comunque ripetere l'autovalutazione ogni anno.",
+        ));
+        return;
+    }
+    blocks.push(para(&format!(
+        "Il piano contiene **{}**, divise per scadenza. In ogni gruppo vengono prima le azioni che \
+         riguardano le misure minime obbligatorie (segnate «Misura minima»), poi quelle più rapide. \
+         Per ogni azione sono indicati chi la guida, l'impegno, il costo stimato e i riferimenti \
+         ai controlli (AgID ABSC, CIS Controls, NIST CSF 2.0, misure ACN).",
+        count(total, "azione", "azioni")
+    )));
+    let numbered = numbered(r.plan);
+    for h in Horizon::ALL {
+        let group: Vec<&(usize, &PlanAction)> =
+            numbered.iter().filter(|(_, a)| a.horizon == h).collect();
+        if group.is_empty() {
+            continue;
+        }
+        blocks.push(h2(&format!(
+            "{} ({})",
+            h.label_it(),
+            count(group.len(), "azione", "azioni")
+        )));
+        let rows = group
+            .iter()
+            .map(|(n, a)| {
+                let mut title = vec![Span::plain(a.title.clone())];
+                if a.gate_failed {
+                    title.push(Span::bold("\nMisura minima").colored(theme::BAD));
+                }
+                vec![
+                    Cell::new(vec![Span::bold(n.to_string())]),
+                    Cell::new(title),
+                    Cell::plain(a.owner.label_it()),
+                    Cell::plain(a.effort.label_it()),
+                    Cell::plain(a.cost.label_it()),
+                    Cell::plain(references(&a.references, false)),
+                ]
+            })
+            .collect();
+        let mut table = Table::new(
+            vec![
+                Column::right("N.", 0.45),
+                Column::new("Azione", 3.3),
+                Column::new("Chi", 1.7),
+                Column::new("Impegno", 0.95),
+                Column::new("Costo", 1.2),
+                Column::new("Riferimenti", 2.2),
+            ],
+            rows,
+        );
+        table.zebra = true;
+        blocks.push(Block::Table(table));
+        for (n, a) in group {
+            blocks.push(Block::Group(action_block(r, *n, a)));
+        }
+    }
+}
+
+fn action_block(r: &PlanReport<'_>, n: usize, a: &PlanAction) -> Vec<Block> {
+    let mut blocks = vec![h3(format!("{n}. {}", a.title))];
+    let mut facts = vec![
+        Span::plain("Chi: "),
+        Span::bold(a.owner.label_it()),
+        Span::plain(" · Impegno: "),
+        Span::bold(a.effort.label_it()),
+        Span::plain(" · Costo: "),
+        Span::bold(a.cost.label_it()),
+        Span::plain(" · Ambito: "),
+        Span::plain(a.domain_title.clone()),
+    ];
+    if a.gate_failed {
+        facts.push(Span::bold(" · Misura minima obbligatoria").colored(theme::BAD));
+    }
+    blocks.push(Block::Paragraph(
+        Paragraph::new(facts)
+            .size(9.0)
+            .color(theme::MUTED)
+            .space_before(2.0),
+    ));
+    let answer = r
+        .sheet
+        .answers
+        .get(&a.question_id)
+        .and_then(|ans| {
+            r.questionnaire
+                .question(&a.question_id)?
+                .option(&ans.option)
+        })
+        .map(|o| o.label.clone());
+    let situation = match (&answer, a.unknown, a.unanswered) {
+        (_, _, true) | (None, _, _) => vec![Span::plain("nessuna risposta.")],
+        (Some(label), true, _) => vec![
+            Span::plain(format!("«{label}»: ")),
+            Span::plain(format!(
+                "da chiarire con chi gestisce i sistemi (la domanda è nella lettera per {}).",
+                wording(r.sheet.organization.kind).supplier_name
+            )),
+        ],
+        (Some(label), false, false) => vec![
+            Span::plain(format!("«{label}» ")),
+            Span::plain(format!(
+                "(livello {} su 3; obiettivo {}).",
+                a.level, a.target
+            ))
+            .colored(theme::MUTED),
+        ],
+    };
+    let mut question = vec![
+        Span::bold("La domanda: "),
+        Span::plain(a.question_text.clone()),
+    ];
+    question.push(Span::bold("\nLa risposta: "));
+    question.extend(situation);
+    blocks.push(Block::Paragraph(Paragraph::new(question)));
+    blocks.push(Block::Paragraph(Paragraph::new(vec![
+        Span::bold("Perché: "),
+        Span::plain(a.why.clone()),
+    ])));
+    if !a.steps.is_empty() {
+        blocks.push(Block::Paragraph(
+            Paragraph::new(vec![Span::bold("Che cosa fare:")]).space_before(4.0),
+        ));
+        let mut list = List::numbered(
+            a.steps
+                .iter()
+                .map(|s| vec![Span::plain(s.clone())])
+                .collect(),
+        );
+        list.space_before = 2.0;
+        blocks.push(Block::List(list));
+    }
+    let refs = references(&a.references, true);
+    if !refs.is_empty() {
+        blocks.push(Block::Paragraph(
+            Paragraph::new(vec![Span::plain(format!("Riferimenti: {refs}"))])
+                .size(8.5)
+                .color(theme::MUTED)
+                .space_before(3.0),
+        ));
+    }
+    blocks
+}
+
+fn supplier(r: &PlanReport<'_>, w: &Wording, date: &str, blocks: &mut Vec<Block>) {
+    let org = &r.sheet.organization;
+    blocks.push(h1(w.supplier_title));
+    let questions = &r.plan.supplier_questions;
+    if questions.is_empty() {
+        blocks.push(plain(
+            "In questa autovalutazione nessuna domanda ha avuto come risposta «Non so»: \
+             non ci sono domande da inviare.",
+        ));
+        return;
+    }
+    blocks.push(note(
+        "Questa pagina si può inviare così com'è, per posta elettronica o PEC.",
+    ));
+    blocks.push(Block::Paragraph(
+        Paragraph::new(vec![Span::bold(w.supplier_addressee)]).space_before(10.0),
+    ));
+    blocks.push(Block::Paragraph(Paragraph::new(vec![
+        Span::bold("Oggetto: "),
+        Span::plain(format!(
+            "richiesta di informazioni sulla sicurezza informatica — {}",
+            org.name
+        )),
+    ])));
+    blocks.push(plain(format!(
+        "Il {date} abbiamo svolto un'autovalutazione della nostra sicurezza informatica, basata \
+         sulle misure minime AgID per le pubbliche amministrazioni. Alle domande che seguono non \
+         abbiamo saputo rispondere. Vi chiediamo di rispondere per iscritto entro 30 giorni, \
+         indicando per ciascuna il numero, la situazione attuale ed eventuali interventi \
+         consigliati, con il loro costo indicativo."
+    )));
+    // One numbered list per domain, numbered continuously so that the
+    // answers can refer to the numbers.
+    let mut groups: Vec<(&str, Vec<Vec<Span>>)> = Vec::new();
+    for q in questions {
+        match groups.last_mut() {
+            Some((domain, items)) if *domain == q.domain_title => {
+                items.push(vec![Span::plain(q.text.clone())])
+            }
+            _ => groups.push((&q.domain_title, vec![vec![Span::plain(q.text.clone())]])),
+        }
+    }
+    let mut next = 1;
+    for (domain, items) in groups {
+        blocks.push(h3(domain.to_string()));
+        let len = items.len();
+        let mut list = List::numbered(items);
+        list.space_before = 2.0;
+        list.start = next;
+        next += len;
+        blocks.push(Block::List(list));
+    }
+    blocks.push(plain("Grazie per la collaborazione."));
+    blocks.push(Block::Paragraph(
+        Paragraph::plain(format!(
+            "{}\nFirma: ______________________________   Data: ______________",
+            org.name
+        ))
+        .space_before(16.0),
+    ));
+}
+
+fn incident_card(kind: Audience, blocks: &mut Vec<Block>) {
+    blocks.push(h1("Scheda incidente"));
+    blocks.push(note(
+        "Da stampare e tenere accanto ai PC. Compilate i numeri a mano e teneteli aggiornati.",
+    ));
+    let steps: Vec<Vec<Span>> = [
+        "**Non spegnete il computer colpito**: staccatelo dalla rete (cavo e Wi-Fi) e lasciatelo acceso.",
+        "**Avvisate subito** il responsabile indicato qui sotto e il supporto informatico.",
+        "**Annotate** ora della scoperta, che cosa avete visto, i messaggi sullo schermo; \
+         fotografate lo schermo con il telefono.",
+        "**Non pagate riscatti** e non rispondete a chi vi contatta per l'attacco.",
+        "**Non cancellate** messaggi o file sospetti: servono per capire che cosa è successo.",
+        "**Cambiate le password** solo da un computer sicuro e su indicazione del supporto informatico.",
+    ]
+    .iter()
+    .map(|s| rich(s))
+    .collect();
+    let mut list = List::numbered(steps);
+    list.space_before = 2.0;
+    blocks.push(Block::Card(Card {
+        title: Some("Nella prima ora".into()),
+        blocks: vec![Block::List(list)],
+        fill: theme::BAD_TINT,
+        accent: theme::BAD,
+        space_before: 10.0,
+    }));
+
+    blocks.push(h2("Chi chiamare"));
+    let supplier_row = match kind {
+        Audience::Comune => (
+            "Fornitore informatico (assistenza)",
+            "Subito: isola i sistemi, verifica le copie, ripristina.",
+        ),
+        Audience::PolisOffice => (
+            "Assistenza IT e sicurezza di Poste",
+            "Subito: lo sportello è collegato ai sistemi di Poste.",
+        ),
+    };
+    let rows: Vec<Vec<Cell>> = [
+        (
+            "Responsabile interno degli incidenti",
+            "Per primo: coordina e decide chi avvisare.",
+        ),
+        supplier_row,
+        (
+            "Polizia Postale e delle Comunicazioni",
+            "Per denunciare un reato informatico (truffa, estorsione, accesso abusivo): \
+             commissariatodips.it o l'ufficio più vicino.",
+        ),
+        (
+            "CSIRT Italia (Agenzia per la cybersicurezza nazionale)",
+            "Per notificare l'incidente e avere supporto: csirt.gov.it. Per gli enti soggetti \
+             alla normativa NIS la notifica è obbligatoria e ha tempi stretti.",
+        ),
+        (
+            "Garante per la protezione dei dati personali",
+            "Entro 72 ore dalla scoperta, se sono coinvolti dati personali: notifica della \
+             violazione tramite garanteprivacy.it, a cura del titolare con il DPO.",
+        ),
+        (
+            "Responsabile della protezione dei dati (DPO)",
+            "Subito, se l'incidente tocca dati personali: valuta la notifica al Garante e \
+             l'avviso alle persone coinvolte.",
+        ),
+    ]
+    .iter()
+    .map(|(who, when)| {
+        vec![
+            Cell::new(vec![Span::bold(*who)]),
+            Cell::plain(*when),
+            Cell::write_in(),
+        ]
+    })
+    .collect();
+    let mut table = Table::new(
+        vec![
+            Column::new("Chi", 2.6),
+            Column::new("Quando e perché", 4.0),
+            Column::new("Nome e numero di telefono", 2.6),
+        ],
+        rows,
+    );
+    table.min_row_height = 40.0;
+    blocks.push(Block::Table(table));
+
+    blocks.push(h2("Entro 72 ore, se ci sono dati personali"));
+    blocks.push(para(
+        "Una violazione di dati personali (per esempio anagrafe, tributi, servizi sociali, \
+         documenti d'identità) va notificata al Garante **entro 72 ore** da quando se ne ha \
+         notizia, anche se le informazioni sono ancora incomplete: si possono integrare dopo. \
+         Se il rischio per le persone è alto, vanno avvisate anche loro. Annotate sempre che cosa \
+         è successo e che cosa avete deciso, anche quando non notificate.",
+    ));
+}
+
+fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Block>) {
+    let c = prev.comparison;
+    blocks.push(h1("Cosa è cambiato dalla valutazione precedente"));
+    let delta = c.overall_after - c.overall_before;
+    let direction = if delta > 0.05 {
+        format!("è salito di {} punti", italian_score(delta))
+    } else if delta < -0.05 {
+        format!("è sceso di {} punti", italian_score(-delta))
+    } else {
+        "è rimasto invariato".to_string()
+    };
+    blocks.push(para(&format!(
+        "Rispetto alla valutazione del {} il punteggio complessivo {direction}: da **{}** a **{}** su 100.",
+        italian_date(prev.assessed_on),
+        italian_score(c.overall_before),
+        italian_score(c.overall_after)
+    )));
+    let rows: Vec<Vec<Cell>> = c
+        .domains
+        .iter()
+        .map(|d| {
+            let fmt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), italian_score);
+            let change = match d.delta() {
+                Some(x) if x > 0.05 => {
+                    Span::bold(format!("+{}", italian_score(x))).colored(theme::GOOD)
+                }
+                Some(x) if x < -0.05 => {
+                    Span::bold(format!("−{}", italian_score(-x))).colored(theme::BAD)
+                }
+                Some(_) => Span::plain("invariato"),
+                None => Span::plain("—"),
+            };
+            vec![
+                Cell::plain(d.title.clone()),
+                Cell::plain(fmt(d.before)),
+                Cell::plain(fmt(d.after)),
+                Cell::new(vec![change]),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table(Table::new(
+        vec![
+            Column::new("Ambito", 4.0),
+            Column::right("Prima", 1.2),
+            Column::right("Ora", 1.2),
+            Column::right("Variazione", 1.4),
+        ],
+        rows,
+    )));
+    let list = |items: &[(String, String)]| -> Block {
+        Block::List(List::bullets(
+            items
+                .iter()
+                .map(|(_, title)| vec![Span::plain(title.clone())])
+                .collect(),
+        ))
+    };
+    blocks.push(h2(&format!("Azioni concluse ({})", c.closed.len())));
+    if c.closed.is_empty() {
+        blocks.push(plain(
+            "Nessuna azione del piano precedente risulta conclusa.",
+        ));
+    } else {
+        blocks.push(plain(
+            "Queste azioni del piano precedente non sono più necessarie:",
+        ));
+        blocks.push(list(&c.closed));
+    }
+    blocks.push(h2(&format!("Nuove lacune ({})", c.new_gaps.len())));
+    if c.new_gaps.is_empty() {
+        blocks.push(plain("Non sono emerse lacune nuove."));
+    } else {
+        blocks.push(plain(
+            "Queste azioni non erano nel piano precedente: la situazione è peggiorata, oppure la \
+             domanda è nuova o prima non si applicava.",
+        ));
+        blocks.push(list(&c.new_gaps));
+    }
+    let _ = r;
+}
+
+fn method(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
+    blocks.push(h1("Metodo"));
+    blocks.push(h2("Come si calcola il punteggio"));
+    blocks.push(para(
+        "Ogni risposta corrisponde a un livello da 0 a 3: **0** assente, **1** parziale o \
+         informale, **2** in gran parte presente, **3** completo e verificato. «Non so» vale 0; \
+         «Non applicabile» e le domande che non riguardano l'organizzazione non vengono contate. \
+         Ogni domanda ha un peso da 1 a 3 secondo il suo impatto.",
+    ));
+    blocks.push(para(
+        "Il punteggio di un ambito è la somma di peso × livello / 3 divisa per la somma dei pesi, \
+         espressa su 100. Il punteggio complessivo è lo stesso calcolo su tutte le domande. \
+         I livelli di maturità sono: **Iniziale** sotto 40, **In sviluppo** da 40, **Consolidato** \
+         da 65, **Avanzato** da 85. Se anche un solo controllo delle misure minime non è superato, \
+         il livello non può andare oltre «In sviluppo»: il punteggio resta quello calcolato, così \
+         i progressi restano visibili.",
+    ));
+    blocks.push(para(
+        "Ogni domanda sotto il livello richiesto produce un'azione, con chi la guida, l'impegno, \
+         il costo stimato e la scadenza (30 giorni, 90 giorni, 12 mesi). Vengono prima le azioni \
+         sulle misure minime, poi quelle rapide.",
+    ));
+    blocks.push(h2("I riferimenti"));
+    blocks.push(Block::List(List::bullets(vec![
+        rich(
+            "**Misure minime di sicurezza ICT per le pubbliche amministrazioni** (AgID, circolare \
+             2/2017): i controlli ABSC di livello minimo, obbligatori per ogni ente, sono i \
+             «controlli di base» di questo documento.",
+        ),
+        rich(
+            "**CIS Controls v8.1, Implementation Group 1**: le 56 salvaguardie di igiene \
+             informatica essenziale, usate anche per formazione, incidenti e fornitori, temi che \
+             le misure minime non trattano.",
+        ),
+        rich(
+            "**NIST Cybersecurity Framework 2.0** e **Framework nazionale per la cybersecurity e \
+             la data protection** (ACN), con le misure di base per i soggetti NIS: il passo \
+             successivo per gli enti più grandi.",
+        ),
+    ])));
+    blocks.push(h2("I limiti di un'autovalutazione"));
+    blocks.push(Block::List(List::bullets(vec![
+        rich(
+            "Le risposte sono dichiarazioni di chi ha compilato il questionario: nessuno le ha \
+             verificate sul posto. Il risultato vale quanto la loro accuratezza.",
+        ),
+        rich(
+            "Non è una certificazione né una verifica di conformità: serve a capire dove si è e \
+             da dove partire.",
+        ),
+        rich(
+            "Le domande coprono l'igiene informatica di base, non ogni rischio possibile: un \
+             punteggio alto è un buon segno, ma non rende immuni dagli attacchi, perché gli \
+             attaccanti cambiano strategia di continuo.",
+        ),
+        rich("Le stime di impegno e costo sono indicative: vanno confermate con il fornitore."),
+        rich(
+            "La sicurezza non si fa una volta per tutte: le attività del piano vanno seguite nel \
+             tempo e l'autovalutazione ripetuta almeno una volta all'anno, perché ciò che oggi \
+             funziona domani può non bastare più.",
+        ),
+    ])));
+    blocks.push(note(format!(
+        "Questionario «{}», versione {} ({} domande). Documento generato con Sentinella.",
+        r.questionnaire.title,
+        r.questionnaire.version,
+        r.questionnaire.question_count()
+    )));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::Tier;
+
+    #[test]
+    fn target_is_the_established_threshold() {
+        assert_eq!(Tier::from_score(TARGET_SCORE), Tier::Established);
+        assert_eq!(Tier::from_score(TARGET_SCORE - 0.01), Tier::Developing);
+    }
+
+    #[test]
+    fn italian_formats() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        assert_eq!(italian_date(d), "1 marzo 2026");
+        assert_eq!(italian_score(40.25), "40,3");
+        assert_eq!(italian_score(13.0), "13,0");
+        assert_eq!(thousands(1234567), "1.234.567");
+        assert_eq!(thousands(560), "560");
+        assert_eq!(count(1, "azione", "azioni"), "1 azione");
+        assert_eq!(count(0, "azione", "azioni"), "0 azioni");
+        assert_eq!(with_article("Comune di Proceno"), "Il Comune di Proceno");
+        assert_eq!(
+            with_article("Ufficio postale di Jacurso"),
+            "L'Ufficio postale di Jacurso"
+        );
+        assert_eq!(with_article("ASL Roma 1"), "ASL Roma 1");
+        assert_eq!(
+            failed_gates(30, 30),
+            "nessuno dei 30 controlli di base è superato"
+        );
+        assert_eq!(
+            failed_gates(1, 9),
+            "1 controllo di base su 9 non è superato"
+        );
+    }
+
+    #[test]
+    fn odd_user_text_is_replaced_not_fatal() -> Result<(), ReportError> {
+        let (catalog, _) = crate::load::Catalog::builtin();
+        let Some(entry) = catalog.entries().first() else {
+            return Ok(());
+        };
+        let q = entry.questionnaire.as_ref();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+        let mut sheet = crate::demo::examples(q, date)
+            .into_iter()
+            .next()
+            .map(|e| e.sheet)
+            .ok_or_else(|| ReportError::Pdf("no demo example".into()))?;
+        sheet.organization.name = format!("Comune di Prova \u{1F600} ≥ {}", "molto ".repeat(30));
+        sheet.assessor_role = Some("Segretaria\tcomunale\u{0007}".into());
+        let score = crate::scoring::score(q, &sheet);
+        let plan = crate::plan::build(q, &sheet, &score);
+        let pdf = plan_pdf(&PlanReport {
+            questionnaire: q,
+            sheet: &sheet,
+            score: &score,
+            plan: &plan,
+            previous: None,
+        })?;
+        assert!(pdf.bytes.starts_with(b"%PDF-1.7"));
+        assert!(
+            pdf.replaced_chars.contains(&'\u{1F600}'),
+            "{:?}",
+            pdf.replaced_chars
+        );
+        assert!(!pdf.replaced_chars.contains(&'≥'), "≥ has a look-alike");
+        Ok(())
+    }
+
+    #[test]
+    fn first_sentence_stops_at_the_first_full_stop() {
+        assert_eq!(
+            first_sentence("Non si può proteggere ciò che non si conosce. Un vecchio PC..."),
+            "Non si può proteggere ciò che non si conosce."
+        );
+        assert_eq!(
+            first_sentence("Es. 3.5 per cento. Poi"),
+            "Es. 3.5 per cento."
+        );
+        assert_eq!(first_sentence("Senza punto"), "Senza punto");
+    }
+}

@@ -1,0 +1,919 @@
+//! From paginated items to PDF bytes: printpdf writes the pages and the
+//! subset fonts, lopdf then finishes the file (language, metadata, outline,
+//! a document id derived from the content) so that the same input always
+//! gives the same bytes.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+use printpdf::{
+    Codepoint, FontId, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
+};
+use sha2::{Digest, Sha256};
+
+use super::fonts::{fonts, ClusterText, FontSet, ShapedRun, Style};
+use super::layout::{paginate, Block, Composer, Frame, Item, Pages};
+use super::theme::{self, Color};
+use super::ReportError;
+
+/// What the PDF says about itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentInfo {
+    /// Title (metadata and window title).
+    pub title: String,
+    /// Author: the organization.
+    pub author: String,
+    /// Subject.
+    pub subject: String,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// Creation date, given by the caller (never read from the clock).
+    pub created: NaiveDate,
+    /// Left part of the running header.
+    pub header: String,
+    /// Right part of the running header.
+    pub header_right: String,
+    /// Left part of the footer (the page number is on the right).
+    pub footer: String,
+}
+
+/// A document: metadata and content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Metadata and running texts.
+    pub info: DocumentInfo,
+    /// The content, in reading order.
+    pub blocks: Vec<Block>,
+}
+
+/// A finished PDF.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedPdf {
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Characters of the content the font cannot draw, replaced by a
+    /// look-alike or `?`. Empty for all the text Sentinella ships.
+    pub replaced_chars: Vec<char>,
+}
+
+/// The language of every document.
+const LANG: &str = "it-IT";
+const PRODUCER: &str = "Sentinella (printpdf 0.12.8, lopdf)";
+
+/// Lays the document out: pages with header and footer, and the outline.
+pub(crate) fn layout(doc: &Document) -> Result<(Pages, Vec<char>), ReportError> {
+    let fonts = fonts()?;
+    let frame = Frame::a4();
+    // Long documents are composed in two halves on two threads; the
+    // fragments are the same as in one pass (see `split_point`).
+    let blocks = &doc.blocks;
+    let (frags, mut lost) = match split_point(blocks) {
+        Some(mid) => std::thread::scope(|scope| {
+            let second = scope.spawn(|| {
+                let mut c = Composer::new(fonts, frame.height);
+                let f = c.compose(&blocks[mid..], frame.width);
+                (f, c.lost)
+            });
+            let mut c = Composer::new(fonts, frame.height);
+            let mut frags = c.compose(&blocks[..mid], frame.width);
+            let mut lost = c.lost;
+            match second.join() {
+                Ok((more, more_lost)) => {
+                    frags.extend(more);
+                    lost.extend(more_lost);
+                }
+                Err(_) => {
+                    // Cannot happen without a bug; compose the rest here.
+                    let mut c = Composer::new(fonts, frame.height);
+                    frags.extend(c.compose(&blocks[mid..], frame.width));
+                    lost.extend(c.lost);
+                }
+            }
+            (frags, lost)
+        }),
+        None => {
+            let mut c = Composer::new(fonts, frame.height);
+            let f = c.compose(blocks, frame.width);
+            (f, c.lost)
+        }
+    };
+    let mut pages = paginate(frags, frame);
+    decorate(fonts, &mut pages, &doc.info, &mut lost);
+    Ok((pages, lost.into_iter().collect()))
+}
+
+/// Where to cut the blocks for composing them on two threads: near the
+/// middle, and never right after a page break or a spacer, which act on
+/// the block that follows them. `None` for short documents.
+fn split_point(blocks: &[Block]) -> Option<usize> {
+    if blocks.len() < 16 {
+        return None;
+    }
+    let carries = |b: &Block| matches!(b, Block::PageBreak | Block::Spacer(_));
+    (blocks.len() / 2..blocks.len()).find(|&i| !carries(&blocks[i - 1]))
+}
+
+/// Renders a document to PDF bytes.
+pub fn render(doc: &Document) -> Result<RenderedPdf, ReportError> {
+    let (pages, replaced_chars) = layout(doc)?;
+    let bytes = write_pdf(&pages, &doc.info)?;
+    Ok(RenderedPdf {
+        bytes,
+        pages: pages.pages.len(),
+        replaced_chars,
+    })
+}
+
+/// Cuts `text` with an ellipsis so that it fits in `width`.
+fn fit(fonts: &FontSet, text: &str, style: Style, size: f32, width: f32) -> String {
+    if fonts.measure(text, style, size) <= width {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for n in (1..chars.len()).rev() {
+        let candidate: String =
+            chars[..n].iter().collect::<String>().trim_end().to_string() + "\u{2026}";
+        if fonts.measure(&candidate, style, size) <= width {
+            return candidate;
+        }
+    }
+    String::new()
+}
+
+/// Adds the running header and the footer with "Pagina X di Y" to every
+/// page: the second pass, once the page count is known.
+fn decorate(
+    fonts: &FontSet,
+    pages: &mut Pages,
+    info: &DocumentInfo,
+    lost: &mut std::collections::BTreeSet<char>,
+) {
+    let total = pages.pages.len();
+    let left = theme::MARGIN_X;
+    let right = theme::PAGE_WIDTH - theme::MARGIN_X;
+    let width = right - left;
+    let size = 8.0;
+    let header_y = theme::mm(13.0);
+    let footer_y = theme::PAGE_HEIGHT - theme::mm(10.0);
+    let header_right = fonts.sanitize(&info.header_right, lost);
+    let right_w = fonts.measure(&header_right, Style::Regular, size);
+    let header = fonts.sanitize(&info.header, lost);
+    let header = fit(fonts, &header, Style::Bold, size, width - right_w - 12.0);
+    let footer = fonts.sanitize(&info.footer, lost);
+    for (i, items) in pages.pages.iter_mut().enumerate() {
+        let number = format!("Pagina {} di {}", i + 1, total);
+        let number_run = fonts.shape(&number, Style::Regular, size);
+        let footer_text = fit(
+            fonts,
+            &footer,
+            Style::Regular,
+            size,
+            width - number_run.width - 12.0,
+        );
+        let mut deco = vec![
+            Item::Text {
+                x: left,
+                y: header_y,
+                run: fonts.shape(&header, Style::Bold, size),
+                color: theme::DARK,
+            },
+            Item::Line {
+                x1: left,
+                y1: header_y + 4.0,
+                x2: right,
+                y2: header_y + 4.0,
+                color: theme::RULE,
+                width: 0.5,
+                dashed: false,
+            },
+            Item::Line {
+                x1: left,
+                y1: footer_y - 10.0,
+                x2: right,
+                y2: footer_y - 10.0,
+                color: theme::RULE,
+                width: 0.5,
+                dashed: false,
+            },
+            Item::Text {
+                x: left,
+                y: footer_y,
+                run: fonts.shape(&footer_text, Style::Regular, size),
+                color: theme::MUTED,
+            },
+        ];
+        if !header_right.is_empty() {
+            deco.push(Item::Text {
+                x: right - right_w,
+                y: header_y,
+                run: fonts.shape(&header_right, Style::Regular, size),
+                color: theme::MUTED,
+            });
+        }
+        deco.push(Item::Text {
+            x: right - number_run.width,
+            y: footer_y,
+            run: number_run,
+            color: theme::MUTED,
+        });
+        // Header first, so that text extraction reads it first.
+        deco.append(items);
+        *items = deco;
+    }
+}
+
+fn pdf_color(c: Color) -> printpdf::Color {
+    printpdf::Color::Rgb(printpdf::Rgb {
+        r: f32::from(c.r) / 255.0,
+        g: f32::from(c.g) / 255.0,
+        b: f32::from(c.b) / 255.0,
+        icc_profile: None,
+    })
+}
+
+/// The `TJ` items of a run: strings of characters between kerning
+/// offsets when every glyph is the font's glyph for its character, glyph
+/// ids otherwise.
+fn text_items(run: &ShapedRun) -> Vec<TextItem> {
+    if !run.simple {
+        let glyphs = run
+            .glyphs
+            .iter()
+            .map(|g| Codepoint {
+                gid: g.gid,
+                offset: r2(g.adjust),
+                cid: g.text.to_text(),
+            })
+            .collect();
+        return vec![TextItem::GlyphIds(glyphs)];
+    }
+    let mut items = Vec::new();
+    let mut current = String::new();
+    for g in &run.glyphs {
+        if let ClusterText::Char(c) = g.text {
+            current.push(c);
+        }
+        let adjust = r2(g.adjust);
+        if adjust != 0.0 {
+            items.push(TextItem::Text(std::mem::take(&mut current)));
+            items.push(TextItem::Offset(adjust));
+        }
+    }
+    if !current.is_empty() {
+        items.push(TextItem::Text(current));
+    }
+    items
+}
+
+/// Rounds to 1/100 pt, enough for print and kind to the file size.
+fn r2(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
+
+fn page_ops(items: &[Item]) -> Vec<Op> {
+    let h = theme::PAGE_HEIGHT;
+    let mut ops = Vec::new();
+    let mut in_text = false;
+    let mut line_start = (0.0_f32, 0.0_f32);
+    let mut font: Option<(Style, u32)> = None;
+    let mut fill: Option<Color> = None;
+    let mut stroke: Option<Color> = None;
+    let mut line_width: Option<u32> = None;
+    let mut dashed = false;
+    for item in items {
+        match item {
+            Item::Text { x, y, run, color } => {
+                if run.glyphs.is_empty() {
+                    continue;
+                }
+                if !in_text {
+                    ops.push(Op::StartTextSection);
+                    in_text = true;
+                    line_start = (0.0, 0.0);
+                }
+                let key = (run.style, (run.size * 100.0).round() as u32);
+                if font != Some(key) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(FontId(run.style.resource_id().to_string())),
+                        size: Pt(run.size),
+                    });
+                    font = Some(key);
+                }
+                if fill != Some(*color) {
+                    ops.push(Op::SetFillColor {
+                        col: pdf_color(*color),
+                    });
+                    fill = Some(*color);
+                }
+                // `Td` moves relative to the start of the previous line of
+                // the text object (the origin after `BT`).
+                let at = (r2(*x), r2(h - y));
+                ops.push(Op::SetTextCursor {
+                    pos: Point {
+                        x: Pt(r2(at.0 - line_start.0)),
+                        y: Pt(r2(at.1 - line_start.1)),
+                    },
+                });
+                line_start = at;
+                ops.push(Op::ShowText {
+                    items: text_items(run),
+                });
+            }
+            Item::Rect {
+                x,
+                y,
+                w,
+                h: rh,
+                fill: f,
+                stroke: s,
+            } => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                if let Some(c) = f {
+                    if fill != Some(*c) {
+                        ops.push(Op::SetFillColor { col: pdf_color(*c) });
+                        fill = Some(*c);
+                    }
+                }
+                if let Some((c, wdt)) = s {
+                    if stroke != Some(*c) {
+                        ops.push(Op::SetOutlineColor { col: pdf_color(*c) });
+                        stroke = Some(*c);
+                    }
+                    let wk = (wdt * 100.0).round() as u32;
+                    if line_width != Some(wk) {
+                        ops.push(Op::SetOutlineThickness { pt: Pt(*wdt) });
+                        line_width = Some(wk);
+                    }
+                }
+                let mode = match (f, s) {
+                    (Some(_), Some(_)) => PaintMode::FillStroke,
+                    (Some(_), None) => PaintMode::Fill,
+                    (None, Some(_)) => PaintMode::Stroke,
+                    (None, None) => continue,
+                };
+                let mut rect =
+                    Rect::from_xywh(Pt(r2(*x)), Pt(r2(h - y - rh)), Pt(r2(*w)), Pt(r2(*rh)));
+                rect.mode = Some(mode);
+                ops.push(Op::DrawRectangle { rectangle: rect });
+            }
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                color,
+                width,
+                dashed: d,
+            } => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                if stroke != Some(*color) {
+                    ops.push(Op::SetOutlineColor {
+                        col: pdf_color(*color),
+                    });
+                    stroke = Some(*color);
+                }
+                let wk = (width * 100.0).round() as u32;
+                if line_width != Some(wk) {
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    line_width = Some(wk);
+                }
+                if dashed != *d {
+                    let dash = if *d {
+                        printpdf::LineDashPattern::new(0.0, &[3.0, 2.0])
+                    } else {
+                        printpdf::LineDashPattern::solid()
+                    };
+                    ops.push(Op::SetLineDashPattern { dash });
+                    dashed = *d;
+                }
+                let point = |x: f32, y: f32| LinePoint {
+                    p: Point {
+                        x: Pt(r2(x)),
+                        y: Pt(r2(h - y)),
+                    },
+                    bezier: false,
+                };
+                ops.push(Op::DrawLine {
+                    line: printpdf::Line {
+                        points: vec![point(*x1, *y1), point(*x2, *y2)],
+                        is_closed: false,
+                    },
+                });
+            }
+        }
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
+    }
+    ops
+}
+
+/// A PDF text string: literal when ASCII, UTF-16BE with a byte-order mark
+/// otherwise.
+fn text_string(s: &str) -> Object {
+    if s.is_ascii() {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in s.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+fn pdf_date(d: NaiveDate) -> Object {
+    Object::String(
+        format!("D:{:04}{:02}{:02}000000Z", d.year(), d.month(), d.day()).into_bytes(),
+        StringFormat::Literal,
+    )
+}
+
+/// A 16-byte placeholder for the document id, replaced after saving by a
+/// digest of the file.
+const ID_PLACEHOLDER: [u8; 16] = [0; 16];
+
+fn write_pdf(pages: &Pages, info: &DocumentInfo) -> Result<Vec<u8>, ReportError> {
+    let mut doc = PdfDocument::new(&info.title);
+    let mut warnings = Vec::new();
+    for style in Style::ALL {
+        let parsed = ParsedFont::from_bytes(style.bytes(), 0, &mut warnings)
+            .ok_or_else(|| ReportError::Font(style.name().to_string()))?;
+        doc.resources.fonts.map.insert(
+            FontId(style.resource_id().to_string()),
+            PdfFont::new(parsed),
+        );
+    }
+    doc.pages = pages
+        .pages
+        .iter()
+        .map(|items| {
+            PdfPage::new(
+                printpdf::Mm(theme::PAGE_WIDTH * 25.4 / 72.0),
+                printpdf::Mm(theme::PAGE_HEIGHT * 25.4 / 72.0),
+                page_ops(items),
+            )
+        })
+        .collect();
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut save_warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&opts, &mut save_warnings);
+    finish(&mut lo, pages, info)?;
+    compress(&mut lo, doc)?;
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| ReportError::Pdf(e.to_string()))?;
+    stamp_id(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Joins adjacent hex strings in the page content streams:
+/// `[<0017><0034>] TJ` becomes `[<00170034>] TJ`, which draws exactly the
+/// same glyphs (no adjustment stands between them) with a third fewer
+/// bytes to compress. Our content streams hold only text, path and colour
+/// operators, so `><` between two hex digits can only be such a junction.
+fn compact_contents(lo: &mut lopdf::Document, page_refs: &[ObjectId]) {
+    let mut content_ids = Vec::new();
+    for page in page_refs {
+        if let Ok(dict) = lo.get_dictionary(*page) {
+            match dict.get(b"Contents") {
+                Ok(Object::Reference(id)) => content_ids.push(*id),
+                Ok(Object::Array(parts)) => {
+                    content_ids.extend(parts.iter().filter_map(|p| p.as_reference().ok()));
+                }
+                _ => {}
+            }
+        }
+    }
+    for id in content_ids {
+        if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
+            if stream.dict.get(b"Filter").is_ok() {
+                continue;
+            }
+            let src = &stream.content;
+            let mut out = Vec::with_capacity(src.len());
+            let mut i = 0;
+            while i < src.len() {
+                if src[i] == b'>'
+                    && src.get(i + 1) == Some(&b'<')
+                    && i > 0
+                    && src[i - 1].is_ascii_hexdigit()
+                    && src.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+                {
+                    i += 2;
+                    continue;
+                }
+                out.push(src[i]);
+                i += 1;
+            }
+            stream.set_content(out);
+        }
+    }
+}
+
+/// Deflates every stream not compressed yet (level 6: lopdf's own
+/// `compress` uses the slowest level, which cost more time than the whole
+/// layout for 2 % of size), on two threads.
+fn compress(lo: &mut lopdf::Document, garbage: PdfDocument) -> Result<(), ReportError> {
+    let mut streams: Vec<&mut lopdf::Stream> = lo
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            Object::Stream(s) if s.allows_compression && s.dict.get(b"Filter").is_err() => Some(s),
+            _ => None,
+        })
+        .collect();
+    // Two halves of about the same size: one deflated here, one on a second
+    // thread, which also frees printpdf's document meanwhile.
+    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    let (mut a, mut b) = (0usize, 0usize);
+    for s in streams {
+        if a <= b {
+            a += s.content.len();
+            mine.push(s);
+        } else {
+            b += s.content.len();
+            theirs.push(s);
+        }
+    }
+    std::thread::scope(|scope| {
+        let other = scope.spawn(move || {
+            drop(garbage);
+            deflate_all(theirs)
+        });
+        let here = deflate_all(mine);
+        let there = other
+            .join()
+            .map_err(|_| ReportError::Pdf("the compression thread failed".into()))?;
+        here.and(there)
+    })
+}
+
+fn deflate_all(streams: Vec<&mut lopdf::Stream>) -> Result<(), ReportError> {
+    use std::io::Write as _;
+    for stream in streams {
+        let mut encoder = flate2::write::ZlibEncoder::new(
+            Vec::with_capacity(stream.content.len() / 3),
+            flate2::Compression::new(6),
+        );
+        encoder.write_all(&stream.content)?;
+        let compressed = encoder.finish()?;
+        if compressed.len() + 19 < stream.content.len() {
+            stream
+                .dict
+                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(compressed);
+        }
+    }
+    Ok(())
+}
+
+fn pdf_err(e: lopdf::Error) -> ReportError {
+    ReportError::Pdf(e.to_string())
+}
+
+/// Catalog, metadata and outline: what printpdf does not write.
+fn finish(lo: &mut lopdf::Document, pages: &Pages, info: &DocumentInfo) -> Result<(), ReportError> {
+    lo.version = "1.7".to_string();
+    let page_ids: BTreeMap<u32, ObjectId> = lo.get_pages();
+    let page_refs: Vec<ObjectId> = page_ids.values().copied().collect();
+    compact_contents(lo, &page_refs);
+
+    let outline = build_outline(lo, pages, &page_refs);
+
+    let catalog = lo.catalog_mut().map_err(pdf_err)?;
+    catalog.set("Lang", text_string(LANG));
+    catalog.set("PageLayout", Object::Name(b"OneColumn".to_vec()));
+    let mut prefs = Dictionary::new();
+    prefs.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    match outline {
+        Some(id) => {
+            catalog.set("Outlines", Object::Reference(id));
+            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        }
+        None => {
+            catalog.remove(b"Outlines");
+            catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
+        }
+    }
+
+    let mut meta = Dictionary::new();
+    meta.set("Title", text_string(&info.title));
+    meta.set("Author", text_string(&info.author));
+    meta.set("Subject", text_string(&info.subject));
+    meta.set("Keywords", text_string(&info.keywords.join(", ")));
+    meta.set("Creator", text_string("Sentinella"));
+    meta.set("Producer", text_string(PRODUCER));
+    meta.set("CreationDate", pdf_date(info.created));
+    meta.set("ModDate", pdf_date(info.created));
+    let info_id = lo.add_object(Object::Dictionary(meta));
+    lo.trailer.set("Info", Object::Reference(info_id));
+    let id = Object::String(ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
+    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    // printpdf's own info dictionary is no longer referenced.
+    lo.prune_objects();
+    Ok(())
+}
+
+/// Writes the outline (bookmarks): level-1 headings at the top, level-2
+/// headings under the preceding level-1 one. Each points at the heading's
+/// position on its page.
+fn build_outline(
+    lo: &mut lopdf::Document,
+    pages: &Pages,
+    page_refs: &[ObjectId],
+) -> Option<ObjectId> {
+    if pages.outline.is_empty() {
+        return None;
+    }
+    let root = lo.new_object_id();
+    // (entry index, children indexes)
+    let mut tree: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (i, e) in pages.outline.iter().enumerate() {
+        match tree.last_mut() {
+            Some(last) if e.level > 1 => last.1.push(i),
+            _ => tree.push((i, Vec::new())),
+        }
+    }
+    let ids: Vec<ObjectId> = pages.outline.iter().map(|_| lo.new_object_id()).collect();
+    let dest = |i: usize| -> Object {
+        let e = &pages.outline[i];
+        let page = page_refs.get(e.page).copied().unwrap_or((0, 0));
+        Object::Array(vec![
+            Object::Reference(page),
+            Object::Name(b"XYZ".to_vec()),
+            Object::Real(0.0),
+            Object::Real(r2(theme::PAGE_HEIGHT - e.y + 8.0)),
+            Object::Null,
+        ])
+    };
+    let mut visible = 0i64;
+    let tops: Vec<usize> = tree.iter().map(|t| t.0).collect();
+    for (t, (top, children)) in tree.iter().enumerate() {
+        let mut d = Dictionary::new();
+        d.set("Title", text_string(&pages.outline[*top].title));
+        d.set("Parent", Object::Reference(root));
+        d.set("Dest", dest(*top));
+        if t > 0 {
+            d.set("Prev", Object::Reference(ids[tops[t - 1]]));
+        }
+        if let Some(next) = tops.get(t + 1) {
+            d.set("Next", Object::Reference(ids[*next]));
+        }
+        if let (Some(first), Some(last)) = (children.first(), children.last()) {
+            d.set("First", Object::Reference(ids[*first]));
+            d.set("Last", Object::Reference(ids[*last]));
+            d.set("Count", Object::Integer(children.len() as i64));
+            visible += children.len() as i64;
+        }
+        visible += 1;
+        lo.objects.insert(ids[*top], Object::Dictionary(d));
+        for (c, child) in children.iter().enumerate() {
+            let mut cd = Dictionary::new();
+            cd.set("Title", text_string(&pages.outline[*child].title));
+            cd.set("Parent", Object::Reference(ids[*top]));
+            cd.set("Dest", dest(*child));
+            if c > 0 {
+                cd.set("Prev", Object::Reference(ids[children[c - 1]]));
+            }
+            if let Some(next) = children.get(c + 1) {
+                cd.set("Next", Object::Reference(ids[*next]));
+            }
+            lo.objects.insert(ids[*child], Object::Dictionary(cd));
+        }
+    }
+    let mut outlines = Dictionary::new();
+    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(first), Some(last)) = (tops.first(), tops.last()) {
+        outlines.set("First", Object::Reference(ids[*first]));
+        outlines.set("Last", Object::Reference(ids[*last]));
+    }
+    outlines.set("Count", Object::Integer(visible));
+    lo.objects.insert(root, Object::Dictionary(outlines));
+    Some(root)
+}
+
+/// Replaces the placeholder document id in the trailer by the first 16
+/// bytes of the SHA-256 of the file: unique per content, identical for
+/// identical content.
+fn stamp_id(bytes: &mut [u8]) -> Result<(), ReportError> {
+    let placeholder: String = ID_PLACEHOLDER.iter().map(|b| format!("{b:02X}")).collect();
+    let trailer = bytes
+        .windows(7)
+        .rposition(|w| w == b"trailer")
+        .ok_or_else(|| ReportError::Pdf("no trailer written".into()))?;
+    let digest = Sha256::digest(&*bytes);
+    let id: String = digest.iter().take(16).map(|b| format!("{b:02X}")).collect();
+    let mut from = trailer;
+    let mut stamped = 0;
+    while let Some(pos) = find(&bytes[from..], placeholder.as_bytes()) {
+        let at = from + pos;
+        bytes[at..at + id.len()].copy_from_slice(id.as_bytes());
+        from = at + id.len();
+        stamped += 1;
+    }
+    if stamped == 2 {
+        Ok(())
+    } else {
+        Err(ReportError::Pdf(format!(
+            "document id written {stamped} times"
+        )))
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::report::layout::{
+        Bar, BarChart, Card, Cell, Column, Figure, Heading, List, Paragraph, Table,
+    };
+    use crate::report::text::{rich, Span};
+
+    /// A document with every kind of block, several pages long.
+    pub(crate) fn sample() -> Document {
+        let mut blocks = vec![
+            Block::Paragraph(
+                Paragraph::new(vec![Span::bold("Piano di miglioramento")])
+                    .size(24.0)
+                    .color(theme::DARK),
+            ),
+            Block::Figures(vec![
+                Figure {
+                    label: "Punteggio complessivo".into(),
+                    value: "62/100".into(),
+                    note: "Livello: in crescita".into(),
+                    color: theme::WARN,
+                },
+                Figure {
+                    label: "Misure minime AgID".into(),
+                    value: "3 su 5".into(),
+                    note: "controlli di base superati".into(),
+                    color: theme::BAD,
+                },
+            ]),
+            Block::PageBreak,
+            Block::Heading(Heading::new(1, "Risultati")),
+            Block::Paragraph(Paragraph::new(rich(
+                "Il Comune ha risposto a **40 domande**. La sicurezza è un'attività \
+                 continua: perché funzioni servono più persone.",
+            ))),
+            Block::BarChart(BarChart {
+                bars: [
+                    "Governo",
+                    "Backup e ripristino",
+                    "Accessi e identità digitale",
+                    "Formazione",
+                ]
+                .iter()
+                .enumerate()
+                .map(|(i, l)| Bar {
+                    label: (*l).to_string(),
+                    value: 25.0 * i as f32 + 10.0,
+                    value_text: String::new(),
+                    previous: Some(20.0 * i as f32),
+                    color: theme::PRIMARY,
+                })
+                .collect(),
+                max: 100.0,
+                target: Some(75.0),
+                target_label: "Obiettivo 75".into(),
+                legend: vec![(theme::PRIMARY, "Punteggio attuale".into())],
+                previous_label: "Valutazione precedente".into(),
+                space_before: 10.0,
+            }),
+            Block::Heading(Heading::new(2, "Azioni")),
+        ];
+        let rows = (1..=45)
+            .map(|i| {
+                vec![
+                    Cell::plain(format!(
+                        "Azione numero {i}: attivare il backup offline delle attività"
+                    )),
+                    Cell::plain("Fornitore IT"),
+                    Cell::plain("< 1.000 €"),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table(Table::new(
+            vec![
+                Column::new("Azione", 4.0),
+                Column::new("Chi", 2.0),
+                Column::right("Costo", 1.2),
+            ],
+            rows,
+        )));
+        blocks.push(Block::Card(Card {
+            title: Some("Nella prima ora".into()),
+            blocks: vec![Block::List(List::numbered(vec![
+                vec![Span::plain("Staccare il PC dalla rete, senza spegnerlo.")],
+                vec![Span::plain("Chiamare il fornitore IT.")],
+            ]))],
+            fill: theme::BAD_TINT,
+            accent: theme::BAD,
+            space_before: 12.0,
+        }));
+        Document {
+            info: DocumentInfo {
+                title: "Piano di miglioramento — Comune di Prova".into(),
+                author: "Comune di Prova".into(),
+                subject: "Autovalutazione della sicurezza informatica".into(),
+                keywords: vec!["sicurezza".into(), "misure minime".into()],
+                created: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default(),
+                header: "Comune di Prova · Piano di miglioramento".into(),
+                header_right: "24 novembre 2026".into(),
+                footer: "Sentinella · autovalutazione".into(),
+            },
+            blocks,
+        }
+    }
+
+    #[test]
+    fn composing_in_two_halves_changes_nothing() -> Result<(), ReportError> {
+        let mut doc = sample();
+        let blocks = doc.blocks.clone();
+        for _ in 0..4 {
+            doc.blocks.extend(blocks.iter().cloned());
+        }
+        assert!(split_point(&doc.blocks).is_some());
+        let (two, _) = layout(&doc)?;
+        let fonts = fonts()?;
+        let frame = Frame::a4();
+        let mut c = Composer::new(fonts, frame.height);
+        let frags = c.compose(&doc.blocks, frame.width);
+        let mut one = paginate(frags, frame);
+        decorate(fonts, &mut one, &doc.info, &mut c.lost);
+        assert_eq!(one, two);
+        Ok(())
+    }
+
+    #[test]
+    fn the_same_input_gives_the_same_bytes() -> Result<(), ReportError> {
+        let doc = sample();
+        let a = render(&doc)?;
+        let b = render(&doc)?;
+        assert!(a.pages >= 3, "{} pages", a.pages);
+        assert!(a.bytes == b.bytes, "two renderings differ");
+        let mut other = doc.clone();
+        other.info.created = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        assert!(render(&other)?.bytes != a.bytes, "the date must matter");
+        Ok(())
+    }
+
+    #[test]
+    fn the_file_carries_language_metadata_and_outline() -> Result<(), ReportError> {
+        let pdf = render(&sample())?;
+        assert!(pdf.replaced_chars.is_empty(), "{:?}", pdf.replaced_chars);
+        let lo = lopdf::Document::load_mem(&pdf.bytes).map_err(pdf_err)?;
+        let catalog = lo.catalog().map_err(pdf_err)?;
+        assert_eq!(catalog.get(b"Lang").ok(), Some(&text_string("it-IT")));
+        assert_eq!(
+            catalog.get(b"PageMode").ok(),
+            Some(&Object::Name(b"UseOutlines".to_vec()))
+        );
+        let info = lo
+            .trailer
+            .get(b"Info")
+            .and_then(Object::as_reference)
+            .and_then(|id| lo.get_dictionary(id))
+            .map_err(pdf_err)?;
+        assert_eq!(
+            info.get(b"CreationDate").ok(),
+            Some(&pdf_date(
+                NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default()
+            ))
+        );
+        assert_eq!(
+            info.get(b"Author").ok(),
+            Some(&text_string("Comune di Prova"))
+        );
+        assert_eq!(lo.get_pages().len(), pdf.pages);
+        if std::env::var_os("SENTINELLA_KEEP_PDF").is_some() {
+            std::fs::write(
+                std::env::temp_dir().join("sentinella-sample.pdf"),
+                &pdf.bytes,
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -93,6 +93,23 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// The floor under any durable save: one 4 KiB write + fsync on this disk.
+fn bench_fsync(dir: &Path) {
+    use std::io::Write;
+    let path = dir.join("fsync-probe");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let block = [0_u8; 4096];
+    let mut samples = Vec::new();
+    for _ in 0..300 {
+        let t = Instant::now();
+        f.write_all(&block).unwrap();
+        f.sync_data().unwrap();
+        samples.push(t.elapsed());
+    }
+    report("  reference: raw 4 KiB write + fdatasync", samples);
+    let _ = std::fs::remove_file(path);
+}
+
 fn bench_save(dir: &Path, catalog: &Catalog) {
     let path = dir.join("save.db");
     let mut store = Store::open(&path).unwrap();
@@ -276,6 +293,7 @@ fn main() {
         rusqlite::version(),
         dir.path().display()
     );
+    bench_fsync(dir.path());
     bench_save(dir.path(), &catalog);
     bench_list(dir.path(), &catalog);
 }

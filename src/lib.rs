@@ -16,9 +16,19 @@
 //! - [`demo`]: deterministic example answers.
 //! - [`report`]: the PDF remediation plan (printpdf + our own layout).
 //! - [`schema`]: the JSON Schemas generated from the model.
+//! - [`istat`]: the ISTAT list of comuni (compiled in).
+//! - [`keys`]: the installation's Ed25519 signing key.
+//! - [`exchange`]: signed result files (export, hardened verification).
+//! - [`aggregate`]: coordinators' figures by territory, CSV exports.
+//! - [`coordinator`]: the coordinator's database of collected result files.
 
+pub mod aggregate;
 pub mod controls;
+pub mod coordinator;
 pub mod demo;
+pub mod exchange;
+pub mod istat;
+pub mod keys;
 pub mod load;
 pub mod model;
 pub mod plan;

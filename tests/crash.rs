@@ -198,10 +198,10 @@ fn run(kills: usize, max_delay_ms: u64) -> Stats {
 
 #[test]
 fn sigkill_loses_no_committed_save() {
-    let stats = run(60, 200);
+    let stats = run(60, 300);
     assert_eq!(stats.kills, 60);
     assert!(
-        stats.kills_mid_save_loop >= 30,
+        stats.kills_mid_save_loop >= 25,
         "too few kills landed during the save loop: {stats:?}"
     );
 }

@@ -85,6 +85,93 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         date: Option<chrono::NaiveDate>,
     },
+    /// Write a signed result file for the coordinator from an answers file
+    /// or an assessment of a database (notes are left out unless
+    /// --with-notes).
+    Export {
+        /// The answers file.
+        #[arg(
+            long,
+            value_name = "ANSWERS",
+            required_unless_present = "db",
+            conflicts_with = "db"
+        )]
+        answers: Option<PathBuf>,
+        #[command(flatten)]
+        source: DbAssessment,
+        /// The result file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Include the free-text notes (they may describe weaknesses in detail).
+        #[arg(long)]
+        with_notes: bool,
+        /// Directory of this installation's signing key (created on first use).
+        #[arg(long, value_name = "DIR")]
+        keys: PathBuf,
+    },
+    /// Verify result files: signature, format, questionnaire, answers; the
+    /// scores are recomputed.
+    Verify {
+        /// Result files, or directories of *.json result files.
+        #[arg(required = true, value_name = "FILE_OR_DIR")]
+        paths: Vec<PathBuf>,
+        /// Require this signer (public-key fingerprint, e.g. 3F2A-9C01-77DE-B410).
+        #[arg(long, value_name = "FINGERPRINT")]
+        key: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify result files and import them into a coordinator database:
+    /// each file atomically; a report of accepted, replaced, held-back and
+    /// rejected files.
+    Collect {
+        /// Result files, or directories of *.json result files.
+        #[arg(required = true, value_name = "FILE_OR_DIR")]
+        paths: Vec<PathBuf>,
+        /// The coordinator database (created if missing).
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Accept files signed by this key (fingerprint) even where another
+        /// key is on record, after confirming it with the comune (repeatable).
+        #[arg(long, value_name = "FINGERPRINT")]
+        accept_key: Vec<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Aggregate result files, or the current results of a coordinator
+    /// database, by region, province and population band.
+    Aggregate {
+        /// Result files, or directories of *.json result files.
+        #[arg(
+            value_name = "FILE_OR_DIR",
+            required_unless_present = "db",
+            conflicts_with = "db"
+        )]
+        paths: Vec<PathBuf>,
+        /// A coordinator database (see `collect`) instead of files.
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+        /// Only this region (e.g. "Lazio").
+        #[arg(long, value_name = "NAME", conflicts_with = "province")]
+        region: Option<String>,
+        /// Only this province (abbreviation "VT", ISTAT code "056" or name).
+        #[arg(long, value_name = "CODE")]
+        province: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Write one CSV row per comune to this file.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Write one CSV row per comune and question to this file.
+        #[arg(long, value_name = "FILE")]
+        csv_answers: Option<PathBuf>,
+        /// Show no figure for groups of fewer comuni than this.
+        #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+        min_group: u32,
+    },
 }
 
 /// `--db FILE --assessment ID`: an assessment stored in a database.

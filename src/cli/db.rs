@@ -160,9 +160,9 @@ fn check(db: &Path) -> Result<ExitCode> {
     );
     match report.backups.last() {
         Some(b) => println!(
-            "{} backups, newest {} ({})",
+            "{} backups, newest {} Italian time ({})",
             report.backups.len(),
-            b.taken_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            store::format_italian(b.taken_at),
             b.path.display()
         ),
         None => println!("no backups yet"),
@@ -192,7 +192,7 @@ fn restore(db: &Path, backup: Option<&Path>) -> Result<ExitCode> {
             for b in &backups {
                 eprintln!(
                     "  {}  {:<20} {}",
-                    b.taken_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    store::format_italian(b.taken_at),
                     b.reason,
                     b.path.display()
                 );
@@ -213,8 +213,8 @@ fn restore(db: &Path, backup: Option<&Path>) -> Result<ExitCode> {
 
 fn print_list(rows: &[store::ListedAssessment]) {
     println!(
-        "{:>5}  {:<10} {:<10} {:<28} {:<16} {:>8}  {:<11} BASELINE",
-        "ID", "DATE", "STATUS", "ORGANIZATION", "QUESTIONNAIRE", "SCORE", "TIER"
+        "{:>5}  {:<10} {:<10} {:<16} {:<28} {:<16} {:>8}  {:<11} BASELINE",
+        "ID", "DATE", "STATUS", "UPDATED", "ORGANIZATION", "QUESTIONNAIRE", "SCORE", "TIER"
     );
     for r in rows {
         let i = &r.info;
@@ -232,10 +232,11 @@ fn print_list(rows: &[store::ListedAssessment]) {
         };
         let name: String = i.organization.name.chars().take(28).collect();
         println!(
-            "{:>5}  {:<10} {:<10} {:<28} {:<16} {:>8}  {:<11} {}",
+            "{:>5}  {:<10} {:<10} {:<16} {:<28} {:<16} {:>8}  {:<11} {}",
             i.id,
             i.assessed_on,
             i.status.id(),
+            store::format_italian(i.updated_at),
             name,
             format!("{} {}", i.questionnaire.id, i.questionnaire.version),
             score,

@@ -3,6 +3,7 @@
 //! exit code 2.
 
 mod args;
+mod coord;
 mod db;
 mod output;
 
@@ -68,6 +69,59 @@ pub fn run() -> Result<ExitCode> {
             let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
             run_demo(&catalog, &out, date)
         }
+        Command::Export {
+            answers,
+            source,
+            out,
+            with_notes,
+            keys,
+        } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            coord::export(
+                &catalog,
+                answers.as_deref(),
+                &source,
+                &out,
+                with_notes,
+                &keys,
+            )
+        }
+        Command::Collect {
+            paths,
+            db,
+            accept_key,
+            json,
+        } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            coord::collect(&catalog, &paths, &db, &accept_key, json)
+        }
+        Command::Verify { paths, key, json } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            coord::verify(&catalog, &paths, key.as_deref(), json)
+        }
+        Command::Aggregate {
+            paths,
+            db,
+            region,
+            province,
+            json,
+            csv,
+            csv_answers,
+            min_group,
+        } => {
+            let catalog = catalog(&cli.questionnaire_dirs)?;
+            let args = coord::AggregateArgs {
+                paths,
+                db,
+                region,
+                province,
+                json,
+                csv,
+                csv_answers,
+                min_group: min_group as usize,
+            };
+            coord::aggregate(&catalog, &args)
+        }
     }
 }
 
@@ -117,6 +171,15 @@ fn write_plan_pdf(
                     "--previous: the older answers are dated {}, after the current ones ({})",
                     old.sheet.assessed_on,
                     loaded.sheet.assessed_on
+                );
+            }
+            if old.sheet.organization.istat_code != loaded.sheet.organization.istat_code {
+                eprintln!(
+                    "warning: --previous is about {} ({}), the current answers about {} ({})",
+                    old.sheet.organization.name,
+                    old.sheet.organization.istat_code,
+                    loaded.sheet.organization.name,
+                    loaded.sheet.organization.istat_code
                 );
             }
             let (old_score, old_plan) = score_and_plan(old);

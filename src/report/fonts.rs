@@ -97,7 +97,18 @@ impl std::fmt::Debug for LoadedFace {
 #[derive(Debug)]
 pub(crate) struct FontSet {
     faces: [LoadedFace; 3],
+    /// `covered[c]`: every face draws `c`, for the characters below
+    /// [`COVERAGE_TABLE`] (a cmap lookup per character is slow).
+    covered: Vec<bool>,
 }
+
+/// Size of the precomputed coverage table (Latin, punctuation, currency).
+const COVERAGE_TABLE: u32 = 0x2200;
+
+/// A cache of shaped words, owned by one composition.
+/// Keyed by style and size, then by text (looked up without allocating).
+pub(crate) type ShapeCache =
+    std::collections::HashMap<(Style, u32), std::collections::HashMap<String, ShapedRun>>;
 
 static FONTS: OnceLock<Result<FontSet, String>> = OnceLock::new();
 
@@ -124,7 +135,12 @@ impl FontSet {
                 Direction::LeftToRight,
                 Some(script::LATIN),
                 lang.as_ref(),
-                &[],
+                // No ligatures: one glyph per character keeps the text
+                // extraction exact and lets the writer use plain strings.
+                &[
+                    rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"liga"), 0, ..),
+                    rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"clig"), 0, ..),
+                ],
             );
             let units_per_em = face.units_per_em() as f32;
             let ascent = f32::from(face.ascender()) / units_per_em;
@@ -138,13 +154,18 @@ impl FontSet {
                 descent,
             })
         };
-        Ok(FontSet {
-            faces: [
-                load(Style::Regular)?,
-                load(Style::Bold)?,
-                load(Style::Italic)?,
-            ],
-        })
+        let faces = [
+            load(Style::Regular)?,
+            load(Style::Bold)?,
+            load(Style::Italic)?,
+        ];
+        let covered = (0..COVERAGE_TABLE)
+            .map(|u| {
+                char::from_u32(u)
+                    .is_some_and(|c| faces.iter().all(|f| f.face.glyph_index(c).is_some()))
+            })
+            .collect();
+        Ok(FontSet { faces, covered })
     }
 
     pub(crate) fn face(&self, style: Style) -> &LoadedFace {
@@ -153,7 +174,27 @@ impl FontSet {
 
     /// Whether every face can draw `c`.
     pub(crate) fn has_char(&self, c: char) -> bool {
-        self.faces.iter().all(|f| f.face.glyph_index(c).is_some())
+        match self.covered.get(c as usize) {
+            Some(known) => *known,
+            None => self.faces.iter().all(|f| f.face.glyph_index(c).is_some()),
+        }
+    }
+
+    /// [`FontSet::shape`] through a cache.
+    pub(crate) fn shape_cached(
+        &self,
+        cache: &mut ShapeCache,
+        text: &str,
+        style: Style,
+        size: f32,
+    ) -> ShapedRun {
+        let words = cache.entry((style, size.to_bits())).or_default();
+        if let Some(run) = words.get(text) {
+            return run.clone();
+        }
+        let run = self.shape(text, style, size);
+        words.insert(text.to_string(), run.clone());
+        run
     }
 
     /// Shapes `text` (one style, one size) into positioned glyphs.
@@ -175,6 +216,7 @@ impl FontSet {
         let scale = size / lf.units_per_em;
         let mut glyphs = Vec::with_capacity(infos.len());
         let mut width = 0.0;
+        let mut simple = true;
         for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
             let start = info.cluster as usize;
             // The text of a cluster goes with its first glyph only.
@@ -185,11 +227,15 @@ impl FontSet {
                 .find(|&c| c != start)
                 .unwrap_or(text.len());
             let cluster_text = if first_of_cluster {
-                text.get(start..end).map(str::to_string)
+                ClusterText::new(text.get(start..end))
             } else {
-                None
+                ClusterText::None
             };
             let gid = u16::try_from(info.glyph_id).unwrap_or(0);
+            simple &= match &cluster_text {
+                ClusterText::Char(c) => lf.face.glyph_index(*c).map(|g| g.0) == Some(gid),
+                _ => false,
+            };
             let advance_units = pos.x_advance;
             let natural = lf
                 .face
@@ -212,6 +258,7 @@ impl FontSet {
             size,
             glyphs,
             width,
+            simple,
         }
     }
 
@@ -279,7 +326,42 @@ pub(crate) struct Glyph {
     pub adjust: f32,
     /// The text this glyph stands for (for `/ToUnicode`); `None` for the
     /// second and later glyphs of a cluster.
-    pub text: Option<String>,
+    pub text: ClusterText,
+}
+
+/// The text a glyph stands for; almost always one character, stored
+/// without an allocation.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ClusterText {
+    /// A later glyph of a cluster: no text of its own.
+    None,
+    /// One character.
+    Char(char),
+    /// Several characters (a ligature).
+    Str(Box<str>),
+}
+
+impl ClusterText {
+    fn new(text: Option<&str>) -> ClusterText {
+        let Some(t) = text else {
+            return ClusterText::None;
+        };
+        let mut chars = t.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => ClusterText::None,
+            (Some(c), None) => ClusterText::Char(c),
+            _ => ClusterText::Str(t.into()),
+        }
+    }
+
+    /// As a string, for `/ToUnicode`.
+    pub(crate) fn to_text(&self) -> Option<String> {
+        match self {
+            ClusterText::None => None,
+            ClusterText::Char(c) => Some(c.to_string()),
+            ClusterText::Str(s) => Some(s.to_string()),
+        }
+    }
 }
 
 /// A run of glyphs in one style and size.
@@ -290,6 +372,9 @@ pub(crate) struct ShapedRun {
     pub glyphs: Vec<Glyph>,
     /// Total advance in points.
     pub width: f32,
+    /// Every glyph is the font's own glyph for exactly one character, so
+    /// the run can be written as text (plus kerning offsets).
+    pub simple: bool,
 }
 
 impl ShapedRun {
@@ -298,13 +383,14 @@ impl ShapedRun {
     pub(crate) fn text(&self) -> String {
         self.glyphs
             .iter()
-            .filter_map(|g| g.text.as_deref())
+            .filter_map(|g| g.text.to_text())
             .collect()
     }
 
     /// Appends another run of the same style and size.
     pub(crate) fn extend(&mut self, other: ShapedRun) {
         self.width += other.width;
+        self.simple &= other.simple;
         self.glyphs.extend(other.glyphs);
     }
 }

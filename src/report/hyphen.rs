@@ -37,6 +37,14 @@ pub(crate) fn break_points(word: &str) -> Vec<usize> {
     if dotted || word.contains('@') || word.contains("://") {
         return Vec::new();
     }
+    // Nor are proper names and acronyms (a capital first letter).
+    if word
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_uppercase)
+    {
+        return Vec::new();
+    }
     let mut points = Vec::new();
     let mut start = None;
     let push_run = |from: usize, to: usize, points: &mut Vec<usize>| {
@@ -106,6 +114,7 @@ mod tests {
         assert!(break_points("garanteprivacy.it").is_empty());
         assert!(break_points("segnalazioni@csirt.gov.it").is_empty());
         assert_eq!(hyphenated("dell'attività,"), "dell'at-ti-vità,");
-        assert_eq!(hyphenated("Comune"), "Co-mune");
+        assert!(break_points("Comune").is_empty(), "proper names stay whole");
+        assert!(break_points("Poste").is_empty());
     }
 }

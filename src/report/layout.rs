@@ -8,9 +8,9 @@
 //! drawn again at the top of every page the table continues on.
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
-use super::fonts::{FontSet, ShapedRun, Style};
+use super::fonts::{FontSet, ShapeCache, ShapedRun, Style};
 use super::text::{break_lines, BreakOptions, Line, Span};
 use super::theme::{self, Color};
 
@@ -318,8 +318,8 @@ pub struct BarChart {
     pub target: Option<f32>,
     /// Legend text of the target line.
     pub target_label: String,
-    /// Legend text of the main bars.
-    pub value_label: String,
+    /// Legend of the bar colours.
+    pub legend: Vec<(Color, String)>,
     /// Legend text of the previous values (when any bar has one).
     pub previous_label: String,
     /// Space above.
@@ -420,7 +420,7 @@ pub(crate) struct Fragment {
     /// Must stay on the same page as the next fragment.
     pub keep_with_next: bool,
     /// Drawn first when this fragment opens a page (a table's header).
-    pub repeat: Option<Rc<Fragment>>,
+    pub repeat: Option<Arc<Fragment>>,
     /// Outline entry pointing here.
     pub anchor: Option<Anchor>,
     /// Starts a new page.
@@ -517,6 +517,7 @@ pub(crate) struct Composer<'f> {
     pub lost: BTreeSet<char>,
     /// Height of the page body: cards taller than this are not boxed.
     pub page_height: f32,
+    cache: ShapeCache,
 }
 
 impl std::fmt::Debug for Composer<'_> {
@@ -537,6 +538,7 @@ impl<'f> Composer<'f> {
             fonts,
             lost: BTreeSet::new(),
             page_height,
+            cache: ShapeCache::new(),
         }
     }
 
@@ -562,7 +564,7 @@ impl<'f> Composer<'f> {
             color,
             hyphenate: hyph,
         };
-        break_lines(self.fonts, spans, opts, &mut self.lost)
+        break_lines(self.fonts, spans, opts, &mut self.lost, &mut self.cache)
     }
 
     /// Drawing items of one line, with its baseline at `baseline`.
@@ -895,7 +897,7 @@ impl<'f> Composer<'f> {
             for f in &mut frags {
                 f.keep_with_next = true;
             }
-            let rc = frags.first().cloned().map(Rc::new);
+            let rc = frags.first().cloned().map(Arc::new);
             out.extend(frags);
             rc
         } else {
@@ -911,6 +913,17 @@ impl<'f> Composer<'f> {
         }
         if let Some(first) = out.first_mut() {
             first.space_before = t.space_before;
+        }
+        // A short table is never split; a long one never leaves its last
+        // row alone on a page.
+        let height: f32 = out.iter().map(|f| f.height).sum();
+        let n = out.len();
+        if height <= self.page_height * 0.45 {
+            for f in out.iter_mut().take(n.saturating_sub(1)) {
+                f.keep_with_next = true;
+            }
+        } else if n >= 3 {
+            out[n - 2].keep_with_next = true;
         }
         out
     }
@@ -1050,31 +1063,43 @@ impl<'f> Composer<'f> {
             });
         }
 
-        // Legend: a sample of each mark, then its text.
-        let legend_y = plot_bottom + 24.0;
-        let sample_color = c.bars.first().map_or(theme::PRIMARY, |b| b.color);
-        let mut entries: Vec<(u8, &str)> = Vec::new();
-        if !c.value_label.is_empty() {
-            entries.push((0, &c.value_label));
+        // Legend: a sample of each mark, then its text, wrapping when the
+        // line is full.
+        enum Sample {
+            Bar(Color),
+            Previous,
+            Target,
         }
+        let mut entries: Vec<(Sample, &str)> = c
+            .legend
+            .iter()
+            .map(|(color, text)| (Sample::Bar(*color), text.as_str()))
+            .collect();
         if has_previous {
-            entries.push((1, &c.previous_label));
+            entries.push((Sample::Previous, &c.previous_label));
         }
         if c.target.is_some() {
-            entries.push((2, &c.target_label));
+            entries.push((Sample::Target, &c.target_label));
         }
-        let mut lx = plot_x;
-        for (kind, text) in entries {
-            items.push(match kind {
-                0 => Item::Rect {
+        let mut legend_y = plot_bottom + 24.0;
+        let mut lx = 0.0;
+        for (sample, text) in entries {
+            let run = self.fonts.shape(text, Style::Regular, 8.0);
+            let w = run.width;
+            if lx > 0.0 && lx + 16.0 + w > width {
+                lx = 0.0;
+                legend_y += 13.0;
+            }
+            items.push(match sample {
+                Sample::Bar(color) => Item::Rect {
                     x: lx,
                     y: legend_y - 7.0,
                     w: 11.0,
                     h: 7.0,
-                    fill: Some(sample_color),
+                    fill: Some(color),
                     stroke: None,
                 },
-                1 => Item::Rect {
+                Sample::Previous => Item::Rect {
                     x: lx,
                     y: legend_y - 5.0,
                     w: 11.0,
@@ -1082,7 +1107,7 @@ impl<'f> Composer<'f> {
                     fill: Some(theme::MUTED),
                     stroke: None,
                 },
-                _ => Item::Line {
+                Sample::Target => Item::Line {
                     x1: lx + 5.0,
                     y1: legend_y - 9.0,
                     x2: lx + 5.0,
@@ -1092,8 +1117,6 @@ impl<'f> Composer<'f> {
                     dashed: true,
                 },
             });
-            let run = self.fonts.shape(text, Style::Regular, 8.0);
-            let w = run.width;
             items.push(Item::Text {
                 x: lx + 16.0,
                 y: legend_y,
@@ -1272,7 +1295,7 @@ impl<'f> Composer<'f> {
 }
 
 /// Lays fragments out on pages of the given frame.
-pub(crate) fn paginate(frags: &[Fragment], frame: Frame) -> Pages {
+pub(crate) fn paginate(mut frags: Vec<Fragment>, frame: Frame) -> Pages {
     let mut p = Paginator {
         frame,
         pages: vec![Vec::new()],
@@ -1287,7 +1310,7 @@ pub(crate) fn paginate(frags: &[Fragment], frame: Frame) -> Pages {
         while j + 1 < frags.len() && frags[j].keep_with_next {
             j += 1;
         }
-        let group = &frags[i..=j];
+        let group = &mut frags[i..=j];
         if group[0].break_before && !p.empty {
             p.new_page();
         }
@@ -1301,11 +1324,12 @@ pub(crate) fn paginate(frags: &[Fragment], frame: Frame) -> Pages {
         if !p.empty && p.y + height > frame.height {
             p.new_page();
             if let Some(header) = &group[0].repeat {
-                p.place(header);
+                p.place(header, header.items.clone());
             }
         }
         for f in group {
-            p.place_checked(f);
+            let items = std::mem::take(&mut f.items);
+            p.place_checked(f, items);
         }
         i = j + 1;
     }
@@ -1336,18 +1360,19 @@ impl Paginator {
     }
 
     /// Places a fragment, opening a new page first if it does not fit.
-    fn place_checked(&mut self, f: &Fragment) {
+    fn place_checked(&mut self, f: &Fragment, items: Vec<Item>) {
         let space = if self.empty { 0.0 } else { f.space_before };
         if !self.empty && self.y + space + f.height > self.frame.height {
             self.new_page();
             if let Some(header) = &f.repeat {
-                self.place(header);
+                self.place(header, header.items.clone());
             }
         }
-        self.place(f);
+        self.place(f, items);
     }
 
-    fn place(&mut self, f: &Fragment) {
+    /// Places a fragment whose drawing items are `items`.
+    fn place(&mut self, f: &Fragment, items: Vec<Item>) {
         if !self.empty {
             self.y += f.space_before;
         }
@@ -1361,8 +1386,8 @@ impl Paginator {
                 y: top,
             });
         }
-        if let Some(items) = self.pages.last_mut() {
-            items.extend(f.items.iter().cloned().map(|mut it| {
+        if let Some(page) = self.pages.last_mut() {
+            page.extend(items.into_iter().map(|mut it| {
                 it.translate(self.frame.x, top);
                 it
             }));
@@ -1391,7 +1416,7 @@ mod tests {
         let f = fonts()?;
         let mut c = Composer::new(f, frame.height);
         let frags = c.compose(blocks, frame.width);
-        Ok(paginate(&frags, frame))
+        Ok(paginate(frags, frame))
     }
 
     fn rows(n: usize) -> Vec<Vec<Cell>> {
@@ -1534,6 +1559,60 @@ mod tests {
     }
 
     #[test]
+    fn a_short_table_moves_whole_and_a_long_one_keeps_its_last_rows() -> Result<(), ReportError> {
+        let filler = ["x"; 8].join("\n");
+        let short = Table::new(
+            vec![Column::new("Misura", 3.0), Column::right("Valore", 1.0)],
+            rows(3),
+        );
+        let pages = layout(
+            &[
+                Block::Paragraph(Paragraph::plain(filler.clone())),
+                Block::Table(short),
+            ],
+            small_frame(),
+        )?;
+        let rows_on = |p: usize| {
+            pages
+                .page_lines(p)
+                .iter()
+                .filter(|l| l.starts_with("Riga"))
+                .count()
+        };
+        assert_eq!(
+            (rows_on(0), rows_on(1)),
+            (0, 3),
+            "the short table moved whole"
+        );
+
+        for extra in 0..8 {
+            let filler = vec!["x"; extra + 1].join("\n");
+            let long = Table::new(
+                vec![Column::new("Misura", 3.0), Column::right("Valore", 1.0)],
+                rows(12),
+            );
+            let pages = layout(
+                &[
+                    Block::Paragraph(Paragraph::plain(filler)),
+                    Block::Table(long),
+                ],
+                small_frame(),
+            )?;
+            let last = pages.pages.len() - 1;
+            let n = pages
+                .page_lines(last)
+                .iter()
+                .filter(|l| l.starts_with("Riga"))
+                .count();
+            assert!(
+                n == 0 || n >= 2,
+                "{extra}: {n} row(s) alone on the last page"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
     fn a_card_stays_in_one_piece() -> Result<(), ReportError> {
         let card = Card {
             title: Some("In caso di incidente".into()),
@@ -1572,7 +1651,7 @@ mod tests {
             max: 100.0,
             target: Some(75.0),
             target_label: "Obiettivo 75".into(),
-            value_label: "Punteggio".into(),
+            legend: vec![(theme::PRIMARY, "Punteggio".into())],
             previous_label: String::new(),
             space_before: 0.0,
         };

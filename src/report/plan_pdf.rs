@@ -167,6 +167,10 @@ struct Wording {
     supplier_title: &'static str,
     supplier_addressee: &'static str,
     supplier_name: &'static str,
+    /// The same with "a": "al fornitore informatico".
+    supplier_to: &'static str,
+    /// "in bilancio" for a Comune.
+    budget: &'static str,
     who_decides: &'static str,
 }
 
@@ -177,14 +181,18 @@ fn wording(kind: Audience) -> Wording {
             supplier_title: "Domande per il fornitore informatico",
             supplier_addressee: "Al fornitore dei servizi informatici del Comune",
             supplier_name: "il fornitore informatico",
-            who_decides: "la Giunta",
+            supplier_to: "al fornitore informatico",
+            budget: " in bilancio",
+            who_decides: "alla Giunta",
         },
         Audience::PolisOffice => Wording {
             summary_title: "Sintesi per la direzione",
             supplier_title: "Domande per le strutture informatiche di Poste",
             supplier_addressee: "Alle strutture IT e sicurezza di Poste Italiane",
             supplier_name: "le strutture IT di Poste",
-            who_decides: "la direzione",
+            supplier_to: "alle strutture IT di Poste",
+            budget: "",
+            who_decides: "alla direzione",
         },
     }
 }
@@ -460,11 +468,37 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
     blocks.push(Block::List(List::bullets(contents)));
 }
 
+/// "nessuno dei 30 controlli di base è superato", "1 controllo di base su
+/// 30 non è superato", "5 controlli di base su 30 non sono superati".
+fn failed_gates(failed: usize, total: usize) -> String {
+    if total == 1 {
+        "l'unico controllo di base non è superato".to_string()
+    } else if failed == total {
+        format!("nessuno dei {total} controlli di base è superato")
+    } else if failed == 1 {
+        format!("1 controllo di base su {total} non è superato")
+    } else {
+        format!("{failed} controlli di base su {total} non sono superati")
+    }
+}
+
+/// The name with its article at the start of a sentence: "Il Comune di
+/// Proceno", "L'Ufficio postale di Jacurso".
+fn with_article(name: &str) -> String {
+    let first = name.split_whitespace().next().unwrap_or("");
+    match first {
+        "Comune" | "Municipio" | "Consorzio" => format!("Il {name}"),
+        "Ufficio" | "Unione" => format!("L'{name}"),
+        "Provincia" | "Regione" | "Città" | "Comunità" => format!("La {name}"),
+        _ => name.to_string(),
+    }
+}
+
 fn thousands(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -480,18 +514,25 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     blocks.push(h2("Dove siamo"));
     let mut text = format!(
         "{} ha ottenuto **{} punti su 100**, livello di maturità **{}**.",
-        org.name,
+        with_article(&org.name),
         italian_score(s.overall),
         s.tier.label_it()
     );
     let failed = s.baseline.failed.len();
     if failed > 0 {
         text.push_str(&format!(
-            " Le misure minime di sicurezza che ogni pubblica amministrazione deve rispettare \
-             **non sono rispettate**: {} su {} non sono superati. Finché non lo saranno, il livello \
-             non può salire oltre «{}».",
-            count(failed, "controllo di base", "controlli di base"),
-            failed + s.baseline.passed.len(),
+            " {} **non sono rispettate**: {}. Finché non lo saranno, il livello non può salire \
+             oltre «{}».",
+            match org.kind {
+                Audience::Comune => {
+                    "Le misure minime di sicurezza che ogni pubblica amministrazione deve rispettare"
+                }
+                Audience::PolisOffice => {
+                    "Le misure minime di sicurezza AgID, la base richiesta a chi tratta dati e \
+                     servizi della pubblica amministrazione,"
+                }
+            },
+            failed_gates(failed, failed + s.baseline.passed.len()),
             crate::scoring::GATE_CAP.label_it()
         ));
     } else if !s.baseline.passed.is_empty() {
@@ -502,9 +543,9 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     if unknown > 0 {
         blocks.push(para(&format!(
             "A {} si è risposto «Non so». Non sapere è già un'informazione: qualcuno deve saperlo. \
-             Per questo il piano contiene le domande da girare a {}, pronte da inviare.",
+             Per questo il piano contiene le domande da girare {}, pronte da inviare.",
             count(unknown, "domanda", "domande"),
-            w.supplier_name
+            w.supplier_to
         )));
     }
     if !s.unanswered.is_empty() {
@@ -570,27 +611,55 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     ))];
     let now = r.plan.by_horizon(Horizon::Days30).count();
     if now > 0 {
+        let cheap = r
+            .plan
+            .by_horizon(Horizon::Days30)
+            .filter(|a| matches!(a.cost, CostBand::Zero | CostBand::Under1k))
+            .count();
+        let note = if cheap * 4 >= now * 3 {
+            ": quasi tutte costano poco o nulla"
+        } else {
+            ""
+        };
         decisions.push(rich(&format!(
-            "**Avviare subito le {} da fare entro 30 giorni**: quasi tutte costano poco o nulla.",
-            count(now, "azione", "azioni")
+            "**Avviare subito {} da fare entro 30 giorni**{note}.",
+            if now == 1 {
+                "l'azione".to_string()
+            } else {
+                format!("le {now} azioni")
+            }
         )));
     }
     if unknown > 0 {
         decisions.push(rich(&format!(
-            "**Inviare a {} le domande di questo piano** e chiedere una risposta scritta entro 30 giorni.",
-            w.supplier_name
+            "**Inviare {} le domande di questo piano** e chiedere una risposta scritta entro 30 giorni.",
+            w.supplier_to
         )));
     }
     let costs = |band: CostBand| r.plan.actions.iter().filter(|a| a.cost == band).count();
     let paid = costs(CostBand::Under1k) + costs(CostBand::From1kTo5k) + costs(CostBand::Over5k);
     if paid > 0 {
+        let mut parts = Vec::new();
+        for (band, text) in [
+            (CostBand::Under1k, "sotto 1.000 €"),
+            (CostBand::From1kTo5k, "fra 1.000 e 5.000 €"),
+            (CostBand::Over5k, "oltre 5.000 €"),
+        ] {
+            let n = costs(band);
+            if n > 0 {
+                parts.push(format!("{} {text}", count(n, "azione", "azioni")));
+            }
+        }
+        let free = costs(CostBand::Zero);
+        let rest = match free {
+            0 => String::new(),
+            1 => "; l'altra richiede solo tempo del personale".to_string(),
+            n => format!("; le altre {n} richiedono solo tempo del personale"),
+        };
         decisions.push(rich(&format!(
-            "**Prevedere le risorse in bilancio**: {} sotto 1.000 €, {} fra 1.000 e 5.000 €, {} oltre 5.000 €; \
-             le altre {} richiedono solo tempo del personale.",
-            count(costs(CostBand::Under1k), "azione", "azioni"),
-            costs(CostBand::From1kTo5k),
-            costs(CostBand::Over5k),
-            costs(CostBand::Zero)
+            "**Prevedere le risorse{}**: {}{rest}.",
+            w.budget,
+            parts.join(", ")
         )));
     }
     let own: Vec<&PlanAction> = r
@@ -600,17 +669,24 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
         .filter(|a| matches!(a.owner, Role::Giunta | Role::OfficeManager))
         .collect();
     if !own.is_empty() {
-        let titles: Vec<String> = own.iter().map(|a| format!("«{}»", a.title)).collect();
-        decisions.push(rich(&format!(
-            "**Fare la propria parte**: spettano a {} {}: {}.",
-            w.who_decides,
-            if own.len() == 1 {
-                "l'azione"
-            } else {
-                "le azioni"
-            },
-            titles.join(", ")
-        )));
+        const SHOWN: usize = 3;
+        let titles: Vec<String> = own
+            .iter()
+            .take(SHOWN)
+            .map(|a| format!("«{}»", a.title))
+            .collect();
+        let text = match own.len() {
+            1 => format!("spetta {} l'azione {}", w.who_decides, titles.join(", ")),
+            n if n <= SHOWN => {
+                format!("spettano {} le azioni {}", w.who_decides, titles.join(", "))
+            }
+            n => format!(
+                "spettano {} {n} azioni, tra cui {}; l'elenco completo è nel piano d'azione",
+                w.who_decides,
+                titles.join(", ")
+            ),
+        };
+        decisions.push(rich(&format!("**Fare la propria parte**: {text}.")));
     }
     decisions.push(rich(
         "**Ripetere l'autovalutazione fra 12 mesi** con Sentinella, per misurare i progressi.",
@@ -683,7 +759,11 @@ fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
         max: 100.0,
         target: Some(TARGET_SCORE as f32),
         target_label: format!("Obiettivo {}", TARGET_SCORE.round()),
-        value_label: "Punteggio dell'ambito".into(),
+        legend: vec![
+            (theme::BAD, "Sotto 40".into()),
+            (theme::WARN, "Da 40 a 65".into()),
+            (theme::GOOD, "65 e oltre".into()),
+        ],
         previous_label: "Valutazione precedente".into(),
         space_before: 14.0,
     }));
@@ -973,12 +1053,11 @@ fn supplier(r: &PlanReport<'_>, w: &Wording, date: &str, blocks: &mut Vec<Block>
         )),
     ])));
     blocks.push(plain(format!(
-        "Il {date} {} ha svolto un'autovalutazione della propria sicurezza informatica, basata \
+        "Il {date} abbiamo svolto un'autovalutazione della nostra sicurezza informatica, basata \
          sulle misure minime AgID per le pubbliche amministrazioni. Alle domande che seguono non \
          abbiamo saputo rispondere. Vi chiediamo di rispondere per iscritto entro 30 giorni, \
          indicando per ciascuna il numero, la situazione attuale ed eventuali interventi \
-         consigliati, con il loro costo indicativo.",
-        org.name
+         consigliati, con il loro costo indicativo."
     )));
     // One numbered list per domain, numbered continuously so that the
     // answers can refer to the numbers.
@@ -1004,7 +1083,7 @@ fn supplier(r: &PlanReport<'_>, w: &Wording, date: &str, blocks: &mut Vec<Block>
     blocks.push(plain("Grazie per la collaborazione."));
     blocks.push(Block::Paragraph(
         Paragraph::plain(format!(
-            "Per {}: ______________________________   Data: ______________",
+            "{}\nFirma: ______________________________   Data: ______________",
             org.name
         ))
         .space_before(16.0),
@@ -1238,10 +1317,16 @@ fn method(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
              da dove partire.",
         ),
         rich(
-            "Le domande coprono l'igiene informatica di base, non ogni rischio possibile. Un \
-             punteggio alto non rende immuni dagli attacchi.",
+            "Le domande coprono l'igiene informatica di base, non ogni rischio possibile: un \
+             punteggio alto è un buon segno, ma non rende immuni dagli attacchi, perché gli \
+             attaccanti cambiano strategia di continuo.",
         ),
         rich("Le stime di impegno e costo sono indicative: vanno confermate con il fornitore."),
+        rich(
+            "La sicurezza non si fa una volta per tutte: le attività del piano vanno seguite nel \
+             tempo e l'autovalutazione ripetuta almeno una volta all'anno, perché ciò che oggi \
+             funziona domani può non bastare più.",
+        ),
     ])));
     blocks.push(note(format!(
         "Questionario «{}», versione {} ({} domande). Documento generato con Sentinella.",
@@ -1272,6 +1357,54 @@ mod tests {
         assert_eq!(thousands(560), "560");
         assert_eq!(count(1, "azione", "azioni"), "1 azione");
         assert_eq!(count(0, "azione", "azioni"), "0 azioni");
+        assert_eq!(with_article("Comune di Proceno"), "Il Comune di Proceno");
+        assert_eq!(
+            with_article("Ufficio postale di Jacurso"),
+            "L'Ufficio postale di Jacurso"
+        );
+        assert_eq!(with_article("ASL Roma 1"), "ASL Roma 1");
+        assert_eq!(
+            failed_gates(30, 30),
+            "nessuno dei 30 controlli di base è superato"
+        );
+        assert_eq!(
+            failed_gates(1, 9),
+            "1 controllo di base su 9 non è superato"
+        );
+    }
+
+    #[test]
+    fn odd_user_text_is_replaced_not_fatal() -> Result<(), ReportError> {
+        let (catalog, _) = crate::load::Catalog::builtin();
+        let Some(entry) = catalog.entries().first() else {
+            return Ok(());
+        };
+        let q = entry.questionnaire.as_ref();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+        let mut sheet = crate::demo::examples(q, date)
+            .into_iter()
+            .next()
+            .map(|e| e.sheet)
+            .ok_or_else(|| ReportError::Pdf("no demo example".into()))?;
+        sheet.organization.name = format!("Comune di Prova \u{1F600} ≥ {}", "molto ".repeat(30));
+        sheet.assessor_role = Some("Segretaria\tcomunale\u{0007}".into());
+        let score = crate::scoring::score(q, &sheet);
+        let plan = crate::plan::build(q, &sheet, &score);
+        let pdf = plan_pdf(&PlanReport {
+            questionnaire: q,
+            sheet: &sheet,
+            score: &score,
+            plan: &plan,
+            previous: None,
+        })?;
+        assert!(pdf.bytes.starts_with(b"%PDF-1.7"));
+        assert!(
+            pdf.replaced_chars.contains(&'\u{1F600}'),
+            "{:?}",
+            pdf.replaced_chars
+        );
+        assert!(!pdf.replaced_chars.contains(&'≥'), "≥ has a look-alike");
+        Ok(())
     }
 
     #[test]

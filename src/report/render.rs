@@ -9,11 +9,11 @@ use chrono::{Datelike, NaiveDate};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
     Codepoint, FontId, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
 };
 use sha2::{Digest, Sha256};
 
-use super::fonts::{fonts, FontSet, Style};
+use super::fonts::{fonts, ClusterText, FontSet, ShapedRun, Style};
 use super::layout::{paginate, Block, Composer, Frame, Item, Pages};
 use super::theme::{self, Color};
 use super::ReportError;
@@ -68,11 +68,53 @@ const PRODUCER: &str = "Sentinella (printpdf 0.12.8, lopdf)";
 pub(crate) fn layout(doc: &Document) -> Result<(Pages, Vec<char>), ReportError> {
     let fonts = fonts()?;
     let frame = Frame::a4();
-    let mut composer = Composer::new(fonts, frame.height);
-    let frags = composer.compose(&doc.blocks, frame.width);
-    let mut pages = paginate(&frags, frame);
-    decorate(fonts, &mut pages, &doc.info, &mut composer.lost);
-    Ok((pages, composer.lost.into_iter().collect()))
+    // Long documents are composed in two halves on two threads; the
+    // fragments are the same as in one pass (see `split_point`).
+    let blocks = &doc.blocks;
+    let (frags, mut lost) = match split_point(blocks) {
+        Some(mid) => std::thread::scope(|scope| {
+            let second = scope.spawn(|| {
+                let mut c = Composer::new(fonts, frame.height);
+                let f = c.compose(&blocks[mid..], frame.width);
+                (f, c.lost)
+            });
+            let mut c = Composer::new(fonts, frame.height);
+            let mut frags = c.compose(&blocks[..mid], frame.width);
+            let mut lost = c.lost;
+            match second.join() {
+                Ok((more, more_lost)) => {
+                    frags.extend(more);
+                    lost.extend(more_lost);
+                }
+                Err(_) => {
+                    // Cannot happen without a bug; compose the rest here.
+                    let mut c = Composer::new(fonts, frame.height);
+                    frags.extend(c.compose(&blocks[mid..], frame.width));
+                    lost.extend(c.lost);
+                }
+            }
+            (frags, lost)
+        }),
+        None => {
+            let mut c = Composer::new(fonts, frame.height);
+            let f = c.compose(blocks, frame.width);
+            (f, c.lost)
+        }
+    };
+    let mut pages = paginate(frags, frame);
+    decorate(fonts, &mut pages, &doc.info, &mut lost);
+    Ok((pages, lost.into_iter().collect()))
+}
+
+/// Where to cut the blocks for composing them on two threads: near the
+/// middle, and never right after a page break or a spacer, which act on
+/// the block that follows them. `None` for short documents.
+fn split_point(blocks: &[Block]) -> Option<usize> {
+    if blocks.len() < 16 {
+        return None;
+    }
+    let carries = |b: &Block| matches!(b, Block::PageBreak | Block::Spacer(_));
+    (blocks.len() / 2..blocks.len()).find(|&i| !carries(&blocks[i - 1]))
 }
 
 /// Renders a document to PDF bytes.
@@ -193,6 +235,40 @@ fn pdf_color(c: Color) -> printpdf::Color {
     })
 }
 
+/// The `TJ` items of a run: strings of characters between kerning
+/// offsets when every glyph is the font's glyph for its character, glyph
+/// ids otherwise.
+fn text_items(run: &ShapedRun) -> Vec<TextItem> {
+    if !run.simple {
+        let glyphs = run
+            .glyphs
+            .iter()
+            .map(|g| Codepoint {
+                gid: g.gid,
+                offset: r2(g.adjust),
+                cid: g.text.to_text(),
+            })
+            .collect();
+        return vec![TextItem::GlyphIds(glyphs)];
+    }
+    let mut items = Vec::new();
+    let mut current = String::new();
+    for g in &run.glyphs {
+        if let ClusterText::Char(c) = g.text {
+            current.push(c);
+        }
+        let adjust = r2(g.adjust);
+        if adjust != 0.0 {
+            items.push(TextItem::Text(std::mem::take(&mut current)));
+            items.push(TextItem::Offset(adjust));
+        }
+    }
+    if !current.is_empty() {
+        items.push(TextItem::Text(current));
+    }
+    items
+}
+
 /// Rounds to 1/100 pt, enough for print and kind to the file size.
 fn r2(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
@@ -202,6 +278,7 @@ fn page_ops(items: &[Item]) -> Vec<Op> {
     let h = theme::PAGE_HEIGHT;
     let mut ops = Vec::new();
     let mut in_text = false;
+    let mut line_start = (0.0_f32, 0.0_f32);
     let mut font: Option<(Style, u32)> = None;
     let mut fill: Option<Color> = None;
     let mut stroke: Option<Color> = None;
@@ -216,6 +293,7 @@ fn page_ops(items: &[Item]) -> Vec<Op> {
                 if !in_text {
                     ops.push(Op::StartTextSection);
                     in_text = true;
+                    line_start = (0.0, 0.0);
                 }
                 let key = (run.style, (run.size * 100.0).round() as u32);
                 if font != Some(key) {
@@ -231,20 +309,18 @@ fn page_ops(items: &[Item]) -> Vec<Op> {
                     });
                     fill = Some(*color);
                 }
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(Pt(r2(*x)), Pt(r2(h - y))),
+                // `Td` moves relative to the start of the previous line of
+                // the text object (the origin after `BT`).
+                let at = (r2(*x), r2(h - y));
+                ops.push(Op::SetTextCursor {
+                    pos: Point {
+                        x: Pt(r2(at.0 - line_start.0)),
+                        y: Pt(r2(at.1 - line_start.1)),
+                    },
                 });
-                let glyphs = run
-                    .glyphs
-                    .iter()
-                    .map(|g| Codepoint {
-                        gid: g.gid,
-                        offset: r2(g.adjust),
-                        cid: g.text.clone(),
-                    })
-                    .collect();
+                line_start = at;
                 ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(glyphs)],
+                    items: text_items(run),
                 });
             }
             Item::Rect {
@@ -398,12 +474,114 @@ fn write_pdf(pages: &Pages, info: &DocumentInfo) -> Result<Vec<u8>, ReportError>
     let mut save_warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut save_warnings);
     finish(&mut lo, pages, info)?;
-    lo.compress();
+    compress(&mut lo, doc)?;
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| ReportError::Pdf(e.to_string()))?;
     stamp_id(&mut bytes)?;
     Ok(bytes)
+}
+
+/// Joins adjacent hex strings in the page content streams:
+/// `[<0017><0034>] TJ` becomes `[<00170034>] TJ`, which draws exactly the
+/// same glyphs (no adjustment stands between them) with a third fewer
+/// bytes to compress. Our content streams hold only text, path and colour
+/// operators, so `><` between two hex digits can only be such a junction.
+fn compact_contents(lo: &mut lopdf::Document, page_refs: &[ObjectId]) {
+    let mut content_ids = Vec::new();
+    for page in page_refs {
+        if let Ok(dict) = lo.get_dictionary(*page) {
+            match dict.get(b"Contents") {
+                Ok(Object::Reference(id)) => content_ids.push(*id),
+                Ok(Object::Array(parts)) => {
+                    content_ids.extend(parts.iter().filter_map(|p| p.as_reference().ok()));
+                }
+                _ => {}
+            }
+        }
+    }
+    for id in content_ids {
+        if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
+            if stream.dict.get(b"Filter").is_ok() {
+                continue;
+            }
+            let src = &stream.content;
+            let mut out = Vec::with_capacity(src.len());
+            let mut i = 0;
+            while i < src.len() {
+                if src[i] == b'>'
+                    && src.get(i + 1) == Some(&b'<')
+                    && i > 0
+                    && src[i - 1].is_ascii_hexdigit()
+                    && src.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+                {
+                    i += 2;
+                    continue;
+                }
+                out.push(src[i]);
+                i += 1;
+            }
+            stream.set_content(out);
+        }
+    }
+}
+
+/// Deflates every stream not compressed yet (level 6: lopdf's own
+/// `compress` uses the slowest level, which cost more time than the whole
+/// layout for 2 % of size), on two threads.
+fn compress(lo: &mut lopdf::Document, garbage: PdfDocument) -> Result<(), ReportError> {
+    let mut streams: Vec<&mut lopdf::Stream> = lo
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            Object::Stream(s) if s.allows_compression && s.dict.get(b"Filter").is_err() => Some(s),
+            _ => None,
+        })
+        .collect();
+    // Two halves of about the same size: one deflated here, one on a second
+    // thread, which also frees printpdf's document meanwhile.
+    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    let (mut a, mut b) = (0usize, 0usize);
+    for s in streams {
+        if a <= b {
+            a += s.content.len();
+            mine.push(s);
+        } else {
+            b += s.content.len();
+            theirs.push(s);
+        }
+    }
+    std::thread::scope(|scope| {
+        let other = scope.spawn(move || {
+            drop(garbage);
+            deflate_all(theirs)
+        });
+        let here = deflate_all(mine);
+        let there = other
+            .join()
+            .map_err(|_| ReportError::Pdf("the compression thread failed".into()))?;
+        here.and(there)
+    })
+}
+
+fn deflate_all(streams: Vec<&mut lopdf::Stream>) -> Result<(), ReportError> {
+    use std::io::Write as _;
+    for stream in streams {
+        let mut encoder = flate2::write::ZlibEncoder::new(
+            Vec::with_capacity(stream.content.len() / 3),
+            flate2::Compression::new(6),
+        );
+        encoder.write_all(&stream.content)?;
+        let compressed = encoder.finish()?;
+        if compressed.len() + 19 < stream.content.len() {
+            stream
+                .dict
+                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(compressed);
+        }
+    }
+    Ok(())
 }
 
 fn pdf_err(e: lopdf::Error) -> ReportError {
@@ -415,6 +593,7 @@ fn finish(lo: &mut lopdf::Document, pages: &Pages, info: &DocumentInfo) -> Resul
     lo.version = "1.7".to_string();
     let page_ids: BTreeMap<u32, ObjectId> = lo.get_pages();
     let page_refs: Vec<ObjectId> = page_ids.values().copied().collect();
+    compact_contents(lo, &page_refs);
 
     let outline = build_outline(lo, pages, &page_refs);
 
@@ -619,7 +798,7 @@ pub(crate) mod tests {
                 max: 100.0,
                 target: Some(75.0),
                 target_label: "Obiettivo 75".into(),
-                value_label: "Punteggio attuale".into(),
+                legend: vec![(theme::PRIMARY, "Punteggio attuale".into())],
                 previous_label: "Valutazione precedente".into(),
                 space_before: 10.0,
             }),
@@ -667,6 +846,25 @@ pub(crate) mod tests {
             },
             blocks,
         }
+    }
+
+    #[test]
+    fn composing_in_two_halves_changes_nothing() -> Result<(), ReportError> {
+        let mut doc = sample();
+        let blocks = doc.blocks.clone();
+        for _ in 0..4 {
+            doc.blocks.extend(blocks.iter().cloned());
+        }
+        assert!(split_point(&doc.blocks).is_some());
+        let (two, _) = layout(&doc)?;
+        let fonts = fonts()?;
+        let frame = Frame::a4();
+        let mut c = Composer::new(fonts, frame.height);
+        let frags = c.compose(&doc.blocks, frame.width);
+        let mut one = paginate(frags, frame);
+        decorate(fonts, &mut one, &doc.info, &mut c.lost);
+        assert_eq!(one, two);
+        Ok(())
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::fonts::{FontSet, ShapedRun, Style};
+use super::fonts::{ClusterText, FontSet, ShapeCache, ShapedRun, Style};
 use super::hyphen;
 use super::theme::Color;
 
@@ -182,10 +182,12 @@ pub(crate) fn break_lines(
     spans: &[Span],
     opts: BreakOptions,
     lost: &mut BTreeSet<char>,
+    cache: &mut ShapeCache,
 ) -> Vec<Line> {
     let atoms = atoms(fonts, spans, opts.color, lost);
     let mut breaker = Breaker {
         fonts,
+        cache,
         opts,
         lines: Vec::new(),
         current: Vec::new(),
@@ -200,7 +202,7 @@ pub(crate) fn break_lines(
             }
             Atom::Space(style, color) => {
                 if !breaker.current.is_empty() {
-                    let run = fonts.shape(" ", style, opts.size);
+                    let run = fonts.shape_cached(breaker.cache, " ", style, opts.size);
                     breaker.pending_space = Some(Elem::Space(run, color));
                 }
             }
@@ -261,6 +263,7 @@ fn atoms(fonts: &FontSet, spans: &[Span], default: Color, lost: &mut BTreeSet<ch
 
 struct Breaker<'f> {
     fonts: &'f FontSet,
+    cache: &'f mut ShapeCache,
     opts: BreakOptions,
     lines: Vec<Line>,
     current: Vec<Elem>,
@@ -271,13 +274,15 @@ struct Breaker<'f> {
 const EPSILON: f32 = 0.01;
 
 impl Breaker<'_> {
-    fn shape_pieces(&self, pieces: &[Piece]) -> Word {
+    fn shape_pieces(&mut self, pieces: &[Piece]) -> Word {
         let mut shaped = Vec::with_capacity(pieces.len());
         let mut width = 0.0;
         for p in pieces {
             // A no-break space is drawn as a space; it only stops the breaker.
             let text = p.text.replace('\u{00A0}', " ");
-            let run = self.fonts.shape(&text, p.style, self.opts.size);
+            let run = self
+                .fonts
+                .shape_cached(self.cache, &text, p.style, self.opts.size);
             width += run.width;
             shaped.push((run, p.color));
         }
@@ -299,7 +304,7 @@ impl Breaker<'_> {
             let line_empty = self.current.is_empty();
             let avail = self.opts.max_width - self.width - space;
             if line_empty || avail >= self.opts.max_width * 0.12 {
-                if let Some((head, tail)) = self.split_to_fit(&pieces, avail) {
+                if let Some((head, tail)) = self.split_to_fit(&pieces, &word, avail) {
                     self.push(Elem::Word(head));
                     self.flush(false);
                     word = self.shape_pieces(&tail);
@@ -373,7 +378,12 @@ impl Breaker<'_> {
 
     /// Splits the word at the last break point whose head (with a hyphen
     /// when needed) fits in `avail`.
-    fn split_to_fit(&self, pieces: &[Piece], avail: f32) -> Option<(Word, Vec<Piece>)> {
+    fn split_to_fit(
+        &mut self,
+        pieces: &[Piece],
+        word: &Word,
+        avail: f32,
+    ) -> Option<(Word, Vec<Piece>)> {
         let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
         let mut candidates: Vec<(usize, bool)> = Vec::new();
         let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -392,7 +402,28 @@ impl Breaker<'_> {
         }
         candidates.sort_unstable();
         candidates.dedup_by_key(|c| c.0);
+        // Estimate each head's width from the glyphs already shaped, and
+        // shape only the candidates that may fit.
+        let starts = glyph_starts(pieces, word);
+        let hyphen_w = self
+            .fonts
+            .shape_cached(
+                self.cache,
+                "-",
+                pieces.last().map_or(Style::Regular, |p| p.style),
+                self.opts.size,
+            )
+            .width;
         for &(at, hyphen) in candidates.iter().rev() {
+            let estimate: f32 = starts
+                .iter()
+                .take_while(|(start, _)| *start < at)
+                .map(|(_, w)| w)
+                .sum::<f32>()
+                + if hyphen { hyphen_w } else { 0.0 };
+            if estimate > avail + 1.0 {
+                continue;
+            }
             let (mut head, tail) = split_pieces(pieces, at);
             if hyphen {
                 if let Some(last) = head.last_mut() {
@@ -409,7 +440,7 @@ impl Breaker<'_> {
 
     /// Cuts a word that cannot fit on a line by itself: as many characters
     /// as fit, and always at least one.
-    fn force_split(&self, pieces: &[Piece]) -> (Word, Vec<Piece>) {
+    fn force_split(&mut self, pieces: &[Piece]) -> (Word, Vec<Piece>) {
         let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
         let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).collect();
         let mut best = offsets.first().copied().unwrap_or(text.len());
@@ -424,6 +455,30 @@ impl Breaker<'_> {
         let (head, tail) = split_pieces(pieces, best);
         (self.shape_pieces(&head), tail)
     }
+}
+
+/// For every glyph of a shaped word, the byte offset (in the pieces' text)
+/// where its cluster starts, and its advance.
+fn glyph_starts(pieces: &[Piece], word: &Word) -> Vec<(usize, f32)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (piece, (run, _)) in pieces.iter().zip(&word.pieces) {
+        let mut chars = piece.text.chars();
+        let mut at = offset;
+        for g in &run.glyphs {
+            out.push((at, g.advance));
+            let consumed = match &g.text {
+                ClusterText::None => 0,
+                ClusterText::Char(_) => 1,
+                ClusterText::Str(s) => s.chars().count(),
+            };
+            for _ in 0..consumed {
+                at += chars.next().map_or(0, char::len_utf8);
+            }
+        }
+        offset += piece.text.len();
+    }
+    out
 }
 
 /// Splits pieces at a byte offset of their concatenated text.
@@ -477,6 +532,7 @@ mod tests {
             &[Span::plain(text)],
             opts(max_width, hyphenate),
             &mut lost,
+            &mut ShapeCache::new(),
         );
         Ok(lines.iter().map(Line::text).collect())
     }
@@ -491,7 +547,13 @@ mod tests {
         let f = fonts()?;
         let mut lost = BTreeSet::new();
         for width in [60.0, 120.0, 200.0, 450.0] {
-            let lines = break_lines(f, &[Span::plain(TEXT_IT)], opts(width, true), &mut lost);
+            let lines = break_lines(
+                f,
+                &[Span::plain(TEXT_IT)],
+                opts(width, true),
+                &mut lost,
+                &mut ShapeCache::new(),
+            );
             assert!(lines.len() > 1);
             for l in &lines {
                 assert!(
@@ -574,7 +636,13 @@ mod tests {
         let mut lost = BTreeSet::new();
         let spans = rich("Punteggio **62 su 100**, livello //base//.");
         assert_eq!(spans.len(), 5);
-        let lines = break_lines(f, &spans, opts(500.0, true), &mut lost);
+        let lines = break_lines(
+            f,
+            &spans,
+            opts(500.0, true),
+            &mut lost,
+            &mut ShapeCache::new(),
+        );
         assert_eq!(lines.len(), 1);
         let styles: Vec<Style> = lines[0].runs.iter().map(|r| r.run.style).collect();
         assert_eq!(

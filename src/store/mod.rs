@@ -26,12 +26,29 @@
 //! - On Unix the database, its `-wal`/`-shm` companions and the backups are
 //!   created with mode 0600 (SQLite gives the companions the mode of the
 //!   database file).
+//!
+//! API at a glance (the desktop app keeps one [`Store`] behind a mutex):
+//! - [`Store::open`] / [`Store::open_existing`] / [`Store::open_with_report`];
+//!   [`check`] (read-only), [`restore`], [`Store::backup_now`],
+//!   [`list_backups`], [`Store::checkpoint`] (call when idle).
+//! - [`Store::create_assessment`], [`Store::save_answer`],
+//!   [`Store::save_context_answer`], [`Store::clear_answer`],
+//!   [`Store::set_last_position`] (resume where the user left off),
+//!   [`Store::complete`], [`Store::reopen`], [`Store::delete_assessment`].
+//! - [`Store::load_assessment`] (an [`AnswerSheet`](crate::model::AnswerSheet)
+//!   plus metadata), [`Store::list_assessments`] (with scores),
+//!   [`Store::history`] and [`Store::previous_completed`] (for comparisons),
+//!   [`Store::organizations`].
+//! - [`Store::import_answers`] / [`Store::export_answers`]: the
+//!   `sentinella-answers/1` JSON.
+//! - [`format_italian`] shows a stored UTC timestamp in Italian local time.
 
 mod api;
 pub mod backup;
 mod error;
 mod file;
 pub mod schema;
+pub mod time;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -46,6 +63,7 @@ pub use api::{
 pub use backup::{backup_dir, list_backups, BackupInfo, KEEP_BACKUPS};
 pub use error::StoreError;
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
+pub use time::{format_italian, italian_time};
 
 use file::{Check, FileState};
 

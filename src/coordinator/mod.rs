@@ -1,0 +1,688 @@
+//! The coordinator's database: the result files collected from many comuni.
+//!
+//! A separate SQLite file (`PRAGMA application_id` = `SNTC`), not the
+//! comune's assessment database: it keeps every accepted result file
+//! verbatim (so it can be verified again at any time), the key on record for
+//! each organization (trust on first use), and which assessment is current.
+//!
+//! Rules:
+//! - Each file is verified completely ([`crate::exchange::verify_bytes`])
+//!   *before* any write; a rejected file changes nothing.
+//! - Each accepted file is imported in its own `IMMEDIATE` transaction: one
+//!   bad file never stops or spoils the others, and a crash leaves every file
+//!   either fully imported or absent.
+//! - Trust on first use: the first key seen for an organization (ISTAT code +
+//!   comune or Polis office) is recorded; a file signed by another key is
+//!   held back (nothing written) until the coordinator accepts that key
+//!   (`accept_keys`), after confirming its fingerprint with the comune.
+//! - The same assessment (same assessment id) imported twice is stored once;
+//!   a later export of it replaces the earlier one. A newer assessment of the
+//!   same comune and questionnaire becomes its current one; the older stays
+//!   in its history.
+//! - Importing the same files again changes nothing.
+//! - Same pragmas as the assessment store: WAL, `synchronous=FULL`, foreign
+//!   keys; the file is created with mode 0600 on Unix.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::exchange::{self, ResultError, VerifiedResult};
+use crate::keys::fingerprint_bytes;
+use crate::load::Catalog;
+use crate::model::Audience;
+
+/// `PRAGMA application_id` of a coordinator database: ASCII `SNTC`.
+pub const APPLICATION_ID: u32 = 0x534E_5443;
+/// The assessment store's application id (`SNTL`), to name it in errors.
+const STORE_APPLICATION_ID: u32 = 0x534E_544C;
+/// Schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const V1: &str = "
+PRAGMA application_id = 1397642307;
+
+CREATE TABLE keys (
+    istat_code   TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    public_key   BLOB NOT NULL CHECK (length(public_key) = 32),
+    fingerprint  TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL,
+    PRIMARY KEY (istat_code, kind)
+) WITHOUT ROWID;
+
+CREATE TABLE results (
+    id                    INTEGER PRIMARY KEY,
+    istat_code            TEXT NOT NULL,
+    kind                  TEXT NOT NULL,
+    organization          TEXT NOT NULL,
+    questionnaire_id      TEXT NOT NULL,
+    questionnaire_version TEXT NOT NULL,
+    assessment_id         TEXT NOT NULL,
+    assessed_on           TEXT NOT NULL,
+    exported_at_ms        INTEGER NOT NULL,
+    fingerprint           TEXT NOT NULL,
+    payload_sha256        TEXT NOT NULL,
+    file                  BLOB NOT NULL,
+    source                TEXT NOT NULL,
+    imported_at           TEXT NOT NULL,
+    current               INTEGER NOT NULL CHECK (current IN (0, 1)),
+    UNIQUE (istat_code, kind, assessment_id),
+    FOREIGN KEY (istat_code, kind) REFERENCES keys (istat_code, kind)
+);
+CREATE UNIQUE INDEX results_one_current
+    ON results (istat_code, questionnaire_id) WHERE current = 1;
+";
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the coordinator database could not be used.
+#[derive(Debug, Error)]
+pub enum CoordinatorError {
+    /// File-system error.
+    #[error("{}: {action}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What we were doing.
+        action: &'static str,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// Not a coordinator database; left untouched.
+    #[error("{}: {what}; it was left untouched", path.display())]
+    NotCoordinator {
+        /// The file.
+        path: PathBuf,
+        /// What it is instead.
+        what: String,
+    },
+    /// Written by a newer Sentinella.
+    #[error("{}: this coordinator database has schema version {found}, written by a newer version of Sentinella (this one reads up to {SCHEMA_VERSION}); update Sentinella", path.display())]
+    Newer {
+        /// The file.
+        path: PathBuf,
+        /// Its version.
+        found: i64,
+    },
+    /// SQLite error.
+    #[error("{}: database error: {source}", path.display())]
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: rusqlite::Error,
+    },
+    /// Schema migration failed.
+    #[error("{}: cannot create or update the schema: {message}", path.display())]
+    Migration {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        message: String,
+    },
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The first assessment of this comune (and questionnaire): current.
+    New,
+    /// A newer assessment: now current, the previous one kept in history.
+    Replaced,
+    /// A later export of an assessment already imported: replaces it.
+    Updated,
+    /// An older assessment than the current one: kept in history.
+    History,
+    /// Already imported (the same export, or an older export of it).
+    Unchanged,
+    /// Signed by another key than the one on record: nothing written.
+    HeldBack,
+    /// Failed a check: nothing written.
+    Rejected,
+}
+
+impl Outcome {
+    /// Whether the file was accepted (stored or already present).
+    pub fn accepted(self) -> bool {
+        !matches!(self, Outcome::HeldBack | Outcome::Rejected)
+    }
+}
+
+/// The report line of one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    /// The file (as named by the caller).
+    pub source: String,
+    /// What happened.
+    pub outcome: Outcome,
+    /// The organization, when the file could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// Its ISTAT code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub istat_code: Option<String>,
+    /// The reason (held back, rejected) or warnings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Stable id of the rejection kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+}
+
+/// A stored result file, as read back.
+#[derive(Debug, Clone)]
+pub struct StoredResult {
+    /// Where it came from when imported.
+    pub source: String,
+    /// The file bytes, verbatim.
+    pub file: Vec<u8>,
+}
+
+/// Counts of the database content.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Organizations with a key on record.
+    pub keys: i64,
+    /// Stored results (current and history).
+    pub results: i64,
+    /// Current results.
+    pub current: i64,
+}
+
+/// An open coordinator database.
+#[derive(Debug)]
+pub struct CoordinatorDb {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn kind_id(kind: Audience) -> &'static str {
+    match kind {
+        Audience::Comune => "comune",
+        Audience::PolisOffice => "polis_office",
+    }
+}
+
+/// What the raw header of a file says, read without SQLite (so nothing is
+/// ever written to a file that is not ours).
+fn inspect(path: &Path) -> Result<Option<(u32, i64)>, CoordinatorError> {
+    use std::io::Read as _;
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(CoordinatorError::Io {
+                path: path.into(),
+                action: "cannot open the database file",
+                source,
+            })
+        }
+    };
+    let mut header = Vec::with_capacity(100);
+    f.by_ref()
+        .take(100)
+        .read_to_end(&mut header)
+        .map_err(|source| CoordinatorError::Io {
+            path: path.into(),
+            action: "cannot read the database file",
+            source,
+        })?;
+    if header.is_empty() {
+        return Ok(Some((0, 0)));
+    }
+    if header.len() < 100 || !header.starts_with(b"SQLite format 3\0") {
+        return Err(CoordinatorError::NotCoordinator {
+            path: path.into(),
+            what: "this is not a Sentinella coordinator database (not an SQLite file)".into(),
+        });
+    }
+    let be32 = |at: usize| {
+        header
+            .get(at..at + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, u32::from_be_bytes)
+    };
+    Ok(Some((be32(68), i64::from(be32(60)))))
+}
+
+#[cfg(unix)]
+fn create_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+}
+
+#[cfg(not(unix))]
+fn create_private(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(drop)
+}
+
+impl CoordinatorDb {
+    /// Open a coordinator database, creating it when missing.
+    pub fn open(path: &Path) -> Result<CoordinatorDb, CoordinatorError> {
+        let state = inspect(path)?;
+        match state {
+            None => create_private(path).map_err(|source| CoordinatorError::Io {
+                path: path.into(),
+                action: "cannot create the database file",
+                source,
+            })?,
+            Some((0, 0)) | Some((APPLICATION_ID, _)) => {}
+            Some((STORE_APPLICATION_ID, _)) => {
+                return Err(CoordinatorError::NotCoordinator {
+                    path: path.into(),
+                    what: "this is a comune's assessment database, not a coordinator database (use another file for --db)".into(),
+                })
+            }
+            Some((other, _)) => {
+                return Err(CoordinatorError::NotCoordinator {
+                    path: path.into(),
+                    what: format!(
+                        "this is an SQLite database of another program (application id {other:#010x})"
+                    ),
+                })
+            }
+        }
+        if let Some((_, version)) = state {
+            if version > SCHEMA_VERSION {
+                return Err(CoordinatorError::Newer {
+                    path: path.into(),
+                    found: version,
+                });
+            }
+        }
+        let sq = |source| CoordinatorError::Sqlite {
+            path: path.into(),
+            source,
+        };
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sq)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sq)?;
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
+            .map_err(sq)?;
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(sq)?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| CoordinatorError::Migration {
+                path: path.into(),
+                message: e.to_string(),
+            })?;
+        Ok(CoordinatorDb {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sq(&self) -> impl Fn(rusqlite::Error) -> CoordinatorError + '_ {
+        move |source| CoordinatorError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Verify and import one result file (see the module rules). `accept`
+    /// lists key fingerprints the coordinator has confirmed: a file signed by
+    /// one of them replaces the key on record instead of being held back.
+    pub fn import(
+        &mut self,
+        source: &str,
+        bytes: &[u8],
+        catalog: &Catalog,
+        accept: &BTreeSet<String>,
+        now: DateTime<Utc>,
+    ) -> Result<FileReport, CoordinatorError> {
+        let verified = exchange::verify_bytes(bytes, catalog, None);
+        self.import_verified(source, bytes, verified, accept, now)
+    }
+
+    /// [`Self::import`] for a file already verified (so verification can run
+    /// in parallel, outside the write lock).
+    pub fn import_verified(
+        &mut self,
+        source: &str,
+        bytes: &[u8],
+        verified: Result<VerifiedResult, ResultError>,
+        accept: &BTreeSet<String>,
+        now: DateTime<Utc>,
+    ) -> Result<FileReport, CoordinatorError> {
+        let mut reports = self.import_batch(
+            vec![Incoming {
+                source: source.to_string(),
+                bytes: bytes.to_vec(),
+                verified,
+            }],
+            accept,
+            now,
+        )?;
+        reports.pop().ok_or_else(|| CoordinatorError::Migration {
+            path: self.path.clone(),
+            message: "internal error: no report for the file".into(),
+        })
+    }
+
+    /// Import many verified files in one transaction, each file in its own
+    /// savepoint: a file is imported entirely or not at all, and one commit
+    /// (one disk sync) covers the batch. A crash before the commit leaves
+    /// every file of the batch absent, to be collected again.
+    pub fn import_batch(
+        &mut self,
+        items: Vec<Incoming>,
+        accept: &BTreeSet<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<FileReport>, CoordinatorError> {
+        let path = self.path.clone();
+        let sq = move |source| CoordinatorError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let mut tx = self.conn.transaction().map_err(&sq)?;
+        let mut reports = Vec::with_capacity(items.len());
+        let mut any_change = false;
+        for item in items {
+            let sp = tx.savepoint().map_err(&sq)?;
+            let (report, changed) =
+                import_one(&sp, &item.source, &item.bytes, item.verified, accept, now)
+                    .map_err(&sq)?;
+            if changed {
+                sp.commit().map_err(&sq)?;
+                any_change = true;
+            }
+            // Otherwise the savepoint is dropped: rolled back.
+            reports.push(report);
+        }
+        if any_change {
+            tx.commit().map_err(&sq)?;
+        }
+        Ok(reports)
+    }
+
+    /// The current result of every comune and questionnaire, by ISTAT code.
+    pub fn current_results(&self) -> Result<Vec<StoredResult>, CoordinatorError> {
+        let sq = self.sq();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT source, file FROM results WHERE current = 1 ORDER BY istat_code, questionnaire_id",
+            )
+            .map_err(&sq)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(StoredResult {
+                    source: r.get(0)?,
+                    file: r.get(1)?,
+                })
+            })
+            .map_err(&sq)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&sq)
+    }
+
+    /// Counts of keys, results and current results.
+    pub fn counts(&self) -> Result<Counts, CoordinatorError> {
+        let sq = self.sq();
+        self.conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM keys), (SELECT count(*) FROM results),
+                        (SELECT count(*) FROM results WHERE current = 1)",
+                [],
+                |r| {
+                    Ok(Counts {
+                        keys: r.get(0)?,
+                        results: r.get(1)?,
+                        current: r.get(2)?,
+                    })
+                },
+            )
+            .map_err(sq)
+    }
+
+    /// A canonical text dump of the content (tests: "importing twice gives
+    /// the same database").
+    #[doc(hidden)]
+    pub fn dump(&self) -> Result<String, CoordinatorError> {
+        let sq = self.sq();
+        let mut out = String::new();
+        for sql in [
+            "SELECT istat_code || '|' || kind || '|' || hex(public_key) || '|' || fingerprint || '|' || recorded_at FROM keys ORDER BY 1",
+            "SELECT id || '|' || istat_code || '|' || kind || '|' || organization || '|' || questionnaire_id || '|' || questionnaire_version || '|' || assessment_id || '|' || assessed_on || '|' || exported_at_ms || '|' || fingerprint || '|' || payload_sha256 || '|' || hex(file) || '|' || source || '|' || imported_at || '|' || current FROM results ORDER BY id",
+        ] {
+            let mut stmt = self.conn.prepare(sql).map_err(&sq)?;
+            let rows = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(&sq)?;
+            for row in rows {
+                out.push_str(&row.map_err(&sq)?);
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A file to import, with the outcome of its verification.
+#[derive(Debug)]
+pub struct Incoming {
+    /// Where it came from.
+    pub source: String,
+    /// Its bytes (stored verbatim when accepted).
+    pub bytes: Vec<u8>,
+    /// [`exchange::verify_bytes`] of those bytes.
+    pub verified: Result<VerifiedResult, ResultError>,
+}
+
+/// Import one file on `conn` (inside a savepoint); returns the report and
+/// whether anything was written.
+fn import_one(
+    tx: &Connection,
+    source: &str,
+    bytes: &[u8],
+    verified: Result<VerifiedResult, ResultError>,
+    accept: &BTreeSet<String>,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<(FileReport, bool)> {
+    let v = match verified {
+        Ok(v) => v,
+        Err(e) => {
+            return Ok((
+                FileReport {
+                    source: source.into(),
+                    outcome: Outcome::Rejected,
+                    organization: None,
+                    istat_code: None,
+                    message: Some(e.to_string()),
+                    kind: Some(e.kind()),
+                },
+                false,
+            ))
+        }
+    };
+    let org = &v.payload.organization;
+    let kind = kind_id(org.kind);
+    let mut report = FileReport {
+        source: source.into(),
+        outcome: Outcome::Unchanged,
+        organization: Some(org.name.clone()),
+        istat_code: Some(org.istat_code.clone()),
+        message: (!v.warnings.is_empty()).then(|| v.warnings.join("; ")),
+        kind: None,
+    };
+    let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+
+    // Trust on first use.
+    let known: Option<Vec<u8>> = tx
+        .query_row(
+            "SELECT public_key FROM keys WHERE istat_code = ?1 AND kind = ?2",
+            params![org.istat_code, kind],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let mut changed = false;
+    match known {
+        None => {
+            tx.execute(
+                "INSERT INTO keys (istat_code, kind, public_key, fingerprint, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![org.istat_code, kind, &v.public_key[..], v.fingerprint, now_text],
+            )
+            ?;
+            changed = true;
+        }
+        Some(k) if k == v.public_key => {}
+        Some(k) if accept.contains(&normalize(&v.fingerprint)) => {
+            let _ = k;
+            tx.execute(
+                "UPDATE keys SET public_key = ?3, fingerprint = ?4, recorded_at = ?5 WHERE istat_code = ?1 AND kind = ?2",
+                params![org.istat_code, kind, &v.public_key[..], v.fingerprint, now_text],
+            )
+            ?;
+            changed = true;
+        }
+        Some(k) => {
+            let e = ResultError::OtherKey {
+                found: v.fingerprint.clone(),
+                expected: fingerprint_bytes(&k),
+            };
+            report.outcome = Outcome::HeldBack;
+            report.message = Some(format!(
+                "{e}; to accept it, run collect again with --accept-key {}",
+                v.fingerprint
+            ));
+            report.kind = Some(e.kind());
+            // Nothing written: the savepoint is rolled back.
+            return Ok((report, false));
+        }
+    }
+
+    let p = &v.payload;
+    let exported_ms = p.exported_at.timestamp_millis();
+    let existing: Option<(i64, String, i64)> = tx
+        .query_row(
+            "SELECT id, payload_sha256, exported_at_ms FROM results WHERE istat_code = ?1 AND kind = ?2 AND assessment_id = ?3",
+            params![org.istat_code, kind, p.assessment_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        ?;
+    let previous_current: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM results WHERE istat_code = ?1 AND questionnaire_id = ?2 AND current = 1",
+            params![org.istat_code, p.questionnaire.id],
+            |r| r.get(0),
+        )
+        .optional()
+        ?;
+    let row_id = match existing {
+        Some((_, sha, _)) if sha == v.payload_sha256 => None,
+        Some((_, _, ms)) if ms >= exported_ms => None,
+        Some((id, _, _)) => {
+            tx.execute(
+                "UPDATE results SET organization = ?2, questionnaire_id = ?3, questionnaire_version = ?4,
+                    assessed_on = ?5, exported_at_ms = ?6, fingerprint = ?7, payload_sha256 = ?8,
+                    file = ?9, source = ?10, imported_at = ?11, current = 0 WHERE id = ?1",
+                params![
+                    id,
+                    org.name,
+                    p.questionnaire.id,
+                    p.questionnaire.version,
+                    p.assessed_on.to_string(),
+                    exported_ms,
+                    v.fingerprint,
+                    v.payload_sha256,
+                    bytes,
+                    source,
+                    now_text
+                ],
+            )
+            ?;
+            report.outcome = Outcome::Updated;
+            Some(id)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO results (istat_code, kind, organization, questionnaire_id, questionnaire_version,
+                    assessment_id, assessed_on, exported_at_ms, fingerprint, payload_sha256, file, source,
+                    imported_at, current)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)",
+                params![
+                    org.istat_code,
+                    kind,
+                    org.name,
+                    p.questionnaire.id,
+                    p.questionnaire.version,
+                    p.assessment_id,
+                    p.assessed_on.to_string(),
+                    exported_ms,
+                    v.fingerprint,
+                    v.payload_sha256,
+                    bytes,
+                    source,
+                    now_text
+                ],
+            )
+            ?;
+            Some(tx.last_insert_rowid())
+        }
+    };
+    if let Some(id) = row_id {
+        // The newest assessment (date, then export time) is current.
+        tx.execute(
+            "UPDATE results SET current = 0 WHERE istat_code = ?1 AND questionnaire_id = ?2 AND current = 1",
+            params![org.istat_code, p.questionnaire.id],
+        )
+        ?;
+        let current: i64 = tx.query_row(
+            "SELECT id FROM results WHERE istat_code = ?1 AND questionnaire_id = ?2
+                 ORDER BY assessed_on DESC, exported_at_ms DESC, assessment_id DESC LIMIT 1",
+            params![org.istat_code, p.questionnaire.id],
+            |r| r.get(0),
+        )?;
+        tx.execute("UPDATE results SET current = 1 WHERE id = ?1", [current])?;
+        if report.outcome != Outcome::Updated {
+            report.outcome = match previous_current {
+                None => Outcome::New,
+                Some(_) if current == id => Outcome::Replaced,
+                Some(_) => Outcome::History,
+            };
+        }
+        changed = true;
+    }
+    Ok((report, changed))
+}
+
+/// Upper-case hex digits only, for comparing fingerprints however typed.
+pub fn normalize(fingerprint: &str) -> String {
+    fingerprint
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}

@@ -1,0 +1,659 @@
+//! The hardened reader of result files. Every file is untrusted: it is
+//! capped in size, checked for UTF-8 and nesting depth before parsing,
+//! dispatched on its format tag, parsed into typed structures that reject
+//! unknown fields, its signature verified, its questionnaire matched to the
+//! catalog, its answers validated, and its scores recomputed locally.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use super::{hex, signed_message, Envelope, ResultPayload, RESULT_FAMILY, RESULT_FORMAT};
+use crate::istat::{self, IstatList};
+use crate::keys::fingerprint_bytes;
+use crate::load::{Catalog, LoadedQuestionnaire};
+use crate::model::{AnswerSheet, QuestionnaireRef, ANSWERS_FORMAT};
+use crate::scoring::{self, round1, Score};
+use crate::validate::{self, Issue};
+
+/// Largest result file read (a real one is 5–50 KB).
+pub const MAX_RESULT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Deepest JSON nesting accepted (a real file nests 4 levels).
+pub const MAX_JSON_DEPTH: usize = 32;
+
+/// Why a result file was rejected. Every variant is a clear English message;
+/// [`ResultError::kind`] gives a stable id for reports.
+#[derive(Debug, Error)]
+pub enum ResultError {
+    /// The file could not be read.
+    #[error("cannot read the file: {0}")]
+    Io(#[source] std::io::Error),
+    /// Zero bytes, or only white space.
+    #[error("the file is empty")]
+    Empty,
+    /// Over [`MAX_RESULT_BYTES`].
+    #[error("the file is too large ({size} bytes; a result file is at most {limit} bytes)")]
+    TooLarge {
+        /// Its size (or the bytes read before giving up).
+        size: u64,
+        /// The cap.
+        limit: u64,
+    },
+    /// Not UTF-8 text.
+    #[error("{what} is not valid UTF-8 text (invalid byte at offset {offset})")]
+    InvalidUtf8 {
+        /// "the file" or "the payload".
+        what: &'static str,
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+    /// Nested deeper than [`MAX_JSON_DEPTH`].
+    #[error("{what} is nested more than {limit} levels deep; a result file never is")]
+    TooDeep {
+        /// "the file" or "the payload".
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+    /// The JSON ends too early.
+    #[error("the file is truncated: the JSON stops at line {line}, column {column} before it is complete")]
+    Truncated {
+        /// Line of the end.
+        line: usize,
+        /// Column of the end.
+        column: usize,
+    },
+    /// Not JSON.
+    #[error("not valid JSON: {message} (line {line}, column {column})")]
+    NotJson {
+        /// The parser's message.
+        message: String,
+        /// Line.
+        line: usize,
+        /// Column.
+        column: usize,
+    },
+    /// JSON, but not an object with a format tag.
+    #[error("not a Sentinella result file: {0}")]
+    NotAResultFile(String),
+    /// A format tag of another kind of file.
+    #[error("$.format: {found:?} is not a result file format (expected {RESULT_FORMAT:?}){hint}")]
+    WrongFormat {
+        /// The tag found.
+        found: String,
+        /// Advice, starting with "; ", or empty.
+        hint: String,
+    },
+    /// A result file of a newer format version.
+    #[error("$.format: this result file has format {found:?}, written by a newer version of Sentinella; this version reads {RESULT_FORMAT:?}: update Sentinella to read it")]
+    FutureVersion {
+        /// The tag found.
+        found: String,
+    },
+    /// A field this format does not have.
+    #[error("{path}: unknown field {field:?}: a {RESULT_FORMAT} file has no such field (the file was edited, or written by other software)")]
+    UnknownField {
+        /// JSON path of the object.
+        path: String,
+        /// The field name.
+        field: String,
+    },
+    /// A field missing or of the wrong type.
+    #[error("{path}: {message}")]
+    Shape {
+        /// JSON path.
+        path: String,
+        /// The problem.
+        message: String,
+    },
+    /// Base64, key or signature bytes malformed.
+    #[error("$.{field}: {message}")]
+    Encoding {
+        /// The envelope field.
+        field: &'static str,
+        /// The problem.
+        message: String,
+    },
+    /// The signature does not match the content.
+    #[error("the signature does not match the content: the file was altered after it was signed (or damaged in transit); ask the comune to export it again")]
+    Tampered,
+    /// Validly signed, by a key other than the one expected.
+    #[error("signed by key {found}, but the key on record for this sender is {expected}; if the comune changed computer or reinstalled Sentinella, confirm the new fingerprint with them before accepting it")]
+    OtherKey {
+        /// Fingerprint of the key that signed.
+        found: String,
+        /// Fingerprint of the expected key.
+        expected: String,
+    },
+    /// The payload's format tag differs from the envelope's.
+    #[error("$.payload.format: {found:?} does not match the envelope's {RESULT_FORMAT:?}")]
+    PayloadFormat {
+        /// The payload's tag.
+        found: String,
+    },
+    /// The questionnaire version is not in the catalog.
+    #[error("questionnaire {id} version {version} is not available here (available: {available}); load it with --questionnaires <dir> or update Sentinella")]
+    UnknownQuestionnaire {
+        /// Id.
+        id: String,
+        /// Version.
+        version: String,
+        /// What the catalog has.
+        available: String,
+    },
+    /// Same id and version, different content.
+    #[error("questionnaire {id} {version} here has content hash {local}, but the file was answered against content {found}: the two copies of this version differ, so the scores cannot be recomputed")]
+    QuestionnaireChanged {
+        /// Id.
+        id: String,
+        /// Version.
+        version: String,
+        /// Hash in the file.
+        found: String,
+        /// Hash of the local copy.
+        local: String,
+    },
+    /// The answers break the questionnaire's rules.
+    #[error("the answers do not fit the questionnaire: {}", list_issues(issues))]
+    InvalidAnswers {
+        /// Every problem, with paths under `$.payload`.
+        issues: Vec<Issue>,
+    },
+}
+
+/// The first few issues, then a count: a hostile file can carry thousands.
+fn list_issues(issues: &[Issue]) -> String {
+    const SHOWN: usize = 10;
+    let mut text = issues
+        .iter()
+        .take(SHOWN)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    if issues.len() > SHOWN {
+        text.push_str(&format!("; and {} more", issues.len() - SHOWN));
+    }
+    text
+}
+
+impl ResultError {
+    /// A stable short id of the kind of problem, for reports and CSV.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ResultError::Io(_) => "io",
+            ResultError::Empty => "empty",
+            ResultError::TooLarge { .. } => "too_large",
+            ResultError::InvalidUtf8 { .. } => "invalid_utf8",
+            ResultError::TooDeep { .. } => "too_deep",
+            ResultError::Truncated { .. } => "truncated",
+            ResultError::NotJson { .. } => "not_json",
+            ResultError::NotAResultFile(_) => "not_a_result_file",
+            ResultError::WrongFormat { .. } => "wrong_format",
+            ResultError::FutureVersion { .. } => "future_version",
+            ResultError::UnknownField { .. } => "unknown_field",
+            ResultError::Shape { .. } => "bad_shape",
+            ResultError::Encoding { .. } => "bad_encoding",
+            ResultError::Tampered => "tampered",
+            ResultError::OtherKey { .. } => "other_key",
+            ResultError::PayloadFormat { .. } => "payload_format",
+            ResultError::UnknownQuestionnaire { .. } => "unknown_questionnaire",
+            ResultError::QuestionnaireChanged { .. } => "questionnaire_changed",
+            ResultError::InvalidAnswers { .. } => "invalid_answers",
+        }
+    }
+}
+
+/// A rejected file, with its name.
+#[derive(Debug, Error)]
+#[error("{file}: {error}")]
+pub struct FileError {
+    /// The file.
+    pub file: String,
+    /// Why.
+    #[source]
+    pub error: ResultError,
+}
+
+/// A result file that passed every check.
+#[derive(Debug, Clone)]
+pub struct VerifiedResult {
+    /// The signed content.
+    pub payload: ResultPayload,
+    /// The answers, as an answers sheet (for scoring and plans).
+    pub sheet: AnswerSheet,
+    /// The questionnaire from the local catalog.
+    pub questionnaire: LoadedQuestionnaire,
+    /// The scores, recomputed here.
+    pub score: Score,
+    /// The signer's public key.
+    pub public_key: [u8; 32],
+    /// Its short fingerprint.
+    pub fingerprint: String,
+    /// SHA-256 (hex) of the signed payload bytes: identifies this exact export.
+    pub payload_sha256: String,
+    /// Things worth telling that do not reject the file (for example
+    /// declared scores that differ from the recomputed ones).
+    pub warnings: Vec<String>,
+}
+
+/// Read at most [`MAX_RESULT_BYTES`] (+1 to detect more) from a file: a
+/// 100 MB file costs 4 MB of reading, never 100 MB of memory.
+pub fn read_capped(path: &Path) -> Result<Vec<u8>, ResultError> {
+    let file = std::fs::File::open(path).map_err(ResultError::Io)?;
+    if let Ok(meta) = file.metadata() {
+        if meta.len() > MAX_RESULT_BYTES {
+            return Err(ResultError::TooLarge {
+                size: meta.len(),
+                limit: MAX_RESULT_BYTES,
+            });
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_RESULT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ResultError::Io)?;
+    if bytes.len() as u64 > MAX_RESULT_BYTES {
+        return Err(ResultError::TooLarge {
+            size: bytes.len() as u64,
+            limit: MAX_RESULT_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Read and verify one result file. `expected_key`, when given, is the
+/// public key on record for the sender (trust on first use).
+pub fn verify_file(
+    path: &Path,
+    catalog: &Catalog,
+    expected_key: Option<&[u8; 32]>,
+) -> Result<VerifiedResult, FileError> {
+    let wrap = |error| FileError {
+        file: path.display().to_string(),
+        error,
+    };
+    let bytes = read_capped(path).map_err(wrap)?;
+    verify_bytes(&bytes, catalog, expected_key).map_err(wrap)
+}
+
+/// Verify the bytes of a result file.
+pub fn verify_bytes(
+    bytes: &[u8],
+    catalog: &Catalog,
+    expected_key: Option<&[u8; 32]>,
+) -> Result<VerifiedResult, ResultError> {
+    if bytes.len() as u64 > MAX_RESULT_BYTES {
+        return Err(ResultError::TooLarge {
+            size: bytes.len() as u64,
+            limit: MAX_RESULT_BYTES,
+        });
+    }
+    // A byte-order mark added by an editor is harmless: the envelope is not
+    // signed, only the payload inside it.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ResultError::Empty);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| ResultError::InvalidUtf8 {
+        what: "the file",
+        offset: e.valid_up_to(),
+    })?;
+    check_depth(text, "the file")?;
+    let value = parse_json(text)?;
+    check_format_tag(&value)?;
+    let envelope: Envelope = typed(value, "$")?;
+
+    // Signature, over the exact payload bytes.
+    let payload = decode(&envelope.payload, "payload")?;
+    let public_key: [u8; 32] = decode(&envelope.public_key, "public_key")?
+        .try_into()
+        .map_err(|b: Vec<u8>| ResultError::Encoding {
+            field: "public_key",
+            message: format!("an Ed25519 public key has 32 bytes, not {}", b.len()),
+        })?;
+    let signature: [u8; 64] = decode(&envelope.signature, "signature")?
+        .try_into()
+        .map_err(|b: Vec<u8>| ResultError::Encoding {
+            field: "signature",
+            message: format!("an Ed25519 signature has 64 bytes, not {}", b.len()),
+        })?;
+    let key = VerifyingKey::from_bytes(&public_key).map_err(|_| ResultError::Encoding {
+        field: "public_key",
+        message: "not a valid Ed25519 public key".into(),
+    })?;
+    key.verify_strict(
+        &signed_message(&envelope.format, &payload),
+        &Signature::from_bytes(&signature),
+    )
+    .map_err(|_| ResultError::Tampered)?;
+    if let Some(expected) = expected_key {
+        if expected != &public_key {
+            return Err(ResultError::OtherKey {
+                found: fingerprint_bytes(&public_key),
+                expected: fingerprint_bytes(expected),
+            });
+        }
+    }
+
+    // The signed payload: as strict as the envelope.
+    let payload_text = std::str::from_utf8(&payload).map_err(|e| ResultError::InvalidUtf8 {
+        what: "the payload",
+        offset: e.valid_up_to(),
+    })?;
+    check_depth(payload_text, "the payload")?;
+    let value = parse_json(payload_text)?;
+    match value.get("format") {
+        Some(serde_json::Value::String(f)) if f == RESULT_FORMAT => {}
+        Some(serde_json::Value::String(f)) => {
+            return Err(ResultError::PayloadFormat { found: f.clone() })
+        }
+        _ => {
+            return Err(ResultError::PayloadFormat {
+                found: String::new(),
+            })
+        }
+    }
+    let payload_value: ResultPayload = typed(value, "$.payload")?;
+
+    // The questionnaire: known, and the same content.
+    let stamp = &payload_value.questionnaire;
+    let Some(entry) = catalog.get(&stamp.id, &stamp.version) else {
+        return Err(ResultError::UnknownQuestionnaire {
+            id: stamp.id.clone(),
+            version: stamp.version.clone(),
+            available: describe(catalog),
+        });
+    };
+    if entry.content_hash != stamp.content_hash {
+        return Err(ResultError::QuestionnaireChanged {
+            id: stamp.id.clone(),
+            version: stamp.version.clone(),
+            found: stamp.content_hash.clone(),
+            local: entry.content_hash.clone(),
+        });
+    }
+    let sheet = AnswerSheet {
+        format: ANSWERS_FORMAT.to_string(),
+        questionnaire: QuestionnaireRef {
+            id: stamp.id.clone(),
+            version: stamp.version.clone(),
+        },
+        organization: payload_value.organization.clone(),
+        assessed_on: payload_value.assessed_on,
+        assessor_role: payload_value.assessor_role.clone(),
+        context: payload_value.context.clone(),
+        answers: payload_value.answers.clone(),
+    };
+    let mut issues = validate::answers_issues(&sheet, &entry.questionnaire);
+    if !payload_value.notes_included && sheet.answers.values().any(|a| a.note.is_some()) {
+        issues.push(Issue {
+            path: "$.answers".into(),
+            message: "notes are present although notes_included is false".into(),
+        });
+    }
+    if !issues.is_empty() {
+        for issue in &mut issues {
+            issue.path = issue.path.replacen('$', "$.payload", 1);
+        }
+        return Err(ResultError::InvalidAnswers { issues });
+    }
+
+    // Scores: recomputed, never trusted.
+    let score = scoring::score(&entry.questionnaire, &sheet);
+    let mut warnings = Vec::new();
+    let declared = &payload_value.scores;
+    if (declared.overall - round1(score.overall)).abs() > 0.05
+        || declared.baseline_met != score.baseline.met
+        || declared.tier != score.tier.id()
+    {
+        warnings.push(format!(
+            "the scores declared in the file (overall {:.1}, tier {}, baseline {}) differ from the scores recomputed here (overall {:.1}, tier {}, baseline {}); the recomputed ones are used",
+            declared.overall,
+            declared.tier,
+            if declared.baseline_met { "met" } else { "not met" },
+            round1(score.overall),
+            score.tier.id(),
+            if score.baseline.met { "met" } else { "not met" },
+        ));
+    }
+    if let Some(w) = istat_mismatch(&sheet.organization) {
+        warnings.push(w);
+    }
+    Ok(VerifiedResult {
+        sheet,
+        questionnaire: entry.clone(),
+        score,
+        public_key,
+        fingerprint: fingerprint_bytes(&public_key),
+        payload_sha256: hex(&Sha256::digest(&payload)),
+        payload: payload_value,
+        warnings,
+    })
+}
+
+/// A warning when the organization's declared province or region differs
+/// from the ISTAT list for its code (aggregation uses the list).
+fn istat_mismatch(org: &crate::model::Organization) -> Option<String> {
+    let list = IstatList::builtin().ok()?;
+    let comune = list.get(&org.istat_code)?;
+    let region_ok = istat::fold(&comune.region) == istat::fold(&org.region)
+        || comune
+            .region
+            .split('/')
+            .any(|p| istat::fold(p) == istat::fold(&org.region));
+    (comune.province != org.province || !region_ok).then(|| {
+        format!(
+            "the file places ISTAT code {} in {} ({}), the ISTAT list in {} ({}): the ISTAT list is used",
+            org.istat_code, org.province, org.region, comune.province, comune.region
+        )
+    })
+}
+
+fn describe(catalog: &Catalog) -> String {
+    let list: Vec<String> = catalog
+        .entries()
+        .iter()
+        .map(|e| format!("{} {}", e.questionnaire.id, e.questionnaire.version))
+        .collect();
+    if list.is_empty() {
+        "none".into()
+    } else {
+        list.join(", ")
+    }
+}
+
+/// Reject nesting deeper than [`MAX_JSON_DEPTH`] with one linear scan,
+/// before any parser recurses.
+fn check_depth(text: &str, what: &'static str) -> Result<(), ResultError> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(ResultError::TooDeep {
+                        what,
+                        limit: MAX_JSON_DEPTH,
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn parse_json(text: &str) -> Result<serde_json::Value, ResultError> {
+    serde_json::from_str(text).map_err(|e| {
+        if e.classify() == serde_json::error::Category::Eof {
+            ResultError::Truncated {
+                line: e.line(),
+                column: e.column(),
+            }
+        } else {
+            let message = e.to_string();
+            ResultError::NotJson {
+                message: message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_string(),
+                line: e.line(),
+                column: e.column(),
+            }
+        }
+    })
+}
+
+/// Dispatch on the format tag before the shape is checked, so a file of
+/// another kind or a newer version gets that message.
+fn check_format_tag(value: &serde_json::Value) -> Result<(), ResultError> {
+    let Some(object) = value.as_object() else {
+        return Err(ResultError::NotAResultFile(
+            "expected a JSON object with a \"format\" field".into(),
+        ));
+    };
+    let found = match object.get("format") {
+        None => {
+            return Err(ResultError::NotAResultFile(format!(
+                "it has no \"format\" field (expected {RESULT_FORMAT:?})"
+            )))
+        }
+        Some(serde_json::Value::String(s)) => s,
+        Some(_) => {
+            return Err(ResultError::NotAResultFile(format!(
+                "\"format\" must be the string {RESULT_FORMAT:?}"
+            )))
+        }
+    };
+    if found == RESULT_FORMAT {
+        return Ok(());
+    }
+    let version = found
+        .strip_prefix(RESULT_FAMILY)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .and_then(|v| v.split('.').next())
+        .and_then(|v| v.parse::<u32>().ok());
+    if let Some(v) = version {
+        if v > super::RESULT_VERSION {
+            return Err(ResultError::FutureVersion {
+                found: found.clone(),
+            });
+        }
+    }
+    let hint = if found.starts_with("sentinella-answers/") {
+        "; this is an answers file: the comune makes its result file with `sentinella export` (or \"Esporta risultati\" in the app)".to_string()
+    } else if found.starts_with("sentinella-questionnaire/") {
+        "; this is a questionnaire: load it with --questionnaires <dir>".to_string()
+    } else {
+        String::new()
+    };
+    Err(ResultError::WrongFormat {
+        found: found.clone(),
+        hint,
+    })
+}
+
+fn typed<T: DeserializeOwned>(value: serde_json::Value, root: &str) -> Result<T, ResultError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let inner = e.path().to_string();
+        let message = e.into_inner().to_string();
+        if let Some(rest) = message.strip_prefix("unknown field `") {
+            let field = rest.split('`').next().unwrap_or_default().to_string();
+            // serde_path_to_error ends the path with the unknown field.
+            let parent = inner
+                .rsplit_once('.')
+                .map(|(p, _)| format!("{root}.{p}"))
+                .unwrap_or_else(|| root.to_string());
+            return ResultError::UnknownField {
+                path: parent,
+                field,
+            };
+        }
+        ResultError::Shape {
+            path: if inner == "." {
+                root.to_string()
+            } else {
+                format!("{root}.{inner}")
+            },
+            message,
+        }
+    })
+}
+
+fn decode(text: &str, field: &'static str) -> Result<Vec<u8>, ResultError> {
+    B64.decode(text.as_bytes())
+        .map_err(|e| ResultError::Encoding {
+            field,
+            message: format!("not valid base64: {e}"),
+        })
+}
+
+/// Read and verify many files on up to `threads` threads, mapping each
+/// outcome through `map` as soon as it is known (so only the mapped values,
+/// not every verified result, stay in memory). The output is in the order
+/// of `paths`; one bad file never affects the others.
+pub fn verify_each<T, F>(
+    paths: &[std::path::PathBuf],
+    catalog: &Catalog,
+    threads: usize,
+    map: F,
+) -> Vec<T>
+where
+    T: Send,
+    F: Fn(&Path, Result<VerifiedResult, ResultError>) -> T + Sync,
+{
+    parallel_map(paths, threads, |p| {
+        let outcome = read_capped(p).and_then(|b| verify_bytes(&b, catalog, None));
+        map(p, outcome)
+    })
+}
+
+/// `f` over `items` on up to `threads` scoped threads, in order.
+pub fn parallel_map<S, T, F>(items: &[S], threads: usize, f: F) -> Vec<T>
+where
+    S: Sync,
+    T: Send,
+    F: Fn(&S) -> T + Sync,
+{
+    let run = |chunk: &[S]| -> Vec<T> { chunk.iter().map(&f).collect() };
+    let threads = threads.clamp(1, 16);
+    if threads == 1 || items.len() < 64 {
+        return run(items);
+    }
+    let size = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(size)
+            .map(|c| s.spawn(move || run(c)))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for (h, chunk) in handles.into_iter().zip(items.chunks(size)) {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                // A panic in a worker is a bug; redo that chunk on this
+                // thread rather than lose its items.
+                Err(_) => out.extend(run(chunk)),
+            }
+        }
+        out
+    })
+}

@@ -1,0 +1,357 @@
+//! The ISTAT list of Italian comuni (as of 2020-01-01), compiled into the
+//! binary from `assets/istat/comuni.csv` (source, licence and how to
+//! regenerate it: `assets/istat/README.md`).
+//!
+//! Pure data: the list is parsed once, on first use, and then looked up by
+//! ISTAT code, region, province or name prefix (the app's type-ahead). The
+//! coordinators' aggregation uses it to know every comune of an area, and so
+//! who is missing.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The compiled-in CSV.
+pub const COMUNI_CSV: &str = include_str!("../assets/istat/comuni.csv");
+
+/// The date the compiled-in list refers to.
+pub const LIST_DATE: &str = "2020-01-01";
+
+/// Credit line for outputs that use the list.
+pub const ATTRIBUTION: &str =
+    "Elenco dei comuni: ISTAT, dati al 1° gennaio 2020 (popolazione legale 2011), licenza CC BY 4.0";
+
+/// One comune.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comune {
+    /// Six-digit ISTAT code (`056044`).
+    pub istat_code: String,
+    /// Name in Italian.
+    pub name: String,
+    /// Province abbreviation (`VT`).
+    pub province: String,
+    /// Province (or metropolitan city) name (`Viterbo`).
+    pub province_name: String,
+    /// Region, as ISTAT writes it (`Trentino-Alto Adige/Südtirol`).
+    pub region: String,
+    /// Legal population (2011 census).
+    pub population: u32,
+}
+
+impl Comune {
+    /// The three-digit ISTAT province code (`056`), the first three digits
+    /// of the comune's code.
+    pub fn province_code(&self) -> &str {
+        self.istat_code.get(..3).unwrap_or("")
+    }
+}
+
+/// The list could not be read (a packaging defect for the compiled-in list;
+/// a test guards against it).
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum IstatError {
+    /// A row does not parse.
+    #[error("ISTAT list, line {line}: {message}")]
+    Row {
+        /// 1-based line number.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// The same code appears twice.
+    #[error("ISTAT list: code {0} appears more than once")]
+    Duplicate(String),
+}
+
+/// A province of the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Province {
+    /// Abbreviation (`VT`).
+    pub abbreviation: String,
+    /// Three-digit ISTAT code (`056`).
+    pub code: String,
+    /// Name (`Viterbo`).
+    pub name: String,
+    /// Its region.
+    pub region: String,
+}
+
+/// The list of comuni, sorted by ISTAT code.
+#[derive(Debug, Clone)]
+pub struct IstatList {
+    comuni: Vec<Comune>,
+}
+
+static BUILTIN: OnceLock<Result<IstatList, IstatError>> = OnceLock::new();
+
+impl IstatList {
+    /// The compiled-in list, parsed on first use.
+    pub fn builtin() -> Result<&'static IstatList, IstatError> {
+        BUILTIN
+            .get_or_init(|| IstatList::from_csv(COMUNI_CSV))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Parse a list in the format of `assets/istat/comuni.csv`.
+    pub fn from_csv(text: &str) -> Result<IstatList, IstatError> {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let mut comuni = Vec::new();
+        for row in reader.deserialize::<Comune>() {
+            let comune = row.map_err(|e| IstatError::Row {
+                line: e.position().map_or(0, |p| p.line()),
+                message: e.to_string(),
+            })?;
+            if comune.istat_code.len() != 6
+                || !comune.istat_code.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Err(IstatError::Row {
+                    line: comuni.len() as u64 + 2,
+                    message: format!("bad ISTAT code {:?}", comune.istat_code),
+                });
+            }
+            comuni.push(comune);
+        }
+        IstatList::from_comuni(comuni)
+    }
+
+    /// A list from rows (tests, or a newer list loaded by a coordinator).
+    pub fn from_comuni(mut comuni: Vec<Comune>) -> Result<IstatList, IstatError> {
+        comuni.sort_by(|a, b| a.istat_code.cmp(&b.istat_code));
+        if let Some(w) = comuni
+            .windows(2)
+            .find(|w| w.first().map(|c| &c.istat_code) == w.get(1).map(|c| &c.istat_code))
+        {
+            let code = w.first().map(|c| c.istat_code.clone()).unwrap_or_default();
+            return Err(IstatError::Duplicate(code));
+        }
+        Ok(IstatList { comuni })
+    }
+
+    /// Every comune, sorted by code.
+    pub fn all(&self) -> &[Comune] {
+        &self.comuni
+    }
+
+    /// Number of comuni.
+    pub fn len(&self) -> usize {
+        self.comuni.len()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.comuni.is_empty()
+    }
+
+    /// A comune by its six-digit ISTAT code.
+    pub fn get(&self, istat_code: &str) -> Option<&Comune> {
+        self.comuni
+            .binary_search_by(|c| c.istat_code.as_str().cmp(istat_code))
+            .ok()
+            .and_then(|i| self.comuni.get(i))
+    }
+
+    /// The region names, sorted.
+    pub fn regions(&self) -> Vec<&str> {
+        let mut regions: Vec<&str> = self.comuni.iter().map(|c| c.region.as_str()).collect();
+        regions.sort_unstable();
+        regions.dedup();
+        regions
+    }
+
+    /// The provinces, sorted by code.
+    pub fn provinces(&self) -> Vec<Province> {
+        let mut by_code: BTreeMap<&str, Province> = BTreeMap::new();
+        for c in &self.comuni {
+            by_code
+                .entry(c.province_code())
+                .or_insert_with(|| Province {
+                    abbreviation: c.province.clone(),
+                    code: c.province_code().to_string(),
+                    name: c.province_name.clone(),
+                    region: c.region.clone(),
+                });
+        }
+        by_code.into_values().collect()
+    }
+
+    /// The canonical name of a region from what a user typed: the exact
+    /// name, or either part of a bilingual name (`Trentino-Alto Adige`,
+    /// `Südtirol`), ignoring case and accents.
+    pub fn find_region(&self, query: &str) -> Option<&str> {
+        let wanted = fold(query);
+        if wanted.is_empty() {
+            return None;
+        }
+        self.regions()
+            .into_iter()
+            .find(|r| fold(r) == wanted || r.split('/').any(|part| fold(part) == wanted))
+    }
+
+    /// A province from its abbreviation (`VT`), three-digit code (`056`) or
+    /// name (`Viterbo`), ignoring case and accents.
+    pub fn find_province(&self, query: &str) -> Option<Province> {
+        let wanted = fold(query);
+        if wanted.is_empty() {
+            return None;
+        }
+        self.provinces().into_iter().find(|p| {
+            fold(&p.abbreviation) == wanted
+                || p.code == query.trim()
+                || fold(&p.name) == wanted
+                || p.name.split('/').any(|part| fold(part) == wanted)
+        })
+    }
+
+    /// The comuni of a region (canonical name, see [`Self::find_region`]).
+    pub fn in_region<'a>(&'a self, region: &'a str) -> impl Iterator<Item = &'a Comune> + 'a {
+        self.comuni.iter().filter(move |c| c.region == region)
+    }
+
+    /// The comuni of a province, by abbreviation (`VT`).
+    pub fn in_province<'a>(
+        &'a self,
+        abbreviation: &'a str,
+    ) -> impl Iterator<Item = &'a Comune> + 'a {
+        self.comuni
+            .iter()
+            .filter(move |c| c.province == abbreviation)
+    }
+
+    /// Type-ahead: comuni whose name (or a word of it) starts with `query`,
+    /// ignoring case and accents, or whose code starts with it; names that
+    /// start with the query come first, then by name. At most `limit`.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<&Comune> {
+        let wanted = fold(query);
+        if wanted.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let digits = query.trim();
+        let mut hits: Vec<(u8, String, &Comune)> = self
+            .comuni
+            .iter()
+            .filter_map(|c| {
+                if digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return c
+                        .istat_code
+                        .starts_with(digits)
+                        .then(|| (0, String::new(), c));
+                }
+                let name = fold(&c.name);
+                if name.starts_with(&wanted) {
+                    Some((0, name, c))
+                } else if name
+                    .split(|ch: char| !ch.is_alphanumeric())
+                    .any(|w| w.starts_with(&wanted))
+                {
+                    Some((1, name, c))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        hits.sort_by(|a, b| (a.0, &a.1, &a.2.istat_code).cmp(&(b.0, &b.1, &b.2.istat_code)));
+        hits.into_iter().take(limit).map(|(_, _, c)| c).collect()
+    }
+}
+
+/// Lowercase, trimmed, without the accents of Italian, French and German
+/// names, so `agliè`, `Aglie` and `AGLIE` match.
+pub fn fold(s: &str) -> String {
+    s.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ä' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            '’' => '\'',
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn builtin_list_is_complete_and_consistent() {
+        let list = IstatList::builtin().unwrap();
+        assert_eq!(list.len(), 7904);
+        assert_eq!(list.regions().len(), 20);
+        assert_eq!(list.provinces().len(), 107);
+        let proceno = list.get("056044").unwrap();
+        assert_eq!(proceno.name, "Proceno");
+        assert_eq!(proceno.province, "VT");
+        assert_eq!(proceno.province_name, "Viterbo");
+        assert_eq!(proceno.region, "Lazio");
+        assert_eq!(proceno.population, 605);
+        assert_eq!(proceno.province_code(), "056");
+        assert!(list.get("999999").is_none());
+        assert!(list.get("").is_none());
+        // Every province code belongs to one abbreviation and one region.
+        for p in list.provinces() {
+            assert!(list
+                .in_province(&p.abbreviation)
+                .all(|c| c.province_code() == p.code && c.region == p.region));
+        }
+    }
+
+    #[test]
+    fn regions_and_provinces_are_found_leniently() {
+        let list = IstatList::builtin().unwrap();
+        assert_eq!(list.find_region("lazio"), Some("Lazio"));
+        assert_eq!(
+            list.find_region("Trentino-Alto Adige"),
+            Some("Trentino-Alto Adige/Südtirol")
+        );
+        assert_eq!(
+            list.find_region("valle d'aosta"),
+            Some("Valle d'Aosta/Vallée d'Aoste")
+        );
+        assert_eq!(list.find_region("Atlantide"), None);
+        assert_eq!(list.find_province("vt").unwrap().name, "Viterbo");
+        assert_eq!(list.find_province("056").unwrap().abbreviation, "VT");
+        assert_eq!(list.find_province("Viterbo").unwrap().code, "056");
+        assert_eq!(list.find_province("Bozen").unwrap().abbreviation, "BZ");
+        assert!(list.find_province("XX").is_none());
+        assert_eq!(list.in_region("Lazio").count(), 378);
+        assert_eq!(list.in_province("VT").count(), 60);
+    }
+
+    #[test]
+    fn type_ahead_ignores_case_and_accents() {
+        let list = IstatList::builtin().unwrap();
+        let hits = list.search("aglie", 5);
+        assert_eq!(hits.first().unwrap().name, "Agliè");
+        let hits = list.search("056044", 5);
+        assert_eq!(hits.len(), 1);
+        let hits = list.search("san", 3);
+        assert_eq!(hits.len(), 3);
+        assert!(hits.iter().all(|c| fold(&c.name).starts_with("san")));
+        assert!(list.search("", 5).is_empty());
+        assert!(list.search("zzzz", 5).is_empty());
+    }
+
+    #[test]
+    fn bad_lists_are_rejected_with_the_line() {
+        let header = "istat_code,name,province,province_name,region,population\n";
+        let e = IstatList::from_csv(&format!("{header}056044,Proceno,VT,Viterbo,Lazio,many\n"))
+            .unwrap_err();
+        assert!(matches!(e, IstatError::Row { line: 2, .. }), "{e}");
+        let e = IstatList::from_csv(&format!("{header}56044,Proceno,VT,Viterbo,Lazio,1\n"))
+            .unwrap_err();
+        assert!(e.to_string().contains("bad ISTAT code"), "{e}");
+        let row = "056044,Proceno,VT,Viterbo,Lazio,605\n";
+        let e = IstatList::from_csv(&format!("{header}{row}{row}")).unwrap_err();
+        assert_eq!(e, IstatError::Duplicate("056044".into()));
+    }
+}

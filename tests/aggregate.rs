@@ -1,0 +1,396 @@
+//! Aggregation by territory, from real signed and verified result files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use sentinella::aggregate::{
+    self, quartiles, table, AggregateOptions, PopulationBand, Record, Report, Scope,
+};
+use sentinella::exchange::{self, ExportOptions};
+use sentinella::istat::IstatList;
+use sentinella::keys::KeyPair;
+use sentinella::model::Answer;
+use sentinella::scoring;
+
+struct Spec<'a> {
+    code: &'a str,
+    name: Option<&'a str>,
+    weekly: &'a str,
+    offline: &'a str,
+    date: &'a str,
+    exported_hour: u32,
+}
+
+fn spec<'a>(code: &'a str, weekly: &'a str) -> Spec<'a> {
+    Spec {
+        code,
+        name: None,
+        weekly,
+        offline: "l2",
+        date: "2026-11-20",
+        exported_hour: 10,
+    }
+}
+
+/// Export, sign and verify one result, then make its record.
+fn record(s: &Spec) -> Record {
+    let list = IstatList::builtin().unwrap();
+    let mut loaded = common::answers("tests/fixtures/answers/example1.answers.json");
+    let org = &mut loaded.sheet.organization;
+    org.istat_code = s.code.to_string();
+    if let Some(c) = list.get(s.code) {
+        org.name = format!("Comune di {}", c.name);
+        org.province = c.province.clone();
+        org.region = c.region.clone();
+        org.population = c.population;
+    } else {
+        org.name = "Comune Nuovo".into();
+    }
+    if let Some(n) = s.name {
+        org.name = n.to_string();
+    }
+    loaded.sheet.assessed_on = NaiveDate::parse_from_str(s.date, "%Y-%m-%d").unwrap();
+    for (q, o) in [("backup_weekly", s.weekly), ("backup_offline", s.offline)] {
+        loaded.sheet.answers.insert(
+            q.into(),
+            Answer {
+                option: o.into(),
+                note: None,
+            },
+        );
+    }
+    let score = scoring::score(&loaded.questionnaire.questionnaire, &loaded.sheet);
+    let opts = ExportOptions {
+        with_notes: false,
+        app_version: "0.1.0".into(),
+        exported_at: Utc
+            .with_ymd_and_hms(2026, 11, 24, s.exported_hour, 0, 0)
+            .unwrap(),
+        assessment_id: None,
+    };
+    let payload = exchange::build_payload(&loaded, &score, &opts);
+    let key = KeyPair::from_seed([s.code.len() as u8; 32]);
+    let bytes = exchange::seal(&payload, &key).unwrap();
+    let v = exchange::verify_bytes(&bytes, &common::catalog(), None).unwrap();
+    Record::from_verified(&v, &format!("{}.json", s.code))
+}
+
+const WEEKLY: [&str; 4] = ["l0", "l1", "l2", "l3"];
+
+/// 7 comuni of Viterbo, 4 of Rieti, 1 code not in the list.
+fn lazio_records() -> Vec<Record> {
+    let vt = [
+        "056044", "056001", "056002", "056003", "056004", "056005", "056006",
+    ];
+    let ri = ["057044", "057001", "057002", "057003"];
+    let mut out: Vec<Record> = vt
+        .iter()
+        .chain(ri.iter())
+        .enumerate()
+        .map(|(i, code)| {
+            let mut s = spec(code, WEEKLY[i % 4]);
+            if i % 3 == 0 {
+                s.offline = "unknown";
+            }
+            record(&s)
+        })
+        .collect();
+    let mut unmatched = spec("056999", "l3");
+    unmatched.name = Some("Comune Nuovo");
+    out.push(record(&unmatched));
+    out
+}
+
+fn lazio(records: &[Record], min_group: usize) -> Report {
+    let list = IstatList::builtin().unwrap();
+    aggregate::aggregate(
+        records,
+        "mini",
+        list,
+        &Scope::Region("Lazio".into()),
+        AggregateOptions { min_group, top: 10 },
+    )
+}
+
+#[test]
+fn coverage_missing_and_suppression_by_area() {
+    let records = aggregate::select_current(lazio_records()).current;
+    let report = lazio(&records, 5);
+    assert_eq!(report.scope.name, "Lazio");
+    assert_eq!(report.total.comuni, 378);
+    assert_eq!(report.total.assessed, 11);
+    assert_eq!(report.total.missing, 367);
+    assert_eq!(report.missing.len(), 367);
+    assert!(report.missing.iter().all(|m| m.istat_code != "056044"));
+    assert!(report.total.figures.is_some());
+    assert!(report.by_region.is_empty());
+    assert_eq!(report.by_province.len(), 5);
+    let vt = report.by_province.iter().find(|g| g.key == "VT").unwrap();
+    assert_eq!((vt.comuni, vt.assessed), (60, 7));
+    assert!(!vt.suppressed && vt.figures.is_some());
+    let ri = report.by_province.iter().find(|g| g.key == "RI").unwrap();
+    assert_eq!(ri.assessed, 4);
+    assert!(ri.suppressed, "4 comuni < 5: no figures");
+    assert!(ri.figures.is_none());
+    let rm = report.by_province.iter().find(|g| g.key == "RM").unwrap();
+    assert!(rm.suppressed && rm.assessed == 0);
+    // The unmatched code is listed, and left out of the figures.
+    assert_eq!(report.unmatched.len(), 1);
+    assert_eq!(report.unmatched[0].istat_code, "056999");
+    // A lower threshold shows Rieti.
+    let report3 = lazio(&records, 4);
+    let ri = report3.by_province.iter().find(|g| g.key == "RI").unwrap();
+    assert!(!ri.suppressed && ri.figures.is_some());
+    // Suppressed groups serialize without any figure.
+    let json = serde_json::to_value(&report).unwrap();
+    let ri_json = json["by_province"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == "RI")
+        .unwrap();
+    assert!(ri_json.get("figures").is_none(), "{ri_json}");
+}
+
+#[test]
+fn bands_follow_the_istat_population() {
+    assert_eq!(PopulationBand::of(0), PopulationBand::Under1000);
+    assert_eq!(PopulationBand::of(999), PopulationBand::Under1000);
+    assert_eq!(PopulationBand::of(1000), PopulationBand::From1000To4999);
+    assert_eq!(PopulationBand::of(4999), PopulationBand::From1000To4999);
+    assert_eq!(PopulationBand::of(5000), PopulationBand::From5000To14999);
+    assert_eq!(PopulationBand::of(14999), PopulationBand::From5000To14999);
+    assert_eq!(PopulationBand::of(15000), PopulationBand::From15000);
+    let records = aggregate::select_current(lazio_records()).current;
+    let report = lazio(&records, 1);
+    let list = IstatList::builtin().unwrap();
+    let lazio_count = list.in_region("Lazio").count();
+    assert_eq!(
+        report.by_band.iter().map(|g| g.comuni).sum::<usize>(),
+        lazio_count
+    );
+    assert_eq!(report.by_band.iter().map(|g| g.assessed).sum::<usize>(), 11);
+    let small = report
+        .by_band
+        .iter()
+        .find(|g| g.key == "under_1000")
+        .unwrap();
+    let expected_small = records
+        .iter()
+        .filter_map(|r| list.get(&r.istat_code))
+        .filter(|c| c.population < 1000)
+        .count();
+    assert_eq!(small.assessed, expected_small);
+}
+
+#[test]
+fn quartiles_interpolate_like_spreadsheets() {
+    let q = quartiles(&[40.0, 0.0, 20.0, 10.0, 30.0]).unwrap();
+    assert_eq!((q.q1, q.median, q.q3), (10.0, 20.0, 30.0));
+    let q = quartiles(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+    assert_eq!((q.q1, q.median, q.q3), (1.8, 2.5, 3.3));
+    let q = quartiles(&[7.0]).unwrap();
+    assert_eq!((q.q1, q.median, q.q3), (7.0, 7.0, 7.0));
+    assert!(quartiles(&[]).is_none());
+    assert!(quartiles(&[f64::NAN]).is_none());
+}
+
+#[test]
+fn figures_rank_weakest_questions_and_non_so() {
+    let records = aggregate::select_current(lazio_records()).current;
+    let report = lazio(&records, 5);
+    let f = report.total.figures.as_ref().unwrap();
+    // restore_test is l1 for everyone (level 1): weakest.
+    assert_eq!(f.weakest_questions[0].id, "restore_test");
+    assert_eq!(f.weakest_questions[0].mean_level, 1.0);
+    assert_eq!(f.weakest_questions[0].below_target_pct, 100.0);
+    // backup_offline: "Non so" for comuni 0, 3, 6, 9 of 11.
+    let unknown = &f.most_unknown[0];
+    assert_eq!(unknown.id, "backup_offline");
+    assert_eq!(unknown.unknown, 4);
+    assert_eq!(unknown.unknown_pct, 36.4);
+    // server_admin does not apply to any of them (no own servers): no figure.
+    assert!(f.weakest_questions.iter().all(|q| q.id != "server_admin"));
+    // Baseline: backup_weekly needs level 2, "Non so" on backup_offline fails.
+    let expected_pass = records
+        .iter()
+        .filter(|r| r.istat_code != "056999" && r.baseline_met)
+        .count();
+    assert_eq!(
+        f.baseline_pass_pct,
+        scoring::round1(100.0 * expected_pass as f64 / 11.0)
+    );
+    let overall: Vec<f64> = records
+        .iter()
+        .filter(|r| r.istat_code != "056999")
+        .map(|r| r.overall)
+        .collect();
+    assert_eq!(f.overall, quartiles(&overall).unwrap());
+    assert_eq!(f.domains.len(), 2);
+    assert!(f.domains.iter().all(|d| d.scores.is_some()));
+    assert_eq!(f.tiers.values().sum::<usize>(), 11);
+}
+
+#[test]
+fn newest_assessment_is_current_and_resends_are_not_duplicated() {
+    let mut old = spec("056044", "l0");
+    old.date = "2025-11-20";
+    let new = spec("056044", "l3");
+    let mut resend = spec("056044", "l3");
+    resend.exported_hour = 15;
+    let other = spec("056001", "l1");
+    let selection = aggregate::select_current(vec![
+        record(&new),
+        record(&old),
+        record(&resend),
+        record(&other),
+    ]);
+    assert_eq!(selection.current.len(), 2);
+    let current = selection
+        .current
+        .iter()
+        .find(|r| r.istat_code == "056044")
+        .unwrap();
+    assert_eq!(current.assessed_on.to_string(), "2026-11-20");
+    assert_eq!(
+        current.exported_at.to_rfc3339(),
+        "2026-11-24T15:00:00+00:00"
+    );
+    assert_eq!(selection.superseded.len(), 1);
+    assert_eq!(
+        selection.superseded[0].assessed_on.to_string(),
+        "2025-11-20"
+    );
+    assert_eq!(selection.duplicates.len(), 1);
+}
+
+#[test]
+fn aggregation_is_deterministic_and_order_free() {
+    let records = lazio_records();
+    let a = lazio(&aggregate::select_current(records.clone()).current, 5);
+    let mut reversed = records;
+    reversed.reverse();
+    let b = lazio(&aggregate::select_current(reversed).current, 5);
+    assert_eq!(a, b);
+    let list = IstatList::builtin().unwrap();
+    let italy = aggregate::aggregate(
+        &aggregate::select_current(lazio_records()).current,
+        "mini",
+        list,
+        &Scope::Italy,
+        AggregateOptions::default(),
+    );
+    assert_eq!(italy.total.comuni, 7904);
+    assert_eq!(italy.outside_scope, 0);
+    let viterbo = aggregate::aggregate(
+        &aggregate::select_current(lazio_records()).current,
+        "mini",
+        list,
+        &Scope::Province(list.find_province("VT").unwrap()),
+        AggregateOptions::default(),
+    );
+    assert_eq!(viterbo.total.assessed, 7);
+    assert_eq!(viterbo.outside_scope, 4, "the 4 comuni of Rieti");
+    assert!(viterbo.by_province.is_empty() && viterbo.by_region.is_empty());
+    assert_eq!(viterbo.unmatched.len(), 1, "declared in VT");
+    assert_eq!(italy.by_region.len(), 20);
+    assert_eq!(italy.by_province.len(), 107);
+    let lazio_group = italy.by_region.iter().find(|g| g.key == "Lazio").unwrap();
+    assert_eq!(lazio_group.assessed, 11);
+    assert!(italy
+        .by_region
+        .iter()
+        .filter(|g| g.key != "Lazio")
+        .all(|g| g.assessed == 0 && g.figures.is_none()));
+    // Another questionnaire id aggregates nothing.
+    let none = aggregate::aggregate(
+        &aggregate::select_current(lazio_records()).current,
+        "comune",
+        list,
+        &Scope::Italy,
+        AggregateOptions::default(),
+    );
+    assert_eq!(none.total.assessed, 0);
+    assert!(none.total.figures.is_none());
+}
+
+#[test]
+fn csv_exports_are_safe_against_formula_injection() {
+    let mut evil = spec("056044", "l2");
+    evil.name = Some("=HYPERLINK(\"http://x.invalid\",\"clic\")");
+    let mut comma = spec("056001", "l1");
+    comma.name = Some("Comune di \"Prova\", sede; @casa");
+    let owned = [record(&evil), record(&comma)];
+    let records: Vec<&Record> = owned.iter().collect();
+    let list = IstatList::builtin().unwrap();
+
+    let mut buf = Vec::new();
+    table::write_comuni(&mut buf, &records, list).unwrap();
+    let mut reader = csv::Reader::from_reader(buf.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    let org = headers.iter().position(|h| h == "organization").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][org], "'=HYPERLINK(\"http://x.invalid\",\"clic\")");
+    assert_eq!(&rows[1][org], "Comune di \"Prova\", sede; @casa");
+    assert_eq!(&rows[0][0], "056044");
+    assert_eq!(&rows[0][1], "Proceno");
+    assert!(headers.iter().any(|h| h == "domain:backup"));
+    // No cell of either file starts with a formula character.
+    let mut answers = Vec::new();
+    table::write_answers(&mut answers, &records).unwrap();
+    for bytes in [&buf, &answers] {
+        let mut r = csv::Reader::from_reader(bytes.as_slice());
+        for row in r.records() {
+            for cell in row.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell:?}"
+                );
+            }
+        }
+    }
+    let mut r = csv::Reader::from_reader(answers.as_slice());
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2 * 5, "one row per comune and question");
+    assert_eq!(&rows[0][5], "backup_weekly");
+    assert_eq!(&rows[0][7], "level");
+}
+
+#[test]
+fn trust_on_first_use_holds_back_other_keys() {
+    use sentinella::aggregate::{check_keys, KeyBook, KeyCheck};
+    use sentinella::model::Audience;
+    let mut old = spec("056044", "l1");
+    old.date = "2025-11-20";
+    let first = record(&old);
+    let mut second = record(&spec("056044", "l3"));
+    second.public_key = [7; 32];
+    let other_comune = record(&spec("056001", "l2"));
+    let mut book = KeyBook::default();
+    let (trusted, held) = check_keys(vec![second, other_comune, first.clone()], &mut book);
+    assert_eq!(trusted.len(), 2);
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].record.assessed_on.to_string(), "2026-11-20");
+    assert_eq!(held[0].expected, first.public_key);
+    let msg = held[0].error().to_string();
+    assert!(msg.contains("confirm the new fingerprint"), "{msg}");
+    assert_eq!(book.len(), 2);
+    // Once the coordinator accepts the new key, it is the one on record.
+    book.accept("056044", Audience::Comune, [7; 32]);
+    assert_eq!(
+        book.check("056044", Audience::Comune, &[7; 32]),
+        KeyCheck::Known
+    );
+    assert_eq!(
+        book.check("056044", Audience::Comune, &first.public_key),
+        KeyCheck::Conflict([7; 32])
+    );
+    // A Polis office of the same comune has its own key.
+    assert_eq!(
+        book.check("056044", Audience::PolisOffice, &[9; 32]),
+        KeyCheck::FirstSeen
+    );
+}

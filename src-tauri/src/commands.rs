@@ -100,7 +100,7 @@ pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
         data_dir: state.data_dir().display().to_string(),
         database: state.data_dir().join(DB_FILE).display().to_string(),
         questionnaires: views::questionnaires(state.catalog()),
-        comuni_count: comuni::all().len(),
+        comuni_count: comuni::count(),
         comuni_attribution: comuni::ATTRIBUTION,
         pdf_available: pdf::AVAILABLE,
     })

@@ -10,11 +10,11 @@ source scripts/deps.sh
 need_cargo
 
 # --- desktop app (issue 6): build and open the window when there is a display.
-apt_install "${APP_PACKAGES[@]}"
-need_npm
-./scripts/ui-vendor.sh
-cargo build -p sentinella-app --quiet
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  apt_install "${APP_PACKAGES[@]}"
+  need_npm
+  ./scripts/ui-vendor.sh
+  cargo build -p sentinella-app --quiet
   echo "Starting Sentinella..." >&2
   exec ./target/debug/sentinella-app
 fi

@@ -341,3 +341,43 @@ fn a_database_that_cannot_be_opened_is_reported_not_a_crash() {
     let e = state.with_store(|_, _| Ok(())).unwrap_err();
     assert!(e.0.contains("non è un archivio di Sentinella"), "{}", e.0);
 }
+
+#[test]
+fn the_ui_never_builds_html_from_strings_and_loads_nothing_remote() {
+    let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
+    let mut files = vec![ui.join("index.html")];
+    for e in std::fs::read_dir(ui.join("js")).unwrap() {
+        files.push(e.unwrap().path());
+    }
+    for e in std::fs::read_dir(ui.join("css")).unwrap() {
+        files.push(e.unwrap().path());
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for sink in [
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+            "http://",
+            "https://",
+            "style=\"",
+        ] {
+            if sink.starts_with("http")
+                && f.extension().is_some_and(|x| x == "js")
+                && text.contains("http://www.w3.org/2000/svg")
+                && !text
+                    .replace("http://www.w3.org/2000/svg", "")
+                    .contains(sink)
+            {
+                continue;
+            }
+            assert!(!text.contains(sink), "{} contains {sink:?}", f.display());
+        }
+    }
+    let html = std::fs::read_to_string(ui.join("index.html")).unwrap();
+    assert!(!html.contains("<script>"), "inline script in index.html");
+    assert!(!html.contains("<style"), "inline style in index.html");
+}

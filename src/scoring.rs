@@ -133,6 +133,18 @@ impl Tier {
         }
     }
 
+    /// The tier of a stable id, as written by [`Tier::id`].
+    pub fn from_id(id: &str) -> Option<Tier> {
+        [
+            Tier::Initial,
+            Tier::Developing,
+            Tier::Established,
+            Tier::Advanced,
+        ]
+        .into_iter()
+        .find(|t| t.id() == id)
+    }
+
     /// The Italian name shown to users.
     pub fn label_it(self) -> &'static str {
         match self {

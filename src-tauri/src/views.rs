@@ -124,18 +124,21 @@ pub fn assessment_rows(store: &Store, catalog: &Catalog) -> AppResult<Vec<Assess
     let mut rows = Vec::with_capacity(listed.len());
     for l in listed {
         let info = l.info;
-        let entry = catalog.get(&info.questionnaire.id, &info.questionnaire.version);
-        let (title, prog) = match entry {
-            Some(e) => {
-                let stored = store.load_assessment(info.id)?;
-                let s = scoring::score(&e.questionnaire, &stored.sheet);
-                (e.questionnaire.title.clone(), progress(&s))
-            }
-            None => (
-                format!("{} {}", info.questionnaire.id, info.questionnaire.version),
-                Progress::default(),
-            ),
-        };
+        let title = catalog
+            .get(&info.questionnaire.id, &info.questionnaire.version)
+            .map_or_else(
+                || format!("{} {}", info.questionnaire.id, info.questionnaire.version),
+                |e| e.questionnaire.title.clone(),
+            );
+        // The store's score summary already carries what the progress bar
+        // needs: no reload and re-score of every assessment here.
+        let prog = l
+            .score
+            .as_ref()
+            .map_or_else(Progress::default, |s| Progress {
+                answered: s.in_scope.saturating_sub(s.unanswered),
+                total: s.in_scope,
+            });
         rows.push(AssessmentRow {
             id: info.id,
             organization_id: info.organization_id,

@@ -116,6 +116,9 @@ pub struct ScoreSummary {
     pub unknown: usize,
     /// Applicable questions not answered.
     pub unanswered: usize,
+    /// Questions that apply by context ("Non applicabile" answers included):
+    /// with `unanswered`, the progress of a draft.
+    pub in_scope: usize,
     /// False when the catalog's content of this questionnaire version differs
     /// from the one the assessment was created with.
     pub content_matches: bool,
@@ -206,7 +209,7 @@ SELECT a.id, a.organization_id, o.name, o.istat_code, o.province, o.region, o.po
        coalesce(a.answered_count,
                 (SELECT count(*) FROM answers n WHERE n.assessment_id = a.id)),
        a.score_hash, a.score_overall, a.score_tier, a.score_baseline_met, a.score_gates_failed,
-       a.score_unknown, a.score_unanswered
+       a.score_unknown, a.score_unanswered, a.score_in_scope
 FROM assessments a JOIN organizations o ON o.id = a.organization_id";
 
 /// Raw columns of [`INFO_SELECT`], converted outside the rusqlite closure so
@@ -243,6 +246,7 @@ struct CachedScore {
     gates_failed: i64,
     unknown: i64,
     unanswered: i64,
+    in_scope: i64,
 }
 
 impl CachedScore {
@@ -256,6 +260,7 @@ impl CachedScore {
             Some(gates_failed),
             Some(unknown),
             Some(unanswered),
+            Some(in_scope),
         ) = (
             r.get::<_, Option<f64>>(20)?,
             r.get::<_, Option<String>>(21)?,
@@ -263,6 +268,7 @@ impl CachedScore {
             r.get::<_, Option<i64>>(23)?,
             r.get::<_, Option<i64>>(24)?,
             r.get::<_, Option<i64>>(25)?,
+            r.get::<_, Option<i64>>(26)?,
         )
         else {
             return Ok(None);
@@ -275,6 +281,7 @@ impl CachedScore {
             gates_failed,
             unknown,
             unanswered,
+            in_scope,
         }))
     }
 
@@ -283,14 +290,7 @@ impl CachedScore {
         if self.hash != hash {
             return None;
         }
-        let tier = [
-            Tier::Initial,
-            Tier::Developing,
-            Tier::Established,
-            Tier::Advanced,
-        ]
-        .into_iter()
-        .find(|t| t.id() == self.tier)?;
+        let tier = Tier::from_id(&self.tier)?;
         Some(ScoreSummary {
             overall: self.overall,
             tier,
@@ -298,9 +298,17 @@ impl CachedScore {
             gates_failed: usize::try_from(self.gates_failed).ok()?,
             unknown: usize::try_from(self.unknown).ok()?,
             unanswered: usize::try_from(self.unanswered).ok()?,
+            in_scope: usize::try_from(self.in_scope).ok()?,
             content_matches,
         })
     }
+}
+
+fn in_scope(s: &scoring::Score) -> usize {
+    s.questions
+        .iter()
+        .filter(|q| q.state != scoring::QuestionState::OutOfScope)
+        .count()
 }
 
 fn summarize(s: &scoring::Score, content_matches: bool) -> ScoreSummary {
@@ -311,6 +319,7 @@ fn summarize(s: &scoring::Score, content_matches: bool) -> ScoreSummary {
         gates_failed: s.baseline.failed.len(),
         unknown: s.unknown.len(),
         unanswered: s.unanswered.len(),
+        in_scope: in_scope(s),
         content_matches,
     }
 }
@@ -919,7 +928,7 @@ fn refresh_score(
     tx.execute(
         "UPDATE assessments SET score_hash = ?2, score_overall = ?3, score_tier = ?4,
              score_baseline_met = ?5, score_gates_failed = ?6, score_unknown = ?7,
-             score_unanswered = ?8, answered_count = ?9
+             score_unanswered = ?8, answered_count = ?9, score_in_scope = ?10
          WHERE id = ?1",
         params![
             assessment,
@@ -930,7 +939,8 @@ fn refresh_score(
             s.baseline.failed.len() as i64,
             s.unknown.len() as i64,
             s.unanswered.len() as i64,
-            stored.sheet.answers.len() as i64
+            stored.sheet.answers.len() as i64,
+            in_scope(&s) as i64
         ],
     )?;
     Ok(())

@@ -81,6 +81,7 @@ ALTER TABLE assessments ADD COLUMN score_baseline_met INTEGER;
 ALTER TABLE assessments ADD COLUMN score_gates_failed INTEGER;
 ALTER TABLE assessments ADD COLUMN score_unknown INTEGER;
 ALTER TABLE assessments ADD COLUMN score_unanswered INTEGER;
+ALTER TABLE assessments ADD COLUMN score_in_scope INTEGER;
 ALTER TABLE assessments ADD COLUMN answered_count INTEGER;
 ";
 

@@ -391,6 +391,23 @@ fn export_from_the_store_then_collect_and_aggregate_from_the_coordinator_db() {
         "{}",
         stdout(&o)
     );
+    // The key on record, with its fingerprint.
+    let o = sentinella(&["keys", "--db", coord_s]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let verified: serde_json::Value = serde_json::from_str(&stdout(&sentinella(&[
+        "verify",
+        "--questionnaires",
+        Q,
+        "--json",
+        out.to_str().unwrap(),
+    ])))
+    .unwrap();
+    let fingerprint = verified[0]["fingerprint"].as_str().unwrap().to_string();
+    assert!(
+        stdout(&o).contains(&fingerprint) && stdout(&o).contains("1 key(s) on record"),
+        "{}",
+        stdout(&o)
+    );
     // A comune's database is not a coordinator database.
     let o = sentinella(&["aggregate", "--questionnaires", Q, "--db", db_s]);
     assert_eq!(o.status.code(), Some(2));

@@ -225,17 +225,17 @@ fn another_key_is_held_back_until_accepted() {
     let before = f.db.dump().unwrap();
     assert_eq!(f.import("new.json", &newcomer), Outcome::HeldBack);
     assert_eq!(f.db.dump().unwrap(), before);
-    // The held-back message names both fingerprints and the way out.
+    // The held-back report names both fingerprints.
     let accept = BTreeSet::new();
     let report =
         f.db.import("new.json", &newcomer, &f.catalog, &accept, now())
             .unwrap();
     let new_fpr = KeyPair::from_seed([2; 32]).fingerprint();
+    let old_fpr = KeyPair::from_seed([1; 32]).fingerprint();
+    assert_eq!(report.signer.as_deref(), Some(new_fpr.as_str()));
+    assert_eq!(report.expected_signer.as_deref(), Some(old_fpr.as_str()));
     let msg = report.message.unwrap();
-    assert!(
-        msg.contains(&new_fpr) && msg.contains("--accept-key"),
-        "{msg}"
-    );
+    assert!(msg.contains(&new_fpr) && msg.contains(&old_fpr), "{msg}");
     // Accepting another fingerprint does not help; the right one does.
     let other = KeyPair::from_seed([3; 32]).fingerprint();
     assert_eq!(
@@ -249,6 +249,55 @@ fn another_key_is_held_back_until_accepted() {
     // From now on the old key is the stranger.
     let late_old = result("056044", "2027-02-01", 10, 1, "l3");
     assert_eq!(f.import("late.json", &late_old), Outcome::HeldBack);
+    let keys = f.db.keys().unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].istat_code, "056044");
+    assert_eq!(keys[0].fingerprint, new_fpr);
+    assert!(!keys[0].organization.is_empty());
+}
+
+#[test]
+fn a_folder_is_collected_with_progress_and_read_back_verified() {
+    let mut f = fixture();
+    let inbox = f._dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    let codes = ["056044", "056001", "056002", "057044", "056003"];
+    let mut files = Vec::new();
+    for (i, c) in codes.iter().enumerate() {
+        files.push(common::write(
+            &inbox,
+            &format!("{c}.json"),
+            result(c, "2026-11-20", 10, i as u8 + 1, "l2"),
+        ));
+    }
+    files.push(common::write(&inbox, "zz-broken.json", "{"));
+    let mut seen = Vec::new();
+    let reports = sentinella::coordinator::collect_files(
+        &mut f.db,
+        &files,
+        &f.catalog,
+        &BTreeSet::new(),
+        2,
+        |p| seen.push(p),
+    )
+    .unwrap();
+    assert_eq!(reports.len(), 6);
+    assert_eq!(reports[5].outcome, Outcome::Rejected);
+    assert!(reports[..5].iter().all(|r| r.outcome == Outcome::New));
+    // One batch here: progress ends at the total.
+    assert_eq!(seen.last().map(|p| (p.done, p.total)), Some((6, 6)));
+    // What aggregation reads back is verified again, scores recomputed.
+    let (records, bad) = f.db.current_records(&f.catalog, 2).unwrap();
+    assert!(bad.is_empty());
+    assert_eq!(records.len(), 5);
+    let expected = scoring::score(
+        &records[0].questionnaire,
+        &exchange::verify_bytes(&std::fs::read(&files[1]).unwrap(), &f.catalog, None)
+            .unwrap()
+            .sheet,
+    );
+    assert_eq!(records[0].istat_code, "056001");
+    assert_eq!(records[0].overall, expected.overall);
 }
 
 #[test]

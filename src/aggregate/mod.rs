@@ -726,6 +726,36 @@ pub fn aggregate(
     }
 }
 
+/// One [`Report`] per questionnaire found in `records` (comune and Polis
+/// offices are never mixed), by questionnaire id.
+pub fn reports(
+    records: &[Record],
+    list: &IstatList,
+    scope: &Scope,
+    opts: AggregateOptions,
+) -> Vec<Report> {
+    let ids: BTreeSet<&str> = records
+        .iter()
+        .map(|r| r.questionnaire.id.as_str())
+        .collect();
+    ids.into_iter()
+        .map(|id| aggregate(records, id, list, scope, opts))
+        .collect()
+}
+
+/// The records of `scope`: by the ISTAT list, or for a code missing from
+/// the list by the region and province the file declares (as
+/// [`aggregate`] counts them among the unmatched).
+pub fn in_scope<'a>(records: &'a [Record], list: &IstatList, scope: &Scope) -> Vec<&'a Record> {
+    records
+        .iter()
+        .filter(|r| match list.get(&r.istat_code) {
+            Some(c) => scope.contains(c),
+            None => scope.contains_declared(r),
+        })
+        .collect()
+}
+
 struct Ctx<'a> {
     latest: Option<&'a Questionnaire>,
     opts: AggregateOptions,

@@ -140,6 +140,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the signing keys on record in a coordinator database: one per
+    /// comune or Polis office, with its fingerprint and when it was first
+    /// seen (or last accepted).
+    Keys {
+        /// The coordinator database.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Aggregate result files, or the current results of a coordinator
     /// database, by region, province and population band.
     Aggregate {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use sentinella::aggregate::{
     self, table, AggregateOptions, GroupStats, KeyBook, Record, Report, Scope, DEFAULT_TOP,
 };
-use sentinella::coordinator::{self, CoordinatorDb, FileReport, Incoming, Outcome};
+use sentinella::coordinator::{self, CoordinatorDb, FileReport, Outcome};
 use sentinella::exchange::{self, ExportOptions, ResultError, VerifiedResult};
 use sentinella::istat::IstatList;
 use sentinella::keys::KeyPair;
@@ -312,43 +312,14 @@ pub fn collect(
     let files = result_files(paths)?;
     let mut database = CoordinatorDb::open(db)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let progress = !json && std::io::stderr().is_terminal() && files.len() >= 200;
-    let mut reports = Vec::with_capacity(files.len());
-    // Verify a batch in parallel (no lock held), then import it in one
-    // transaction, each file in its own savepoint. Batches are capped in
-    // count and bytes, so a folder of 4 MB files cannot exhaust memory.
-    let mut done = 0;
-    for batch in batches(&files, 256, 32 * 1024 * 1024) {
-        let verified = exchange::parallel_map(batch, threads, |p| {
-            exchange::read_capped(p).map(|bytes| {
-                let outcome = exchange::verify_bytes(&bytes, catalog, None);
-                // A rejected file's bytes are never stored: drop them now.
-                let bytes = if outcome.is_ok() { bytes } else { Vec::new() };
-                (bytes, outcome)
-            })
-        });
-        let incoming = batch
-            .iter()
-            .zip(verified)
-            .map(|(path, read)| {
-                let (bytes, verified) = match read {
-                    Ok((bytes, outcome)) => (bytes, outcome),
-                    Err(e) => (Vec::new(), Err(e)),
-                };
-                Incoming {
-                    source: path.display().to_string(),
-                    bytes,
-                    verified,
-                }
-            })
-            .collect();
-        reports.extend(database.import_batch(incoming, &accept, chrono::Utc::now())?);
-        done += batch.len();
-        if progress {
-            eprint!("\rimported {done} of {} files", files.len());
-        }
-    }
-    if progress {
+    let show_progress = !json && std::io::stderr().is_terminal() && files.len() >= 200;
+    let reports =
+        coordinator::collect_files(&mut database, &files, catalog, &accept, threads, |p| {
+            if show_progress {
+                eprint!("\rimported {} of {} files", p.done, p.total);
+            }
+        })?;
+    if show_progress {
         eprintln!();
     }
     let mut counts = std::collections::BTreeMap::new();
@@ -371,9 +342,15 @@ pub fn collect(
                 (Some(o), Some(c)) => format!("  {o} ({c})"),
                 _ => String::new(),
             };
+            let hint = match (&r.outcome, &r.signer) {
+                (Outcome::HeldBack, Some(key)) => {
+                    format!("; to accept it, run collect again with --accept-key {key}")
+                }
+                _ => String::new(),
+            };
             let _ = writeln!(
                 t,
-                "{:<10} {}{who}{}",
+                "{:<10} {}{who}{}{hint}",
                 outcome_id(r.outcome).to_uppercase(),
                 r.source,
                 r.message
@@ -417,26 +394,28 @@ pub fn collect(
     })
 }
 
-/// Consecutive slices of `files` of at most `max_files` files and (by file
-/// size) about `max_bytes` bytes; every slice has at least one file.
-fn batches(files: &[PathBuf], max_files: usize, max_bytes: u64) -> Vec<&[PathBuf]> {
-    let mut out = Vec::new();
-    let (mut start, mut bytes) = (0, 0u64);
-    for (i, f) in files.iter().enumerate() {
-        let size = std::fs::metadata(f)
-            .map_or(0, |m| m.len())
-            .min(exchange::MAX_RESULT_BYTES);
-        if i > start && (i - start >= max_files || bytes + size > max_bytes) {
-            out.push(&files[start..i]);
-            start = i;
-            bytes = 0;
+/// `sentinella keys`.
+pub fn keys(db: &Path, json: bool) -> Result<ExitCode> {
+    if !db.exists() {
+        bail!("{}: no such coordinator database", db.display());
+    }
+    let keys = CoordinatorDb::open(db)?.keys()?;
+    let text = if json {
+        to_json(&keys)?
+    } else {
+        let mut t = String::new();
+        for k in &keys {
+            let _ = writeln!(
+                t,
+                "{}  {:<12} {}  {}  (since {})",
+                k.istat_code, k.kind, k.fingerprint, k.organization, k.recorded_at
+            );
         }
-        bytes += size;
-    }
-    if start < files.len() {
-        out.push(&files[start..]);
-    }
-    out
+        let _ = writeln!(t, "{} key(s) on record", keys.len());
+        t
+    };
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A file left out of the aggregation, and why.
@@ -513,11 +492,20 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
             if !db.exists() {
                 bail!("{}: no such coordinator database", db.display());
             }
-            let stored = CoordinatorDb::open(db)?.current_results()?;
-            let outcomes = exchange::parallel_map(&stored, threads, |r| {
-                to_record(&r.source, exchange::verify_bytes(&r.file, catalog, None))
-            });
-            (stored.len(), outcomes)
+            let (records, bad) = CoordinatorDb::open(db)?.current_records(catalog, threads)?;
+            let count = records.len() + bad.len();
+            let outcomes = records
+                .into_iter()
+                .map(|r| Ok((r, Vec::new())))
+                .chain(bad.into_iter().map(|u| {
+                    Err(Rejection {
+                        file: u.source,
+                        kind: u.kind,
+                        reason: u.reason,
+                    })
+                }))
+                .collect::<Vec<_>>();
+            (count, outcomes)
         }
         None => {
             let files = result_files(&args.paths)?;
@@ -564,32 +552,8 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
         min_group: args.min_group,
         top: DEFAULT_TOP,
     };
-    let mut ids: Vec<&str> = selection
-        .current
-        .iter()
-        .map(|r| r.questionnaire.id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let reports: Vec<Report> = ids
-        .iter()
-        .map(|id| aggregate::aggregate(&selection.current, id, list, &scope, opts))
-        .collect();
-
-    let in_scope: Vec<&Record> = selection
-        .current
-        .iter()
-        .filter(|r| match list.get(&r.istat_code) {
-            Some(c) => match &scope {
-                Scope::Italy => true,
-                Scope::Region(name) => &c.region == name,
-                Scope::Province(p) => c.province == p.abbreviation,
-            },
-            None => reports
-                .iter()
-                .any(|rep| rep.unmatched.iter().any(|u| u.source == r.source)),
-        })
-        .collect();
+    let reports = aggregate::reports(&selection.current, list, &scope, opts);
+    let in_scope = aggregate::in_scope(&selection.current, list, &scope);
     let csv_error = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(io) => io,
         other => std::io::Error::other(format!("{other:?}")),
@@ -825,29 +789,4 @@ fn report_text(r: &Report) -> String {
     }
     let _ = writeln!(t, "\n{}", r.istat_source);
     t
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn batches_are_capped_in_count_and_bytes() {
-        let dir = tempfile::tempdir().unwrap();
-        let files: Vec<PathBuf> = (0..10)
-            .map(|i| {
-                let p = dir.path().join(format!("{i}.json"));
-                std::fs::write(&p, vec![b' '; if i == 4 { 5000 } else { 100 }]).unwrap();
-                p
-            })
-            .collect();
-        let sizes = |b: Vec<&[PathBuf]>| b.iter().map(|s| s.len()).collect::<Vec<_>>();
-        assert_eq!(sizes(batches(&files, 3, 1 << 20)), [3, 3, 3, 1]);
-        // The 5,000-byte file goes alone into a batch.
-        assert_eq!(sizes(batches(&files, 100, 1000)), [4, 1, 5]);
-        assert!(batches(&[], 3, 10).is_empty());
-        // A file bigger than the byte cap still gets a batch.
-        assert_eq!(sizes(batches(&files[4..5], 3, 10)), [1]);
-    }
 }

@@ -95,6 +95,7 @@ pub fn run() -> Result<ExitCode> {
             let catalog = catalog(&cli.questionnaire_dirs)?;
             coord::collect(&catalog, &paths, &db, &accept_key, json)
         }
+        Command::Keys { db, json } => coord::keys(&db, json),
         Command::Verify { paths, key, json } => {
             let catalog = catalog(&cli.questionnaire_dirs)?;
             coord::verify(&catalog, &paths, key.as_deref(), json)

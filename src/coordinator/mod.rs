@@ -33,6 +33,11 @@ use rusqlite_migration::{Migrations, M};
 use serde::Serialize;
 use thiserror::Error;
 
+mod collect;
+
+pub use collect::{collect_files, Progress};
+
+use crate::aggregate::Record;
 use crate::exchange::{self, ResultError, VerifiedResult};
 use crate::keys::fingerprint_bytes;
 use crate::load::Catalog;
@@ -179,6 +184,12 @@ pub struct FileReport {
     /// Stable id of the rejection kind.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<&'static str>,
+    /// Fingerprint of the key that signed the file, when it was verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    /// For a held-back file: the fingerprint of the key on record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_signer: Option<String>,
 }
 
 /// A stored result file, as read back.
@@ -188,6 +199,33 @@ pub struct StoredResult {
     pub source: String,
     /// The file bytes, verbatim.
     pub file: Vec<u8>,
+}
+
+/// A stored result that no longer verifies (for example its questionnaire
+/// version is not available in this installation).
+#[derive(Debug, Clone, Serialize)]
+pub struct Unverifiable {
+    /// Where it came from when imported.
+    pub source: String,
+    /// Stable id of the problem.
+    pub kind: &'static str,
+    /// The problem.
+    pub reason: String,
+}
+
+/// The key on record for one organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyRecord {
+    /// ISTAT code.
+    pub istat_code: String,
+    /// `comune` or `polis_office`.
+    pub kind: &'static str,
+    /// The organization's name in its latest stored result.
+    pub organization: String,
+    /// The key's fingerprint.
+    pub fingerprint: String,
+    /// When it was recorded (RFC 3339).
+    pub recorded_at: String,
 }
 
 /// Counts of the database content.
@@ -447,6 +485,67 @@ impl CoordinatorDb {
         rows.collect::<Result<Vec<_>, _>>().map_err(&sq)
     }
 
+    /// The current results as aggregation records, each verified again and
+    /// its scores recomputed (nothing is taken from storage on trust).
+    /// Results that no longer verify are returned apart, with the reason.
+    pub fn current_records(
+        &self,
+        catalog: &Catalog,
+        threads: usize,
+    ) -> Result<(Vec<Record>, Vec<Unverifiable>), CoordinatorError> {
+        let stored = self.current_results()?;
+        let outcomes = exchange::parallel_map(&stored, threads, |r| {
+            exchange::verify_bytes(&r.file, catalog, None)
+                .map(|v| Record::from_verified(&v, &r.source))
+                .map_err(|e| Unverifiable {
+                    source: r.source.clone(),
+                    kind: e.kind(),
+                    reason: e.to_string(),
+                })
+        });
+        let mut records = Vec::with_capacity(outcomes.len());
+        let mut bad = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                Ok(r) => records.push(r),
+                Err(e) => bad.push(e),
+            }
+        }
+        Ok((records, bad))
+    }
+
+    /// The keys on record, by ISTAT code.
+    pub fn keys(&self) -> Result<Vec<KeyRecord>, CoordinatorError> {
+        let sq = self.sq();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT k.istat_code, k.kind, k.fingerprint, k.recorded_at,
+                        (SELECT r.organization FROM results r
+                          WHERE r.istat_code = k.istat_code AND r.kind = k.kind
+                          ORDER BY r.assessed_on DESC, r.exported_at_ms DESC LIMIT 1)
+                   FROM keys k ORDER BY k.istat_code, k.kind",
+            )
+            .map_err(&sq)?;
+        let rows = stmt
+            .query_map([], |r| {
+                let kind: String = r.get(1)?;
+                Ok(KeyRecord {
+                    istat_code: r.get(0)?,
+                    kind: if kind == "polis_office" {
+                        "polis_office"
+                    } else {
+                        "comune"
+                    },
+                    fingerprint: r.get(2)?,
+                    recorded_at: r.get(3)?,
+                    organization: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                })
+            })
+            .map_err(&sq)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&sq)
+    }
+
     /// Counts of keys, results and current results.
     pub fn counts(&self) -> Result<Counts, CoordinatorError> {
         let sq = self.sq();
@@ -521,6 +620,8 @@ fn import_one(
                     istat_code: None,
                     message: Some(e.to_string()),
                     kind: Some(e.kind()),
+                    signer: None,
+                    expected_signer: None,
                 },
                 false,
             ))
@@ -535,6 +636,8 @@ fn import_one(
         istat_code: Some(org.istat_code.clone()),
         message: (!v.warnings.is_empty()).then(|| v.warnings.join("; ")),
         kind: None,
+        signer: Some(v.fingerprint.clone()),
+        expected_signer: None,
     };
     let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
 
@@ -572,11 +675,9 @@ fn import_one(
                 expected: fingerprint_bytes(&k),
             };
             report.outcome = Outcome::HeldBack;
-            report.message = Some(format!(
-                "{e}; to accept it, run collect again with --accept-key {}",
-                v.fingerprint
-            ));
+            report.message = Some(e.to_string());
             report.kind = Some(e.kind());
+            report.expected_signer = Some(fingerprint_bytes(&k));
             // Nothing written: the savepoint is rolled back.
             return Ok((report, false));
         }

@@ -1,0 +1,122 @@
+//! Collecting many files at once: verify a batch in parallel (no lock held,
+//! no database touched), then import it in one transaction with a savepoint
+//! per file. Shared by `sentinella collect` and the app's "Coordinamento".
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use chrono::Utc;
+
+use super::{CoordinatorDb, CoordinatorError, FileReport, Incoming};
+use crate::exchange::{self, MAX_RESULT_BYTES};
+use crate::load::Catalog;
+
+/// Files per batch: one commit (one disk sync) per batch.
+const BATCH_FILES: usize = 256;
+/// Bytes per batch (by file size), so a folder of 4 MB files cannot exhaust
+/// memory.
+const BATCH_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Where a long import stands, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Progress {
+    /// Files handled so far.
+    pub done: usize,
+    /// Files in all.
+    pub total: usize,
+}
+
+/// Verify and import `files` (see the rules of [`super`]); `accept` lists
+/// key fingerprints the coordinator has confirmed (normalized with
+/// [`super::normalize`]). `progress` is called after every batch. One
+/// report per file, in the order given. Only a database failure stops the
+/// run; the batches committed before it stay.
+pub fn collect_files(
+    db: &mut CoordinatorDb,
+    files: &[PathBuf],
+    catalog: &Catalog,
+    accept: &BTreeSet<String>,
+    threads: usize,
+    mut progress: impl FnMut(Progress),
+) -> Result<Vec<FileReport>, CoordinatorError> {
+    let total = files.len();
+    let mut reports = Vec::with_capacity(total);
+    for batch in batches(files, BATCH_FILES, BATCH_BYTES) {
+        let verified = exchange::parallel_map(batch, threads, |p| {
+            exchange::read_capped(p).map(|bytes| {
+                let outcome = exchange::verify_bytes(&bytes, catalog, None);
+                // A rejected file's bytes are never stored: drop them now.
+                let bytes = if outcome.is_ok() { bytes } else { Vec::new() };
+                (bytes, outcome)
+            })
+        });
+        let incoming = batch
+            .iter()
+            .zip(verified)
+            .map(|(path, read)| {
+                let (bytes, verified) = match read {
+                    Ok((bytes, outcome)) => (bytes, outcome),
+                    Err(e) => (Vec::new(), Err(e)),
+                };
+                Incoming {
+                    source: path.display().to_string(),
+                    bytes,
+                    verified,
+                }
+            })
+            .collect();
+        reports.extend(db.import_batch(incoming, accept, Utc::now())?);
+        progress(Progress {
+            done: reports.len(),
+            total,
+        });
+    }
+    Ok(reports)
+}
+
+/// Consecutive slices of `files` of at most `max_files` files and (by file
+/// size) about `max_bytes` bytes; every slice has at least one file.
+fn batches(files: &[PathBuf], max_files: usize, max_bytes: u64) -> Vec<&[PathBuf]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, f) in files.iter().enumerate() {
+        let size = std::fs::metadata(f)
+            .map_or(0, |m| m.len())
+            .min(MAX_RESULT_BYTES);
+        if i > start && (i - start >= max_files || bytes + size > max_bytes) {
+            out.push(&files[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn batches_are_capped_in_count_and_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = (0..10)
+            .map(|i| {
+                let p = dir.path().join(format!("{i}.json"));
+                std::fs::write(&p, vec![b' '; if i == 4 { 5000 } else { 100 }]).unwrap();
+                p
+            })
+            .collect();
+        let sizes = |b: Vec<&[PathBuf]>| b.iter().map(|s| s.len()).collect::<Vec<_>>();
+        assert_eq!(sizes(batches(&files, 3, 1 << 20)), [3, 3, 3, 1]);
+        // The 5,000-byte file goes alone into a batch.
+        assert_eq!(sizes(batches(&files, 100, 1000)), [4, 1, 5]);
+        assert!(batches(&[], 3, 10).is_empty());
+        // A file bigger than the byte cap still gets a batch.
+        assert_eq!(sizes(batches(&files[4..5], 3, 10)), [1]);
+    }
+}

@@ -1,7 +1,8 @@
 //! Generates an `allow-<command>` permission for each of the app's commands,
 //! so the capability file can grant them one by one.
 
-/// Every `#[tauri::command]` of `src/commands.rs` (the list in `lib.rs`).
+/// Every `#[tauri::command]` of `src/commands.rs` and `src/coordination/`
+/// (the list in `lib.rs`).
 const COMMANDS: &[&str] = &[
     "app_info",
     "list_assessments",
@@ -17,6 +18,13 @@ const COMMANDS: &[&str] = &[
     "get_results",
     "get_history",
     "generate_pdf",
+    "signing_key",
+    "export_result",
+    "coord_overview",
+    "coord_import",
+    "coord_accept_key",
+    "coord_dashboard",
+    "coord_export_csv",
 ];
 
 fn main() {

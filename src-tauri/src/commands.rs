@@ -11,8 +11,10 @@ use sentinella::store::NewAssessment;
 use sentinella::validate::MAX_NOTE_CHARS;
 
 use crate::comuni::{self, Comune};
+use crate::dialogs;
 use crate::error::{AppError, AppResult};
 use crate::pdf;
+use crate::result_file::{self, ExportSaved, KeyInfo};
 use crate::state::{AppState, DB_FILE};
 use crate::views::{
     self, AssessmentRow, AssessmentView, HistoryView, QuestionnaireSummary, ResultsView,
@@ -322,17 +324,50 @@ pub async fn generate_pdf<R: Runtime>(
     let id = check_id(id)?;
     // Render first, so a failure never leaves the user with an empty file.
     let (bytes, suggested) = state.with_store(|store, catalog| pdf::render(store, catalog, id))?;
-    let Some(path) = pdf::choose_path(&app, &suggested) else {
+    let Some(path) = dialogs::save_path(&app, "Salva il piano PDF", &suggested, dialogs::PDF) else {
         return Ok(PdfSaved {
             path: None,
             bytes: 0,
         });
     };
-    pdf::write(&path, &bytes)?;
+    dialogs::write_file(&path, &bytes)?;
     Ok(PdfSaved {
         path: Some(path.display().to_string()),
         bytes: bytes.len(),
     })
+}
+
+/// The installation's signing key (created on first use), whose short
+/// fingerprint the comune tells its coordinator.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn signing_key(state: State<'_, AppState>) -> AppResult<KeyInfo> {
+    Ok(result_file::key_info(&result_file::key(state.data_dir())?))
+}
+
+/// "Esporta risultati": sign the result file of a completed assessment and
+/// save it where the user chooses. Notes only when asked (`with_notes`).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_result<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: i64,
+    with_notes: bool,
+) -> AppResult<ExportSaved> {
+    let id = check_id(id)?;
+    let key = result_file::key(state.data_dir())?;
+    // Build and check first, so a failure never leaves a file behind.
+    let export =
+        state.with_store(|store, catalog| result_file::build(store, catalog, &key, id, with_notes))?;
+    let path = dialogs::save_path(
+        &app,
+        "Salva il file dei risultati",
+        &export.file_name,
+        dialogs::JSON,
+    );
+    if let Some(p) = &path {
+        dialogs::write_file(p, &export.bytes)?;
+    }
+    Ok(ExportSaved::new(path, &key, with_notes, export.notes))
 }
 
 #[cfg(test)]

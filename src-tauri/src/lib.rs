@@ -5,8 +5,11 @@
 
 pub mod commands;
 pub mod comuni;
+pub mod coordination;
+pub mod dialogs;
 pub mod error;
 pub mod pdf;
+pub mod result_file;
 pub mod state;
 pub mod views;
 
@@ -36,6 +39,13 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::get_results,
             commands::get_history,
             commands::generate_pdf,
+            commands::signing_key,
+            commands::export_result,
+            coordination::coord_overview,
+            coordination::coord_import,
+            coordination::coord_accept_key,
+            coordination::coord_dashboard,
+            coordination::coord_export_csv,
         ])
 }
 

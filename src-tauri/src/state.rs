@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 use sentinella::load::Catalog;
 use sentinella::store::Store;
 
+use crate::coordination::Desk;
 use crate::error::{AppError, AppResult};
 
 /// Environment variable that overrides where the database lives (tests,
@@ -19,6 +20,8 @@ pub const DB_FILE: &str = "sentinella.db";
 #[derive(Debug)]
 pub struct AppState {
     inner: Mutex<Inner>,
+    /// The coordinator's desk, opened on first use of "Coordinamento".
+    desk: Mutex<Option<Desk>>,
     catalog: Catalog,
     data_dir: PathBuf,
 }
@@ -48,6 +51,7 @@ impl AppState {
         }
         AppState {
             inner: Mutex::new(Inner { store }),
+            desk: Mutex::new(None),
             catalog,
             data_dir: data_dir.to_path_buf(),
         }
@@ -77,6 +81,30 @@ impl AppState {
         match &mut guard.store {
             Ok(store) => f(store, &self.catalog),
             Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// Run `f` with the coordinator's desk, opening its database on first
+    /// use (one command at a time; a failed open is retried next time).
+    pub fn with_desk<T>(&self, f: impl FnOnce(&mut Desk) -> AppResult<T>) -> AppResult<T> {
+        let mut guard = match self.desk.lock() {
+            Ok(g) => g,
+            // Every write is one transaction: a panic cannot leave it half done.
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if guard.is_none() {
+            std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+                eprintln!("sentinella-app: cannot create {}: {e}", self.data_dir.display());
+                AppError::new(format!(
+                    "Non riesco a creare la cartella dei dati ({}).",
+                    self.data_dir.display()
+                ))
+            })?;
+            *guard = Some(Desk::open(&self.data_dir)?);
+        }
+        match guard.as_mut() {
+            Some(desk) => f(desk),
+            None => Err(AppError::new("Archivio del coordinamento non disponibile.")),
         }
     }
 }

@@ -11,6 +11,14 @@ use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 use crate::state::AppState;
 
+/// The dialogs are replaced by environment variables (the mock runtime
+/// cannot show them); tests that use them take turns.
+static DIALOGS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn dialogs_lock() -> std::sync::MutexGuard<'static, ()> {
+    DIALOGS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 struct Harness {
     _app: App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
@@ -278,10 +286,15 @@ fn bad_input_gets_an_italian_message_and_changes_nothing() {
 fn the_pdf_is_rendered_by_rust_and_written_where_chosen() {
     let h = harness();
     let id = h.new_comune();
-    let out = h._dir.path().join("piano.pdf");
+    let _g = dialogs_lock();
+    let saved = tempfile::tempdir().unwrap();
     // Stands in for the native dialog, which the mock runtime cannot show.
-    std::env::set_var(crate::pdf::SAVE_PATH_ENV, &out);
+    std::env::set_var(crate::dialogs::E2E_SAVE_DIR_ENV, saved.path());
     let r = h.ok("generate_pdf", json!({ "id": id }));
+    let out = saved.path().join(crate::pdf::file_name(
+        "Comune di Proceno",
+        chrono::Local::now().date_naive(),
+    ));
     assert_eq!(r["path"], out.display().to_string());
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
@@ -380,4 +393,225 @@ fn the_ui_never_builds_html_from_strings_and_loads_nothing_remote() {
     let html = std::fs::read_to_string(ui.join("index.html")).unwrap();
     assert!(!html.contains("<script>"), "inline script in index.html");
     assert!(!html.contains("<style"), "inline style in index.html");
+}
+
+/// Answer the first `n` questions of an assessment with option `option`.
+fn answer_first(h: &Harness, id: i64, n: usize, option: usize) {
+    let view = h.ok("get_assessment", json!({ "id": id }));
+    let questions: Vec<Value> = view["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["questions"].as_array().unwrap().clone())
+        .take(n)
+        .collect();
+    for q in questions {
+        h.ok(
+            "save_answer",
+            json!({ "id": id, "question": q["id"], "option": q["options"][option]["id"], "note": "nota riservata" }),
+        );
+    }
+}
+
+#[test]
+fn a_comune_exports_a_signed_file_and_a_coordinator_imports_and_aggregates_it() {
+    use sentinella::exchange;
+    use sentinella::keys::KeyPair;
+    use sentinella::load::LoadedAnswers;
+
+    let h = harness();
+    let id = h.new_comune();
+    answer_first(&h, id, 10, 1);
+    let _g = dialogs_lock();
+    let saved = tempfile::tempdir().unwrap();
+    std::env::set_var(crate::dialogs::E2E_SAVE_DIR_ENV, saved.path());
+
+    // A draft is not sent; a completed assessment is, notes left out.
+    let e = h.err("export_result", json!({ "id": id, "with_notes": false }));
+    assert!(e.contains("Concludi"), "{e}");
+    h.ok("complete_assessment", json!({ "id": id }));
+    let key = h.ok("signing_key", json!({}));
+    let fingerprint = key["fingerprint"].as_str().unwrap().to_string();
+    assert_eq!(fingerprint.len(), 19, "{fingerprint}");
+    let r = h.ok("export_result", json!({ "id": id, "with_notes": false }));
+    assert_eq!(r["fingerprint"], fingerprint.as_str());
+    assert_eq!(r["notes"], 10);
+    assert_eq!(r["notes_included"], false);
+    let path = std::path::PathBuf::from(r["path"].as_str().unwrap());
+    assert!(path.starts_with(saved.path()), "{path:?}");
+    let bytes = std::fs::read(&path).unwrap();
+    let state = h._app.state::<AppState>();
+    let v = exchange::verify_bytes(&bytes, state.catalog(), None).unwrap();
+    assert_eq!(v.sheet.answers.len(), 10);
+    assert!(v.sheet.answers.values().all(|a| a.note.is_none()));
+    assert_eq!(v.fingerprint, fingerprint);
+    assert_eq!(v.payload.organization.istat_code, "056044");
+    // The key stays the same across calls; the file's key is this one.
+    assert_eq!(h.ok("signing_key", json!({}))["created"], false);
+    // Notes travel only when asked.
+    let with = h.ok("export_result", json!({ "id": id, "with_notes": true }));
+    assert_eq!(with["notes_included"], true);
+    let v2 = exchange::verify_bytes(
+        &std::fs::read(with["path"].as_str().unwrap()).unwrap(),
+        state.catalog(),
+        None,
+    )
+    .unwrap();
+    assert!(v2
+        .sheet
+        .answers
+        .values()
+        .all(|a| a.note.as_deref() == Some("nota riservata")));
+
+    // The coordinator's inbox: that file, a broken one, a tampered copy, and
+    // a newer assessment of the same comune signed by another computer.
+    let inbox = tempfile::tempdir().unwrap();
+    std::fs::copy(&path, inbox.path().join("a-proceno.json")).unwrap();
+    std::fs::write(inbox.path().join("b-broken.json"), b"{\"format\": ").unwrap();
+    // Altered after signing: the payload edited, the signature kept.
+    let mut envelope: Value = serde_json::from_slice(&bytes).unwrap();
+    let payload = {
+        use base64::Engine as _;
+        let b64 = &base64::engine::general_purpose::STANDARD;
+        let text = String::from_utf8(b64.decode(envelope["payload"].as_str().unwrap()).unwrap())
+            .unwrap()
+            .replacen("Proceno", "Procena", 1);
+        b64.encode(text)
+    };
+    envelope["payload"] = payload.into();
+    std::fs::write(
+        inbox.path().join("c-tampered.json"),
+        serde_json::to_vec(&envelope).unwrap(),
+    )
+    .unwrap();
+    let mut loaded = LoadedAnswers {
+        sheet: v.sheet.clone(),
+        questionnaire: v.questionnaire.clone(),
+    };
+    loaded.sheet.assessed_on = loaded.sheet.assessed_on.succ_opt().unwrap();
+    let stranger = KeyPair::from_seed([7; 32]);
+    let (_, other) = exchange::export_result(
+        &loaded,
+        &stranger,
+        &exchange::ExportOptions {
+            with_notes: false,
+            app_version: "0.1.0".into(),
+            exported_at: chrono::Utc::now(),
+            assessment_id: None,
+        },
+    )
+    .unwrap();
+    std::fs::write(inbox.path().join("d-other-key.json"), other).unwrap();
+    std::env::set_var(crate::dialogs::E2E_PICK_DIR_ENV, inbox.path());
+
+    let report = h.ok(
+        "coord_import",
+        json!({ "source": "folder", "on_progress": "__CHANNEL__:4242" }),
+    );
+    assert_eq!(report["files"], 4);
+    assert_eq!(report["accepted"], 1);
+    assert_eq!(report["held_back"], 1);
+    assert_eq!(report["rejected"], 2);
+    let rows = report["rows"].as_array().unwrap();
+    // Problems first, each with an Italian reason.
+    assert_eq!(rows[0]["outcome"], "held_back");
+    assert_eq!(rows[0]["signer"], stranger.fingerprint().as_str());
+    assert_eq!(rows[0]["expected_signer"], fingerprint.as_str());
+    let tampered = rows.iter().find(|r| r["file"] == "c-tampered.json").unwrap();
+    assert!(tampered["reason"].as_str().unwrap().contains("firma non corrisponde"));
+    let broken = rows.iter().find(|r| r["file"] == "b-broken.json").unwrap();
+    assert!(broken["reason"].as_str().unwrap().contains("incompleto"), "{broken}");
+
+    let ov = h.ok("coord_overview", json!({}));
+    assert_eq!(ov["current"], 1);
+    assert_eq!(ov["keys"][0]["fingerprint"], fingerprint.as_str());
+    assert_eq!(ov["held"][0]["file"], "d-other-key.json");
+    assert!(ov["regions"].as_array().unwrap().len() >= 20);
+
+    // One comune: counted, but no figure shown (fewer than 5).
+    let d = h.ok("coord_dashboard", json!({ "scope": { "kind": "province", "value": "VT" } }));
+    let total = &d["reports"][0]["total"];
+    assert_eq!(total["assessed"], 1);
+    assert_eq!(total["comuni"], 60);
+    assert!(total["figures"].is_null(), "{total}");
+    assert_eq!(d["reports"][0]["missing"].as_array().unwrap().len(), 59);
+
+    // Accepting the wrong key does nothing; the confirmed one imports.
+    let e = h.err("coord_accept_key", json!({ "fingerprint": "0000-0000-0000-0000" }));
+    assert!(e.contains("Nessun file"), "{e}");
+    assert!(h
+        .err("coord_accept_key", json!({ "fingerprint": "x" }))
+        .contains("non valido"));
+    let accepted = h.ok(
+        "coord_accept_key",
+        json!({ "fingerprint": stranger.fingerprint().to_lowercase() }),
+    );
+    assert_eq!(accepted["replaced"], 1, "{accepted}");
+    let ov = h.ok("coord_overview", json!({}));
+    assert_eq!(ov["keys"][0]["fingerprint"], stranger.fingerprint().as_str());
+    assert_eq!(ov["results"], 2);
+    assert!(ov["held"].as_array().unwrap().is_empty());
+
+    // Importing the same folder again changes nothing but holds back the
+    // file signed by the old key.
+    let again = h.ok(
+        "coord_import",
+        json!({ "source": "folder", "on_progress": "__CHANNEL__:4243" }),
+    );
+    assert_eq!(again["accepted"], 0);
+    assert_eq!(again["unchanged"], 1);
+    assert_eq!(again["held_back"], 1);
+
+    // CSV of the territory, written by Rust where chosen.
+    let csv = h.ok(
+        "coord_export_csv",
+        json!({ "scope": { "kind": "region", "value": "Lazio" }, "table": "comuni" }),
+    );
+    let csv_text = std::fs::read_to_string(csv["path"].as_str().unwrap()).unwrap();
+    assert!(csv_text.contains("056044"), "{csv_text}");
+    assert_eq!(csv_text.lines().count(), 2, "header and one comune");
+}
+
+#[test]
+fn coordination_input_is_checked_in_rust() {
+    let h = harness();
+    for (scope, what) in [
+        (json!({ "kind": "planet" }), "Territorio"),
+        (json!({ "kind": "region", "value": "Atlantide" }), "Regione"),
+        (json!({ "kind": "province", "value": "ZZ" }), "Provincia"),
+        (json!({ "kind": "region", "value": "x".repeat(500) }), "Territorio"),
+    ] {
+        let e = h.err("coord_dashboard", json!({ "scope": scope }));
+        assert!(e.contains(what), "{e}");
+    }
+    assert!(h
+        .call("coord_dashboard", json!({ "scope": { "kind": "italy", "extra": 1 } }))
+        .is_err());
+    let e = h.err(
+        "coord_export_csv",
+        json!({ "scope": { "kind": "italy" }, "table": "../../etc" }),
+    );
+    assert!(e.contains("non valida"), "{e}");
+    let e = h.err(
+        "coord_import",
+        json!({ "source": "/etc", "on_progress": "__CHANNEL__:1" }),
+    );
+    assert!(e.contains("non valida"), "{e}");
+    // An empty archive: a dashboard with nothing in it, not an error.
+    let d = h.ok("coord_dashboard", json!({ "scope": { "kind": "italy" } }));
+    assert!(d["reports"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_foreign_file_in_place_of_the_coordinator_database_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::coordination::COORDINATOR_DB_FILE);
+    std::fs::write(&path, b"these are someone's notes, not a database").unwrap();
+    let state = AppState::open(dir.path());
+    let e = state.with_desk(|_| Ok(())).unwrap_err();
+    assert!(e.0.contains("non è un archivio del coordinamento"), "{}", e.0);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"these are someone's notes, not a database"
+    );
 }

@@ -82,7 +82,7 @@ fn bench_start_memory_save() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let driver = Driver::start(data.path(), None);
+        let driver = Driver::start(data.path(), &[]);
         // Cold start: a first launch warms the disk cache of the binary and
         // the libraries; then five measured launches.
         let mut starts = Vec::new();

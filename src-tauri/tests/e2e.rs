@@ -95,15 +95,16 @@ fn keyboard_flow_survives_restart_and_ends_in_results_and_pdf() {
     }
     let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let data = tempfile::tempdir().unwrap();
-    let pdf = data.path().join("piano.pdf");
+    let saved = data.path().join("saved");
+    std::fs::create_dir(&saved).unwrap();
     rt().block_on(async {
-        let driver = Driver::start(data.path(), Some(&pdf));
+        let driver = Driver::start(data.path(), &[("SENTINELLA_E2E_SAVE_DIR", &saved)]);
         let app = driver.launch().await.unwrap();
         flow_part_one(&app).await.unwrap();
         app.close().await.unwrap();
         // Relaunch: a new app process on the same database.
         let app = driver.launch().await.unwrap();
-        flow_part_two(&app, &pdf).await.unwrap();
+        flow_part_two(&app, &saved).await.unwrap();
         app.close().await.unwrap();
     });
 }
@@ -200,7 +201,18 @@ async fn flow_part_one(app: &common::App) -> R {
     Ok(())
 }
 
-async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
+/// The one file in `dir` whose name ends with `suffix`.
+fn saved_file(dir: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let found: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    assert_eq!(found.len(), 1, "files ending {suffix} in {dir:?}: {found:?}");
+    found[0].clone()
+}
+
+async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
     app.wait_screen("home").await?;
     let row = app.text("#assessments tbody tr").await?;
     assert!(row.contains("Comune di Proceno"), "{row}");
@@ -328,19 +340,46 @@ async fn flow_part_two(app: &common::App, pdf: &std::path::Path) -> R {
     app.wait_js("const t = document.getElementById('pdf-status').textContent; return t.length > 0 && !t.startsWith('Preparazione')", 30)
         .await?;
     let status = app.text("#pdf-status").await?;
-    if sentinella_app::pdf::AVAILABLE {
-        assert!(status.contains("Piano salvato"), "{status}");
-        let out = std::process::Command::new("pdftotext")
-            .arg(pdf)
-            .arg("-")
-            .output()?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("Proceno"), "PDF text: {text}");
-    } else {
-        assert!(status.contains("non è ancora disponibile"), "{status}");
-        assert!(!pdf.exists(), "no file may be written without a renderer");
-    }
+    assert!(status.contains("Piano salvato"), "{status}");
+    let out = std::process::Command::new("pdftotext")
+        .arg(saved_file(saved, ".pdf"))
+        .arg("-")
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Proceno"), "PDF text: {text}");
     app.shot("11-results-pdf").await?;
+
+    // "Esporta risultati": a signed file for the coordinator, notes left
+    // out unless asked; the key's fingerprint is on screen to tell them.
+    app.wait_js(
+        "return document.getElementById('key-fingerprint').textContent.includes('-')",
+        10,
+    )
+    .await?;
+    let shown = app.text("#key-fingerprint").await?;
+    app.click("#export-result-btn").await?;
+    app.wait_js(
+        "return document.getElementById('export-result-status').textContent.includes('File salvato')",
+        20,
+    )
+    .await?;
+    let file = saved_file(saved, ".json");
+    let (catalog, _) = sentinella::load::Catalog::builtin();
+    let sent = sentinella::exchange::verify_bytes(&std::fs::read(&file)?, &catalog, None)?;
+    assert_eq!(sent.payload.organization.istat_code, "056044");
+    assert!(
+        sent.sheet.answers.values().all(|a| a.note.is_none()),
+        "notes are left out by default"
+    );
+    let fingerprint = shown.rsplit(' ').next().unwrap_or_default();
+    assert_eq!(fingerprint.len(), 19, "{shown}");
+    app.c
+        .execute(
+            "document.getElementById('export-result').scrollIntoView()",
+            vec![],
+        )
+        .await?;
+    app.check_screen("11b-results-export").await?;
 
     // History of the organization.
     app.find("#history")
@@ -419,7 +458,7 @@ fn xss_payloads_in_a_name_a_role_and_a_note_stay_text() {
     let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let data = tempfile::tempdir().unwrap();
     rt().block_on(async {
-        let driver = Driver::start(data.path(), None);
+        let driver = Driver::start(data.path(), &[]);
         let app = driver.launch().await.unwrap();
         xss(&app).await.unwrap();
         app.close().await.unwrap();

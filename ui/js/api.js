@@ -33,4 +33,16 @@ export const api = {
   results: (id) => call("get_results", { id }),
   history: (organization_id) => call("get_history", { organization_id }),
   pdf: (id) => call("generate_pdf", { id }),
+  signingKey: () => call("signing_key"),
+  exportResult: (id, with_notes) => call("export_result", { id, with_notes }),
+  coordOverview: () => call("coord_overview"),
+  /** `onProgress({done, total})` is called while files are verified. */
+  coordImport: (source, onProgress) => {
+    const ch = new window.__TAURI__.core.Channel();
+    ch.onmessage = onProgress;
+    return call("coord_import", { source, on_progress: ch });
+  },
+  coordAcceptKey: (fingerprint) => call("coord_accept_key", { fingerprint }),
+  coordDashboard: (scope) => call("coord_dashboard", { scope }),
+  coordExportCsv: (scope, table) => call("coord_export_csv", { scope, table }),
 };

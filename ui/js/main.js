@@ -7,9 +7,11 @@ import "./new.js";
 import "./questionnaire.js";
 import "./results.js";
 import "./history.js";
+import "./coord.js";
 
 async function start() {
   document.getElementById("nav-home").addEventListener("click", () => go("home"));
+  document.getElementById("nav-coord").addEventListener("click", () => go("coord"));
   try {
     app.info = await api.appInfo();
     document.getElementById("footer-data").textContent =

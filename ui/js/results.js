@@ -62,6 +62,52 @@ function previousSection(p) {
         `Apri l'autovalutazione del ${date(p.assessed_on)}`)));
 }
 
+/** "Invia i risultati al coordinamento": the signed result file. */
+function resultExport(hd, isDraft) {
+  const status = h("div", { id: "export-result-status", "aria-live": "polite" });
+  const keyLine = h("p", { id: "key-fingerprint" });
+  if (isDraft) {
+    return h("section", { class: "export-box", "aria-labelledby": "export-result-title", id: "export-result" },
+      h("h2", { id: "export-result-title", class: "h4" }, "Invia i risultati al coordinamento"),
+      h("p", {}, "Quando avrai concluso l'autovalutazione potrai esportare un file dei risultati firmato da inviare al coordinamento regionale o all'ANCI."));
+  }
+  const notes = h("input", { type: "checkbox", id: "with-notes" });
+  const run = async (ev) => {
+    const btn = ev.currentTarget;
+    btn.disabled = true;
+    fill(status, h("p", { class: "muted" }, "Preparazione del file…"));
+    try {
+      const res = await api.exportResult(hd.id, notes.checked);
+      keyLine.textContent = `Codice della chiave di firma di questo computer: ${res.fingerprint}`;
+      if (res.path) {
+        fill(status, h("div", { class: "info-box" },
+          h("p", {}, `File salvato in ${res.path}. `,
+            res.notes_included ? "Contiene anche le note." : res.notes ? "Le note non sono incluse." : "",
+            " Invialo al coordinamento e comunica, per telefono o di persona, il codice della chiave qui sopra: servirà a riconoscere i tuoi file.")));
+      } else {
+        fill(status, h("p", {}, "Salvataggio annullato."));
+      }
+    } catch (e) {
+      showError(status, e);
+    } finally {
+      btn.disabled = false;
+      btn.focus();
+    }
+  };
+  api.signingKey()
+    .then((k) => { keyLine.textContent = `Codice della chiave di firma di questo computer: ${k.fingerprint}`; })
+    .catch((e) => showError(status, e));
+  return h("section", { class: "export-box", "aria-labelledby": "export-result-title", id: "export-result" },
+    h("h2", { id: "export-result-title", class: "h4" }, "Invia i risultati al coordinamento"),
+    h("p", {}, "Il file contiene le risposte e i punteggi, firmati da questo computer: chi lo riceve può verificare che nessuno lo abbia modificato. Le note restano fuori, a meno che tu non scelga di includerle."),
+    keyLine,
+    h("div", { class: "check" }, notes,
+      h("label", { for: "with-notes" }, "Includi le note (possono descrivere nel dettaglio i punti deboli dell'ente)")),
+    h("div", { class: "button-row" },
+      h("button", { type: "button", class: "btn btn-outline-primary", id: "export-result-btn", onclick: run }, "Esporta risultati")),
+    status);
+}
+
 register("results", async (main, params) => {
   const r = await api.results(params.id);
   const hd = r.header;
@@ -97,6 +143,7 @@ register("results", async (main, params) => {
     }
   };
 
+  const exportSection = resultExport(hd, isDraft);
   const g = r.baseline;
   const missing = r.progress.total - r.progress.answered;
   fill(main,
@@ -145,6 +192,7 @@ register("results", async (main, params) => {
         ? h("ul", { class: "unknown-list" }, r.unknown.map((u) => h("li", {},
             h("strong", {}, u.question), h("br"), `Domanda per il fornitore: ${u.supplier_question}`)))
         : h("p", {}, "Nessuna risposta «Non so».")),
+    exportSection,
     r.previous ? previousSection(r.previous) : h("p", { class: "muted mt-4" }, "Non c'è un'autovalutazione precedente conclusa di questo ente da confrontare."),
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "btn btn-outline-primary", onclick: () => go("home") }, "Torna all'elenco")));

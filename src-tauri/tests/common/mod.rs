@@ -73,7 +73,11 @@ pub struct Driver {
 }
 
 impl Driver {
-    pub fn start(data_dir: &Path, pdf_path: Option<&Path>) -> Driver {
+    /// Start a driver whose app keeps its data in `data_dir`; `env` sets
+    /// the dialog stand-ins (`SENTINELLA_E2E_SAVE_DIR`,
+    /// `SENTINELLA_E2E_PICK_DIR`): a native GTK dialog cannot be driven
+    /// through WebDriver.
+    pub fn start(data_dir: &Path, env: &[(&str, &Path)]) -> Driver {
         let port = free_port();
         let mut cmd = Command::new("WebKitWebDriver");
         cmd.arg(format!("--port={port}"))
@@ -81,10 +85,11 @@ impl Driver {
             .env("SENTINELLA_DATA_DIR", data_dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        match pdf_path {
-            Some(p) => cmd.env("SENTINELLA_E2E_PDF_PATH", p),
-            None => cmd.env_remove("SENTINELLA_E2E_PDF_PATH"),
-        };
+        cmd.env_remove("SENTINELLA_E2E_SAVE_DIR")
+            .env_remove("SENTINELLA_E2E_PICK_DIR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = cmd.spawn().expect("start WebKitWebDriver");
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -364,4 +369,16 @@ impl App {
         self.c.close().await?;
         Ok(())
     }
+}
+
+/// A result file altered after signing: the payload edited (`from` → `to`),
+/// the signature kept.
+pub fn tamper(file: &[u8], from: &str, to: &str) -> Vec<u8> {
+    use base64::engine::general_purpose::STANDARD as B64;
+    use base64::Engine as _;
+    let mut envelope: serde_json::Value = serde_json::from_slice(file).unwrap();
+    let payload = B64.decode(envelope["payload"].as_str().unwrap()).unwrap();
+    let edited = String::from_utf8(payload).unwrap().replacen(from, to, 1);
+    envelope["payload"] = B64.encode(edited).into();
+    serde_json::to_vec(&envelope).unwrap()
 }

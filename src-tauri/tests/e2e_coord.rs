@@ -1,0 +1,195 @@
+//! End-to-end: the coordinator's side in the real window. A folder of
+//! signed result files from comuni of one province (plus a tampered file and
+//! a file signed by another computer) is imported with the folder picker's
+//! stand-in; the report names each problem, the new key is accepted after
+//! confirmation, the dashboard shows the province's figures (and no figure
+//! for groups under five), the CSV is written by Rust; axe-core checks each
+//! screen. Screenshots land in target/screenshots/.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::Path;
+
+use chrono::{NaiveDate, Utc};
+use common::{can_run, Driver, R};
+
+use sentinella::aggregate::quartiles;
+use sentinella::demo::{self, Profile};
+use sentinella::exchange::{self, ExportOptions};
+use sentinella::istat::IstatList;
+use sentinella::keys::KeyPair;
+use sentinella::load::{Catalog, LoadedAnswers};
+use sentinella::scoring;
+
+/// Comuni of the province in the inbox.
+const ASSESSED: usize = 8;
+
+/// Write the inbox; returns the median overall score of the valid files
+/// (as the dashboard must show it) and the stranger key's fingerprint.
+fn inbox(dir: &Path) -> (f64, String) {
+    let (catalog, _) = Catalog::builtin();
+    let entry = catalog.latest("comune").unwrap().clone();
+    let q = &entry.questionnaire;
+    let list = IstatList::builtin().unwrap();
+    let comuni: Vec<_> = list
+        .all()
+        .iter()
+        .filter(|c| c.province == "VT")
+        .take(ASSESSED)
+        .collect();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let opts = ExportOptions {
+        with_notes: false,
+        app_version: "0.1.0".into(),
+        exported_at: Utc::now(),
+        assessment_id: None,
+    };
+    let mut scores = Vec::new();
+    let mut first = None;
+    for (i, c) in comuni.iter().enumerate() {
+        let mut sheet = demo::example(q, Profile::ALL[i % 3], day).sheet;
+        sheet.organization.name = format!("Comune di {}", c.name);
+        sheet.organization.istat_code = c.istat_code.clone();
+        sheet.organization.province = c.province.clone();
+        sheet.organization.region = c.region.clone();
+        sheet.organization.population = c.population;
+        let loaded = LoadedAnswers {
+            sheet,
+            questionnaire: entry.clone(),
+        };
+        scores.push(scoring::score(q, &loaded.sheet).overall);
+        let key = KeyPair::from_seed([i as u8 + 1; 32]);
+        let (_, bytes) = exchange::export_result(&loaded, &key, &opts).unwrap();
+        std::fs::write(dir.join(format!("{}.json", c.istat_code)), &bytes).unwrap();
+        if i == 0 {
+            first = Some((loaded, bytes));
+        }
+    }
+    let (mut loaded, bytes) = first.unwrap();
+    // Altered after signing: the name edited by hand.
+    std::fs::write(
+        dir.join("zz-altered.json"),
+        common::tamper(&bytes, "Comune di", "Comune  di"),
+    )
+    .unwrap();
+    // A newer assessment of the first comune, from another computer.
+    loaded.sheet.assessed_on = day.succ_opt().unwrap();
+    let stranger = KeyPair::from_seed([200; 32]);
+    let (_, other) = exchange::export_result(&loaded, &stranger, &opts).unwrap();
+    std::fs::write(dir.join("zz-new-computer.json"), other).unwrap();
+    (
+        quartiles(&scores).unwrap().median,
+        stranger.fingerprint(),
+    )
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_coordinator_imports_a_folder_accepts_a_new_key_and_reads_the_province() {
+    if !can_run() {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let inbox_dir = data.path().join("inbox");
+    let saved = data.path().join("saved");
+    std::fs::create_dir(&inbox_dir).unwrap();
+    std::fs::create_dir(&saved).unwrap();
+    let (median, stranger) = inbox(&inbox_dir);
+    rt().block_on(async {
+        let driver = Driver::start(
+            data.path(),
+            &[
+                ("SENTINELLA_E2E_SAVE_DIR", &saved),
+                ("SENTINELLA_E2E_PICK_DIR", &inbox_dir),
+            ],
+        );
+        let app = driver.launch().await.unwrap();
+        flow(&app, median, &stranger, &saved).await.unwrap();
+        app.close().await.unwrap();
+    });
+}
+
+async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R {
+    app.wait_screen("home").await?;
+    app.click("#nav-coord").await?;
+    app.wait_screen("coord").await?;
+    assert!(app.text("#no-results").await?.contains("Importa una cartella"));
+    app.check_screen("15-coord-empty").await?;
+
+    app.click("#import-folder").await?;
+    app.wait_js("return !!document.getElementById('import-summary')", 30)
+        .await?;
+    let summary = app.text("#import-summary").await?;
+    let files = ASSESSED + 2;
+    assert!(
+        summary.contains(&format!("{files} file letti: {ASSESSED} importati"))
+            && summary.contains("1 trattenuto")
+            && summary.contains("1 scartato"),
+        "{summary}"
+    );
+    // The progress reached the page through the channel.
+    let last = app
+        .js("return document.getElementById('import-progress').dataset.last")
+        .await?;
+    assert_eq!(last.as_str(), Some(format!("{files}/{files}").as_str()));
+    let rejected = app.text("#rejected-files").await?;
+    assert!(
+        rejected.contains("zz-altered.json") && rejected.contains("firma non corrisponde"),
+        "{rejected}"
+    );
+    let held = app.text("#held-back").await?;
+    assert!(held.contains(stranger) && held.contains("zz-new-computer.json"), "{held}");
+    app.check_screen("16-coord-import-report").await?;
+
+    // Accept the new key, after the confirmation dialog.
+    app.click("#held-back .accept-key").await?;
+    app.wait_js("return document.getElementById('confirm').open", 5)
+        .await?;
+    app.click("#confirm-yes").await?;
+    app.wait_js(
+        "const s = document.getElementById('import-summary'); return !!s && s.textContent.includes('aggiorna')",
+        20,
+    )
+    .await?;
+    assert!(app.text("#keys").await?.contains(stranger));
+
+    // The province: eight comuni assessed out of sixty, the median shown.
+    app.js("const s = document.getElementById('scope'); s.value = 'province:VT'; return true")
+        .await?;
+    app.click("#show-scope").await?;
+    app.wait_js(
+        "const a = document.getElementById('assessed-0'); return !!a && a.textContent.includes('su 60')",
+        20,
+    )
+    .await?;
+    assert!(app.text("#assessed-0").await?.starts_with(&ASSESSED.to_string()));
+    // The newer assessment of the first comune (same answers, another day)
+    // replaced its older one, so the median is that of the files written.
+    let shown: f64 = app.text("#median-0").await?.replace(',', ".").parse()?;
+    assert!((shown - median).abs() < 0.05, "median {shown} vs {median}");
+    // Population bands with fewer than five assessed comuni show no figure.
+    let bands = app.text("#by-band-0").await?;
+    assert!(bands.contains("cifre non mostrate") || bands.contains("nessun comune"), "{bands}");
+    app.check_screen("17-coord-dashboard").await?;
+
+    app.click("#export-csv-comuni").await?;
+    app.wait_js(
+        "return document.getElementById('export-status').textContent.includes('Tabella salvata')",
+        20,
+    )
+    .await?;
+    let csv = std::fs::read_dir(saved)?
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .expect("the CSV was written");
+    assert_eq!(std::fs::read_to_string(csv)?.lines().count(), ASSESSED + 1);
+    Ok(())
+}

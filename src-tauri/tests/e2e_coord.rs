@@ -179,6 +179,21 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
     let bands = app.text("#by-band-0").await?;
     assert!(bands.contains("cifre non mostrate") || bands.contains("nessun comune"), "{bands}");
     app.check_screen("17-coord-dashboard").await?;
+    app.js("const m = document.getElementById('missing'); if (m.tagName === 'DETAILS') m.open = true; return true")
+        .await?;
+    for (id, shot) in [
+        ("by-band-0", "18-coord-dashboard-tables"),
+        ("domains-0", "19-coord-dashboard-domains"),
+        ("weakest-0", "19b-coord-dashboard-questions"),
+        ("missing", "19c-coord-dashboard-missing"),
+    ] {
+        app.js(&format!(
+            "document.getElementById('{id}').scrollIntoView(); return true"
+        ))
+        .await?;
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        app.shot(shot).await?;
+    }
 
     app.click("#export-csv-comuni").await?;
     app.wait_js(

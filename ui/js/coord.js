@@ -86,7 +86,9 @@ function heldSection(rows, onAccept) {
     bySigner.get(r.signer).push(r);
   }
   return h("section", { class: "alert-box held", role: "alert", id: "held-back", "aria-labelledby": "held-title" },
-    h("h3", { id: "held-title", class: "h5" }, `Attenzione: ${plural(rows.length, "file trattenuto", "file trattenuti")}, firmati con una chiave diversa da quella registrata`),
+    h("h3", { id: "held-title", class: "h5" }, rows.length === 1
+      ? "Attenzione: un file è stato trattenuto perché firmato con una chiave diversa da quella registrata"
+      : `Attenzione: ${int(rows.length)} file sono stati trattenuti perché firmati con una chiave diversa da quella registrata`),
     h("p", {}, "Può succedere se il comune ha cambiato computer o ha reinstallato Sentinella, ma anche se qualcuno invia un file a nome suo. Telefona al comune e fatti leggere il codice della chiave che vedono nella schermata dei risultati: accettala solo se coincide."),
     [...bySigner.entries()].map(([signer, rs]) => h("div", { class: "held-key" },
       h("p", {},
@@ -130,7 +132,7 @@ function importReport(box, v, reload) {
       : null,
     ok.length
       ? h("details", { id: "accepted-files" },
-          h("summary", {}, `Mostra i ${plural(ok.length, "file accettato", "file accettati")}`),
+          h("summary", {}, ok.length === 1 ? "Mostra il file accettato" : `Mostra i ${int(ok.length)} file accettati`),
           fileTable("accepted-table", "File accettati", ok.slice(0, SHOWN_ROWS)),
           ok.length > SHOWN_ROWS ? h("p", { class: "muted" }, `… e altri ${int(ok.length - SHOWN_ROWS)}.`) : null)
       : null);
@@ -161,7 +163,7 @@ function groupTable(id, caption, head, groups, min) {
       h("th", { scope: "col", class: "num" }, "Copertura"),
       h("th", { scope: "col", class: "num" }, "Mediana"),
       h("th", { scope: "col", class: "num" }, "Metà centrale"),
-      h("th", { scope: "col", class: "num" }, "Misure minime ok"))),
+      h("th", { scope: "col", class: "num" }, "Misure minime rispettate"))),
     h("tbody", {}, groups.map((g) => h("tr", { "data-key": g.key },
       h("th", { scope: "row" }, g.label),
       h("td", { class: "num" }, int(g.comuni)),
@@ -170,10 +172,11 @@ function groupTable(id, caption, head, groups, min) {
       figuresCells(g, min)))));
 }
 
-function questionList(id, items, line) {
+function questionList(id, items, domains, line) {
+  const title = new Map(domains.map((d) => [d.id, d.title]));
   return h("ol", { class: "question-list", id }, items.map((q) => h("li", {},
     h("strong", {}, q.text), h("br"),
-    h("span", { class: "muted" }, `${q.domain} · ${line(q)}`))));
+    h("span", { class: "muted" }, `${title.get(q.domain) || q.domain} · ${line(q)}`))));
 }
 
 function missingSection(r) {
@@ -184,27 +187,34 @@ function missingSection(r) {
   if (r.scope.kind === "italy") {
     return h("p", { id: "missing" }, `${plural(m.length, "comune non ha", "comuni non hanno")} ancora inviato un'autovalutazione: scegli una regione o una provincia per vederne i nomi.`);
   }
-  const shown = m.slice(0, SHOWN_MISSING);
+  const shown = [...m].sort((a, b) => a.name.localeCompare(b.name, "it")).slice(0, SHOWN_MISSING);
   return h("details", { id: "missing" },
     h("summary", {}, `${plural(m.length, "comune non ha", "comuni non hanno")} ancora inviato un'autovalutazione: mostra l'elenco`),
     h("ul", { class: "missing-list" }, shown.map((c) => h("li", {}, `${c.name} (${c.province}), ${int(c.population)} ab.`))),
     m.length > shown.length ? h("p", { class: "muted" }, `… e altri ${int(m.length - shown.length)}.`) : null);
 }
 
-function reportSection(r, tierLabels, index) {
+function scopeTitle(scope) {
+  if (scope.kind === "region") return `Regione ${scope.name}`;
+  if (scope.kind === "province") return `Provincia di ${scope.name}`;
+  return "Italia";
+}
+
+function reportSection(r, tiers, index) {
   const t = r.total;
   const f = t.figures;
   const min = r.min_group;
   const id = (s) => `${s}-${index}`;
   const bands = groupTable(id("by-band"), "Per numero di abitanti", "Fascia", r.by_band, min);
   return h("section", { class: "report", "aria-labelledby": id("report-title"), "data-questionnaire": r.questionnaire },
-    h("h2", { id: id("report-title") }, `${r.questionnaire_title}: ${r.scope.name}`),
+    h("h2", { id: id("report-title") }, `${scopeTitle(r.scope)}: ${r.questionnaire === "sportello-polis" ? "Sportelli Polis" : "Comuni"}`),
+    h("p", { class: "muted" }, `${r.questionnaire_title} (versione ${r.versions.join(", ")}). Punteggi da 0 a 100, ricalcolati dalle risposte di ogni file.`),
     h("div", { class: "stat-row" },
       h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("assessed") }, `${int(t.assessed)} su ${int(t.comuni)}`), h("p", {}, `enti valutati (${pct(t.coverage_pct)})`)),
       f ? h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("median") }, num(f.overall.median)), h("p", {}, `punteggio mediano; metà degli enti tra ${num(f.overall.q1)} e ${num(f.overall.q3)}`)) : null,
       f ? h("div", { class: "stat" }, h("p", { class: "stat-value" }, pct(f.baseline_pass_pct)), h("p", {}, "rispetta tutte le misure minime")) : null),
     f
-      ? h("p", { class: "muted" }, "Livelli: ", Object.entries(f.tiers).map(([k, n]) => `${tierLabels[k] || k} ${int(n)}`).join(", "), ".")
+      ? h("p", { class: "muted", id: id("tiers") }, "Enti per livello: ", tiers.map((t) => `${t.label} ${int(f.tiers[t.id] || 0)}`).join(", "), ".")
       : h("div", { class: "info-box", id: id("suppressed") }, h("p", {},
           t.assessed === 0
             ? "Nessun ente di questo territorio ha ancora inviato un'autovalutazione."
@@ -214,7 +224,7 @@ function reportSection(r, tierLabels, index) {
     bands,
     f ? [
       h("h3", {}, "Punteggio per argomento"),
-      h("table", { class: "table table-sm", id: id("domains") },
+      h("table", { class: "table table-sm domain-figures", id: id("domains") },
         h("caption", { class: "visually-hidden" }, "Punteggio per argomento: mediana e metà centrale degli enti"),
         h("thead", {}, h("tr", {},
           h("th", { scope: "col" }, "Argomento"),
@@ -231,12 +241,12 @@ function reportSection(r, tierLabels, index) {
         h("div", {},
           h("h3", {}, "Dove serve aiuto: le domande più deboli"),
           h("p", { class: "muted" }, "Le pratiche meno diffuse nel territorio: temi per la formazione e per gli acquisti comuni."),
-          questionList(id("weakest"), f.weakest_questions, (q) => `sotto l'obiettivo nel ${pct(q.below_target_pct)} degli enti`)),
+          questionList(id("weakest"), f.weakest_questions, f.domains, (q) => `sotto l'obiettivo nel ${pct(q.below_target_pct)} degli enti`)),
         h("div", {},
           h("h3", {}, "Le risposte «Non so» più frequenti"),
           h("p", { class: "muted" }, "Dove gli enti non conoscono la propria situazione: spesso serve una domanda al fornitore."),
           f.most_unknown.length
-            ? questionList(id("unknown"), f.most_unknown, (q) => `«Non so» nel ${pct(q.unknown_pct)} degli enti (${int(q.unknown)})`)
+            ? questionList(id("unknown"), f.most_unknown, f.domains, (q) => `«Non so» nel ${pct(q.unknown_pct)} degli enti (${int(q.unknown)})`)
             : h("p", {}, "Nessuna risposta «Non so».")))] : null,
     h("h3", {}, "Chi manca"),
     missingSection(r),
@@ -267,7 +277,7 @@ async function showDashboard(box, scope, keepFocus) {
     fill(box,
       d.reports.length === 0
         ? h("p", { class: "lead-text", id: "no-results" }, "Non ci sono ancora risultati importati. Comincia da «Importa una cartella».")
-        : d.reports.map((r, i) => reportSection(r, d.tier_labels, i)),
+        : d.reports.map((r, i) => reportSection(r, d.tiers, i)),
       d.unverifiable
         ? h("div", { class: "alert-box" }, h("p", {}, `${plural(d.unverifiable, "risultato archiviato non si può più verificare ed è escluso", "risultati archiviati non si possono più verificare e sono esclusi")} (per esempio perché usano un questionario non disponibile in questa installazione).`))
         : null,
@@ -355,6 +365,7 @@ register("coord", async (main) => {
         progress.dataset.last = `${p.done}/${p.total}`;
         label.textContent = `Verificati ${int(p.done)} file su ${int(p.total)}`;
       });
+      progress.hidden = true;
       importReport(importBox, v, reload);
       if (v.done) {
         announce(summaryLine(v));

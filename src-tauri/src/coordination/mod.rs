@@ -6,7 +6,7 @@
 pub mod desk;
 pub mod texts;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -365,13 +365,20 @@ fn scope_of(input: &ScopeInput, list: &IstatList) -> AppResult<Scope> {
     }
 }
 
+/// A tier as the page names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TierLabel {
+    pub id: &'static str,
+    pub label: &'static str,
+}
+
 /// The dashboard of a territory.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
     /// One report per questionnaire (comuni, Polis offices).
     pub reports: Vec<Report>,
-    /// Italian labels of the tiers, by id.
-    pub tier_labels: BTreeMap<&'static str, &'static str>,
+    /// The tiers, lowest first: id and Italian label.
+    pub tiers: Vec<TierLabel>,
     /// Stored results that no longer verify (left out).
     pub unverifiable: usize,
 }
@@ -397,9 +404,12 @@ fn dashboard(state: &AppState, scope: &Scope, list: &IstatList) -> AppResult<Das
     let (records, unverifiable) = current_records(state)?;
     Ok(Dashboard {
         reports: aggregate::reports(&records, list, scope, AggregateOptions::default()),
-        tier_labels: [Tier::Initial, Tier::Developing, Tier::Established, Tier::Advanced]
+        tiers: [Tier::Initial, Tier::Developing, Tier::Established, Tier::Advanced]
             .into_iter()
-            .map(|t| (t.id(), t.label_it()))
+            .map(|t| TierLabel {
+                id: t.id(),
+                label: t.label_it(),
+            })
             .collect(),
         unverifiable,
     })

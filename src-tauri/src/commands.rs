@@ -324,7 +324,8 @@ pub async fn generate_pdf<R: Runtime>(
     let id = check_id(id)?;
     // Render first, so a failure never leaves the user with an empty file.
     let (bytes, suggested) = state.with_store(|store, catalog| pdf::render(store, catalog, id))?;
-    let Some(path) = dialogs::save_path(&app, "Salva il piano PDF", &suggested, dialogs::PDF) else {
+    let Some(path) = dialogs::save_path(&app, "Salva il piano PDF", &suggested, dialogs::PDF)
+    else {
         return Ok(PdfSaved {
             path: None,
             bytes: 0,
@@ -356,8 +357,8 @@ pub async fn export_result<R: Runtime>(
     let id = check_id(id)?;
     let key = result_file::key(state.data_dir())?;
     // Build and check first, so a failure never leaves a file behind.
-    let export =
-        state.with_store(|store, catalog| result_file::build(store, catalog, &key, id, with_notes))?;
+    let export = state
+        .with_store(|store, catalog| result_file::build(store, catalog, &key, id, with_notes))?;
     let path = dialogs::save_path(
         &app,
         "Salva il file dei risultati",

@@ -87,7 +87,12 @@ pub fn pick_result_files<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<
         .set_title(title)
         .add_filter(JSON.label, &[JSON.extension])
         .blocking_pick_files()?;
-    Some(files.into_iter().filter_map(|f| f.into_path().ok()).collect())
+    Some(
+        files
+            .into_iter()
+            .filter_map(|f| f.into_path().ok())
+            .collect(),
+    )
 }
 
 /// Make a name safe as a file name: letters, digits, spaces and `-'.,`;

@@ -5,15 +5,13 @@
 //! assessment for "what changed" and a file name. The dialog and the write
 //! are in [`crate::dialogs`].
 
-
-
 use sentinella::load::Catalog;
 use sentinella::plan;
 use sentinella::report::{plan_pdf, PlanReport, PreviousAssessment};
 use sentinella::store::Store;
 
-use crate::error::{AppError, AppResult};
 use crate::dialogs;
+use crate::error::{AppError, AppResult};
 use crate::views;
 
 /// Whether this build can produce the plan PDF.

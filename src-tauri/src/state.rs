@@ -94,7 +94,10 @@ impl AppState {
         };
         if guard.is_none() {
             std::fs::create_dir_all(&self.data_dir).map_err(|e| {
-                eprintln!("sentinella-app: cannot create {}: {e}", self.data_dir.display());
+                eprintln!(
+                    "sentinella-app: cannot create {}: {e}",
+                    self.data_dir.display()
+                );
                 AppError::new(format!(
                     "Non riesco a creare la cartella dei dati ({}).",
                     self.data_dir.display()

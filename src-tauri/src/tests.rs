@@ -517,10 +517,19 @@ fn a_comune_exports_a_signed_file_and_a_coordinator_imports_and_aggregates_it() 
     assert_eq!(rows[0]["outcome"], "held_back");
     assert_eq!(rows[0]["signer"], stranger.fingerprint().as_str());
     assert_eq!(rows[0]["expected_signer"], fingerprint.as_str());
-    let tampered = rows.iter().find(|r| r["file"] == "c-tampered.json").unwrap();
-    assert!(tampered["reason"].as_str().unwrap().contains("firma non corrisponde"));
+    let tampered = rows
+        .iter()
+        .find(|r| r["file"] == "c-tampered.json")
+        .unwrap();
+    assert!(tampered["reason"]
+        .as_str()
+        .unwrap()
+        .contains("firma non corrisponde"));
     let broken = rows.iter().find(|r| r["file"] == "b-broken.json").unwrap();
-    assert!(broken["reason"].as_str().unwrap().contains("incompleto"), "{broken}");
+    assert!(
+        broken["reason"].as_str().unwrap().contains("incompleto"),
+        "{broken}"
+    );
 
     let ov = h.ok("coord_overview", json!({}));
     assert_eq!(ov["current"], 1);
@@ -529,7 +538,10 @@ fn a_comune_exports_a_signed_file_and_a_coordinator_imports_and_aggregates_it() 
     assert!(ov["regions"].as_array().unwrap().len() >= 20);
 
     // One comune: counted, but no figure shown (fewer than 5).
-    let d = h.ok("coord_dashboard", json!({ "scope": { "kind": "province", "value": "VT" } }));
+    let d = h.ok(
+        "coord_dashboard",
+        json!({ "scope": { "kind": "province", "value": "VT" } }),
+    );
     let total = &d["reports"][0]["total"];
     assert_eq!(total["assessed"], 1);
     assert_eq!(total["comuni"], 60);
@@ -537,7 +549,10 @@ fn a_comune_exports_a_signed_file_and_a_coordinator_imports_and_aggregates_it() 
     assert_eq!(d["reports"][0]["missing"].as_array().unwrap().len(), 59);
 
     // Accepting the wrong key does nothing; the confirmed one imports.
-    let e = h.err("coord_accept_key", json!({ "fingerprint": "0000-0000-0000-0000" }));
+    let e = h.err(
+        "coord_accept_key",
+        json!({ "fingerprint": "0000-0000-0000-0000" }),
+    );
     assert!(e.contains("Nessun file"), "{e}");
     assert!(h
         .err("coord_accept_key", json!({ "fingerprint": "x" }))
@@ -548,7 +563,10 @@ fn a_comune_exports_a_signed_file_and_a_coordinator_imports_and_aggregates_it() 
     );
     assert_eq!(accepted["replaced"], 1, "{accepted}");
     let ov = h.ok("coord_overview", json!({}));
-    assert_eq!(ov["keys"][0]["fingerprint"], stranger.fingerprint().as_str());
+    assert_eq!(
+        ov["keys"][0]["fingerprint"],
+        stranger.fingerprint().as_str()
+    );
     assert_eq!(ov["results"], 2);
     assert!(ov["held"].as_array().unwrap().is_empty());
 
@@ -579,13 +597,19 @@ fn coordination_input_is_checked_in_rust() {
         (json!({ "kind": "planet" }), "Territorio"),
         (json!({ "kind": "region", "value": "Atlantide" }), "Regione"),
         (json!({ "kind": "province", "value": "ZZ" }), "Provincia"),
-        (json!({ "kind": "region", "value": "x".repeat(500) }), "Territorio"),
+        (
+            json!({ "kind": "region", "value": "x".repeat(500) }),
+            "Territorio",
+        ),
     ] {
         let e = h.err("coord_dashboard", json!({ "scope": scope }));
         assert!(e.contains(what), "{e}");
     }
     assert!(h
-        .call("coord_dashboard", json!({ "scope": { "kind": "italy", "extra": 1 } }))
+        .call(
+            "coord_dashboard",
+            json!({ "scope": { "kind": "italy", "extra": 1 } })
+        )
         .is_err());
     let e = h.err(
         "coord_export_csv",
@@ -609,7 +633,11 @@ fn a_foreign_file_in_place_of_the_coordinator_database_is_left_alone() {
     std::fs::write(&path, b"these are someone's notes, not a database").unwrap();
     let state = AppState::open(dir.path());
     let e = state.with_desk(|_| Ok(())).unwrap_err();
-    assert!(e.0.contains("non è un archivio del coordinamento"), "{}", e.0);
+    assert!(
+        e.0.contains("non è un archivio del coordinamento"),
+        "{}",
+        e.0
+    );
     assert_eq!(
         std::fs::read(&path).unwrap(),
         b"these are someone's notes, not a database"

@@ -208,7 +208,11 @@ fn saved_file(dir: &std::path::Path, suffix: &str) -> std::path::PathBuf {
         .map(|e| e.unwrap().path())
         .filter(|p| p.to_string_lossy().ends_with(suffix))
         .collect();
-    assert_eq!(found.len(), 1, "files ending {suffix} in {dir:?}: {found:?}");
+    assert_eq!(
+        found.len(),
+        1,
+        "files ending {suffix} in {dir:?}: {found:?}"
+    );
     found[0].clone()
 }
 

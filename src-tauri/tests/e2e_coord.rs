@@ -78,10 +78,7 @@ fn inbox(dir: &Path) -> (f64, String) {
     let stranger = KeyPair::from_seed([200; 32]);
     let (_, other) = exchange::export_result(&loaded, &stranger, &opts).unwrap();
     std::fs::write(dir.join("zz-new-computer.json"), other).unwrap();
-    (
-        quartiles(&scores).unwrap().median,
-        stranger.fingerprint(),
-    )
+    (quartiles(&scores).unwrap().median, stranger.fingerprint())
 }
 
 fn rt() -> tokio::runtime::Runtime {
@@ -121,7 +118,10 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
     app.wait_screen("home").await?;
     app.click("#nav-coord").await?;
     app.wait_screen("coord").await?;
-    assert!(app.text("#no-results").await?.contains("Importa una cartella"));
+    assert!(app
+        .text("#no-results")
+        .await?
+        .contains("Importa una cartella"));
     app.check_screen("15-coord-empty").await?;
 
     app.click("#import-folder").await?;
@@ -146,7 +146,10 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
         "{rejected}"
     );
     let held = app.text("#held-back").await?;
-    assert!(held.contains(stranger) && held.contains("zz-new-computer.json"), "{held}");
+    assert!(
+        held.contains(stranger) && held.contains("zz-new-computer.json"),
+        "{held}"
+    );
     app.check_screen("16-coord-import-report").await?;
 
     // Accept the new key, after the confirmation dialog.
@@ -170,14 +173,20 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
         20,
     )
     .await?;
-    assert!(app.text("#assessed-0").await?.starts_with(&ASSESSED.to_string()));
+    assert!(app
+        .text("#assessed-0")
+        .await?
+        .starts_with(&ASSESSED.to_string()));
     // The newer assessment of the first comune (same answers, another day)
     // replaced its older one, so the median is that of the files written.
     let shown: f64 = app.text("#median-0").await?.replace(',', ".").parse()?;
     assert!((shown - median).abs() < 0.05, "median {shown} vs {median}");
     // Population bands with fewer than five assessed comuni show no figure.
     let bands = app.text("#by-band-0").await?;
-    assert!(bands.contains("cifre non mostrate") || bands.contains("nessun comune"), "{bands}");
+    assert!(
+        bands.contains("cifre non mostrate") || bands.contains("nessun comune"),
+        "{bands}"
+    );
     app.check_screen("17-coord-dashboard").await?;
     app.js("const m = document.getElementById('missing'); if (m.tagName === 'DETAILS') m.open = true; return true")
         .await?;

@@ -404,13 +404,18 @@ fn dashboard(state: &AppState, scope: &Scope, list: &IstatList) -> AppResult<Das
     let (records, unverifiable) = current_records(state)?;
     Ok(Dashboard {
         reports: aggregate::reports(&records, list, scope, AggregateOptions::default()),
-        tiers: [Tier::Initial, Tier::Developing, Tier::Established, Tier::Advanced]
-            .into_iter()
-            .map(|t| TierLabel {
-                id: t.id(),
-                label: t.label_it(),
-            })
-            .collect(),
+        tiers: [
+            Tier::Initial,
+            Tier::Developing,
+            Tier::Established,
+            Tier::Advanced,
+        ]
+        .into_iter()
+        .map(|t| TierLabel {
+            id: t.id(),
+            label: t.label_it(),
+        })
+        .collect(),
         unverifiable,
     })
 }

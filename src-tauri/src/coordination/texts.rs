@@ -61,10 +61,25 @@ mod tests {
     fn every_rejection_kind_has_its_own_words() {
         // The kinds the core reports (exchange::ResultError::kind).
         for kind in [
-            "io", "empty", "too_large", "invalid_utf8", "too_deep", "truncated", "not_json",
-            "not_a_result_file", "wrong_format", "future_version", "unknown_field", "bad_shape",
-            "bad_encoding", "tampered", "other_key", "payload_format", "unknown_questionnaire",
-            "questionnaire_changed", "invalid_answers",
+            "io",
+            "empty",
+            "too_large",
+            "invalid_utf8",
+            "too_deep",
+            "truncated",
+            "not_json",
+            "not_a_result_file",
+            "wrong_format",
+            "future_version",
+            "unknown_field",
+            "bad_shape",
+            "bad_encoding",
+            "tampered",
+            "other_key",
+            "payload_format",
+            "unknown_questionnaire",
+            "questionnaire_changed",
+            "invalid_answers",
         ] {
             assert_ne!(reason(kind), reason("no such kind"), "{kind}");
         }

@@ -475,6 +475,7 @@ pub struct AggregateArgs {
     pub json: bool,
     pub csv: Option<PathBuf>,
     pub csv_answers: Option<PathBuf>,
+    pub pdf: Option<PathBuf>,
     pub min_group: usize,
 }
 
@@ -607,6 +608,21 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     }
 
+    let pdf = match &args.pdf {
+        Some(path) => {
+            let info = sentinella::report::RegionInfo {
+                scope: &scope.describe(),
+                generated_on: chrono::Local::now().date_naive(),
+            };
+            let pdf = sentinella::report::region_pdf(&reports, &info)
+                .context("cannot render the PDF summary")?;
+            exchange::write_atomic(path, &pdf.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Some((path, pdf.pages))
+        }
+        None => None,
+    };
+
     let summary = ImportSummary {
         files: file_count,
         accepted: accepted_count - held_back.len(),
@@ -642,6 +658,13 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
                     in_scope.len()
                 );
             }
+        }
+        if let Some((p, pages)) = pdf {
+            let _ = writeln!(
+                t,
+                "\nwrote the PDF summary to {} ({pages} pages)",
+                p.display()
+            );
         }
         t
     };

@@ -107,6 +107,7 @@ pub fn run() -> Result<ExitCode> {
             json,
             csv,
             csv_answers,
+            pdf,
             min_group,
         } => {
             let catalog = catalog(&cli.questionnaire_dirs)?;
@@ -118,6 +119,7 @@ pub fn run() -> Result<ExitCode> {
                 json,
                 csv,
                 csv_answers,
+                pdf,
                 min_group: min_group as usize,
             };
             coord::aggregate(&catalog, &args)

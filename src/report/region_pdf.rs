@@ -343,7 +343,7 @@ fn parts(r: &Report) -> (&[GroupStats], &'static str) {
     }
 }
 
-/// "Viterbo (VT) 12,5%" lists of the lowest values, at most `n`.
+/// The `n` lowest values, "Viterbo (VT) 12,5%" (join them with "; ").
 fn lowest<'a>(
     groups: impl Iterator<Item = (&'a str, f64)>,
     n: usize,
@@ -353,7 +353,7 @@ fn lowest<'a>(
     v.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
     v.into_iter()
         .take(n)
-        .map(|(label, x)| format!("{label} ({})", fmt(x)))
+        .map(|(label, x)| format!("{label} {}", fmt(x)))
         .collect()
 }
 
@@ -380,7 +380,7 @@ fn in_brief(r: &Report, f: &Figures, blocks: &mut Vec<Block>) {
     if !low.is_empty() {
         participation.push_str(&format!(
             " Per {kind}, la partecipazione è più bassa in: {}.",
-            low.join(", ")
+            low.join("; ")
         ));
     }
     items.push(rich(&participation));
@@ -401,7 +401,7 @@ fn in_brief(r: &Report, f: &Figures, blocks: &mut Vec<Block>) {
     if shown.len() > 1 {
         items.push(rich(&format!(
             "**Dove mandare aiuto.** Il punteggio mediano più basso, per {kind}, è in: {}.",
-            lowest(shown.into_iter(), 3, italian_score).join(", ")
+            lowest(shown.into_iter(), 3, italian_score).join("; ")
         )));
     }
     let bands: Vec<(&str, f64)> = r
@@ -426,7 +426,7 @@ fn in_brief(r: &Report, f: &Figures, blocks: &mut Vec<Block>) {
     if !weak.is_empty() {
         items.push(rich(&format!(
             "**Ambiti più deboli** (mediana): {}. Sono i temi da cui partire con la formazione.",
-            weak.join(", ")
+            weak.join("; ")
         )));
     }
     if let Some(q) = f.most_unknown.first() {

@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -21,7 +20,7 @@ use sentinella::model::Answer;
 use sentinella::report::{self, missing_glyphs, RegionInfo, RenderedPdf};
 use sentinella::scoring;
 
-use common::{sentinella, stderr, stdout};
+use common::{assert_clean_pdf, run, sentinella, stderr, stdout};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
@@ -169,19 +168,6 @@ fn render(reports: &[Report], scope: &Scope) -> RenderedPdf {
         },
     )
     .unwrap()
-}
-
-fn run(tool: &str, args: &[&str]) -> String {
-    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
-        panic!("cannot run {tool} (poppler-utils and qpdf are installed by scripts/test.sh): {e}")
-    });
-    assert!(
-        out.status.success(),
-        "{tool} {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// `pdftotext -layout`: table rows stay on one line.
@@ -417,24 +403,7 @@ fn summaries_pass_qpdf_and_embed_subset_fonts() {
         let path = dir.path().join(format!("{name}.pdf"));
         std::fs::write(&path, &pdf.bytes).unwrap();
         let p = path.to_str().unwrap();
-        run("qpdf", &["--check", p]);
-        let fonts = run("pdffonts", &[p]);
-        let rows: Vec<&str> = fonts
-            .lines()
-            .skip(2)
-            .filter(|l| !l.trim().is_empty())
-            .collect();
-        assert!(!rows.is_empty(), "{name}: no fonts");
-        for r in rows {
-            let cols: Vec<&str> = r.split_whitespace().collect();
-            let n = cols.len();
-            assert_eq!(
-                (cols[n - 5], cols[n - 4], cols[n - 3]),
-                ("yes", "yes", "yes"),
-                "{name}: {r}"
-            );
-            assert!(cols[0].contains("TitilliumWeb"), "{name}: {r}");
-        }
+        assert_clean_pdf(p, name);
         let info = run("pdfinfo", &["-rawdates", p]);
         assert!(
             info.contains("CreationDate:    D:20261124000000Z"),

@@ -3,7 +3,9 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::layout::{Block, Heading, Paragraph};
+use crate::scoring::Tier;
+
+use super::layout::{Bar, BarChart, Block, Card, Heading, Paragraph};
 use super::text::{rich, Span};
 use super::theme::{self, Color};
 
@@ -105,4 +107,72 @@ pub fn note(text: impl Into<String>) -> Block {
             .size(9.0)
             .color(theme::MUTED),
     )
+}
+
+/// Red for "Iniziale", amber for "In sviluppo", green above.
+pub fn tier_color(tier: Tier) -> Color {
+    match tier {
+        Tier::Initial => theme::BAD,
+        Tier::Developing => theme::WARN,
+        Tier::Established | Tier::Advanced => theme::GOOD,
+    }
+}
+
+/// The dark band at the top of a cover, with its bookmark: a small line
+/// above, the document's title, the name it is about and a line of detail.
+pub fn cover_band(kicker: &str, title: &str, name: &str, detail: String) -> [Block; 2] {
+    let band = vec![
+        Block::Paragraph(
+            Paragraph::plain(kicker)
+                .size(11.0)
+                .color(theme::TINT)
+                .space_before(0.0),
+        ),
+        Block::Paragraph(
+            Paragraph::new(vec![Span::bold(title)])
+                .size(26.0)
+                .color(theme::WHITE)
+                .space_before(4.0),
+        ),
+        Block::Paragraph(
+            Paragraph::new(vec![Span::bold(name)])
+                .size(18.0)
+                .color(theme::WHITE)
+                .space_before(2.0),
+        ),
+        Block::Paragraph(
+            Paragraph::plain(detail)
+                .size(10.0)
+                .color(theme::TINT)
+                .space_before(6.0),
+        ),
+    ];
+    [
+        Block::Bookmark("Copertina".into()),
+        Block::Card(Card {
+            title: None,
+            blocks: band,
+            fill: theme::DARK,
+            accent: theme::PRIMARY,
+            space_before: 0.0,
+        }),
+    ]
+}
+
+/// A chart of scores from 0 to 100 with the "Consolidato" target line and
+/// the colour legend (`previous_label` names the grey bars, when any).
+pub fn score_chart(bars: Vec<Bar>, previous_label: &str, space_before: f32) -> Block {
+    Block::BarChart(BarChart {
+        bars,
+        max: 100.0,
+        target: Some(TARGET_SCORE as f32),
+        target_label: format!("Obiettivo {}", TARGET_SCORE.round()),
+        legend: vec![
+            (theme::BAD, "Sotto 40".into()),
+            (theme::WARN, "Da 40 a 65".into()),
+            (theme::GOOD, "65 e oltre".into()),
+        ],
+        previous_label: previous_label.into(),
+        space_before,
+    })
 }

@@ -12,12 +12,15 @@ use crate::model::{AnswerSheet, Audience, CostBand, Horizon, Mappings, Questionn
 use crate::plan::{Comparison, Plan, PlanAction};
 use crate::scoring::{GateStatus, QuestionState, Score, Tier};
 
-use super::common::{band_color, count, h1, h2, h3, note, para, plain, thousands};
+use super::common::{
+    band_color, count, cover_band, h1, h2, h3, note, para, plain, score_chart, thousands,
+    tier_color,
+};
 pub use super::common::{italian_date, italian_score, TARGET_SCORE};
-use super::layout::{Bar, BarChart, Block, Card, Cell, Column, Figure, List, Paragraph, Table};
+use super::layout::{Bar, Block, Card, Cell, Column, Figure, List, Paragraph, Table};
 use super::render::{render, Document, DocumentInfo, RenderedPdf};
 use super::text::{rich, Span};
-use super::theme::{self, Color};
+use super::theme;
 use super::ReportError;
 
 /// A previous assessment of the same organization, for the "what changed"
@@ -67,14 +70,6 @@ fn first_sentence(text: &str) -> String {
         }
     }
     text.to_string()
-}
-
-fn tier_color(tier: Tier) -> Color {
-    match tier {
-        Tier::Initial => theme::BAD,
-        Tier::Developing => theme::WARN,
-        Tier::Established | Tier::Advanced => theme::GOOD,
-    }
 }
 
 /// Control references on one line: "ABSC 1.1.1, ABSC 1.4.1 · CIS 1.1 · CSF ID.AM-01".
@@ -204,28 +199,6 @@ pub fn plan_document(r: &PlanReport<'_>) -> Document {
 fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
     let org = &r.sheet.organization;
     let s = r.score;
-    let mut band = vec![
-        Block::Paragraph(
-            Paragraph::new(vec![Span::plain(
-                "Autovalutazione della sicurezza informatica",
-            )])
-            .size(11.0)
-            .color(theme::TINT)
-            .space_before(0.0),
-        ),
-        Block::Paragraph(
-            Paragraph::new(vec![Span::bold("Piano di miglioramento")])
-                .size(26.0)
-                .color(theme::WHITE)
-                .space_before(4.0),
-        ),
-        Block::Paragraph(
-            Paragraph::new(vec![Span::bold(org.name.clone())])
-                .size(18.0)
-                .color(theme::WHITE)
-                .space_before(2.0),
-        ),
-    ];
     let place = match org.kind {
         Audience::Comune => format!(
             "Provincia: {} · Regione: {} · Codice ISTAT: {} · Abitanti: {}",
@@ -242,20 +215,12 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
             thousands(org.population)
         ),
     };
-    band.push(Block::Paragraph(
-        Paragraph::plain(place)
-            .size(10.0)
-            .color(theme::TINT)
-            .space_before(6.0),
+    blocks.extend(cover_band(
+        "Autovalutazione della sicurezza informatica",
+        "Piano di miglioramento",
+        &org.name,
+        place,
     ));
-    blocks.push(Block::Bookmark("Copertina".into()));
-    blocks.push(Block::Card(Card {
-        title: None,
-        blocks: band,
-        fill: theme::DARK,
-        accent: theme::PRIMARY,
-        space_before: 0.0,
-    }));
 
     let mut facts = vec![
         Span::plain("Questionario: "),
@@ -662,19 +627,7 @@ fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
             })
         })
         .collect();
-    blocks.push(Block::BarChart(BarChart {
-        bars,
-        max: 100.0,
-        target: Some(TARGET_SCORE as f32),
-        target_label: format!("Obiettivo {}", TARGET_SCORE.round()),
-        legend: vec![
-            (theme::BAD, "Sotto 40".into()),
-            (theme::WARN, "Da 40 a 65".into()),
-            (theme::GOOD, "65 e oltre".into()),
-        ],
-        previous_label: "Valutazione precedente".into(),
-        space_before: 14.0,
-    }));
+    blocks.push(score_chart(bars, "Valutazione precedente", 14.0));
 
     blocks.push(h2("Punteggio per ambito"));
     let rows = s

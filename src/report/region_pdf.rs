@@ -20,13 +20,13 @@ use crate::istat;
 use crate::scoring::Tier;
 
 use super::common::{
-    band_color, count, h1, h2, h3, italian_date, italian_score, note, para, plain, thousands,
-    TARGET_SCORE,
+    band_color, count, cover_band, h1, h2, h3, italian_date, italian_score, note, para, plain,
+    score_chart, thousands, tier_color, TARGET_SCORE,
 };
-use super::layout::{Bar, BarChart, Block, Card, Cell, Column, Figure, List, Paragraph, Table};
+use super::layout::{Bar, Block, Card, Cell, Column, Figure, List, Paragraph, Table};
 use super::render::{render, Document, DocumentInfo, RenderedPdf};
 use super::text::{rich, Span};
-use super::theme::{self, Color};
+use super::theme;
 use super::ReportError;
 
 /// What the summary needs besides the reports.
@@ -110,14 +110,6 @@ fn suppressed_note(min_group: usize) -> String {
     )
 }
 
-fn tier_color(tier: Tier) -> Color {
-    match tier {
-        Tier::Initial => theme::BAD,
-        Tier::Developing => theme::WARN,
-        Tier::Established | Tier::Advanced => theme::GOOD,
-    }
-}
-
 const TIERS: [Tier; 4] = [
     Tier::Initial,
     Tier::Developing,
@@ -126,41 +118,12 @@ const TIERS: [Tier; 4] = [
 ];
 
 fn cover(reports: &[Report], area: &str, date: &str, blocks: &mut Vec<Block>) {
-    blocks.push(Block::Bookmark("Copertina".into()));
-    blocks.push(Block::Card(Card {
-        title: None,
-        blocks: vec![
-            Block::Paragraph(
-                Paragraph::plain("Autovalutazione della sicurezza informatica dei comuni")
-                    .size(11.0)
-                    .color(theme::TINT)
-                    .space_before(0.0),
-            ),
-            Block::Paragraph(
-                Paragraph::new(vec![Span::bold("Sintesi territoriale")])
-                    .size(26.0)
-                    .color(theme::WHITE)
-                    .space_before(4.0),
-            ),
-            Block::Paragraph(
-                Paragraph::new(vec![Span::bold(area.to_string())])
-                    .size(18.0)
-                    .color(theme::WHITE)
-                    .space_before(2.0),
-            ),
-            Block::Paragraph(
-                Paragraph::plain(
-                    "Per chi coordina: dove servono supporto e formazione, chi manca all'appello",
-                )
-                .size(10.0)
-                .color(theme::TINT)
-                .space_before(6.0),
-            ),
-        ],
-        fill: theme::DARK,
-        accent: theme::PRIMARY,
-        space_before: 0.0,
-    }));
+    blocks.extend(cover_band(
+        "Autovalutazione della sicurezza informatica dei comuni",
+        "Sintesi territoriale",
+        area,
+        "Per chi coordina: dove servono supporto e formazione, chi manca all'appello".into(),
+    ));
 
     let mut facts = Vec::new();
     for r in reports {
@@ -597,19 +560,7 @@ fn domains(r: &Report, f: &Figures, blocks: &mut Vec<Block>) {
         })
         .collect();
     if !bars.is_empty() {
-        blocks.push(Block::BarChart(BarChart {
-            bars,
-            max: 100.0,
-            target: Some(TARGET_SCORE as f32),
-            target_label: format!("Obiettivo {}", TARGET_SCORE.round()),
-            legend: vec![
-                (theme::BAD, "Sotto 40".into()),
-                (theme::WARN, "Da 40 a 65".into()),
-                (theme::GOOD, "65 e oltre".into()),
-            ],
-            previous_label: String::new(),
-            space_before: 4.0,
-        }));
+        blocks.push(score_chart(bars, "", 4.0));
     }
     blocks.push(para(&format!(
         "Il grafico mostra il punteggio mediano di ogni ambito, da 0 a 100. La linea \

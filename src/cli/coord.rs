@@ -660,9 +660,10 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
             }
         }
         if let Some((p, pages)) = pdf {
+            let s = if pages == 1 { "" } else { "s" };
             let _ = writeln!(
                 t,
-                "\nwrote the PDF summary to {} ({pages} pages)",
+                "\nwrote the PDF summary to {} ({pages} page{s})",
                 p.display()
             );
         }

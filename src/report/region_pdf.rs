@@ -52,10 +52,11 @@ pub fn region_document(reports: &[Report], info: &RegionInfo<'_>) -> Document {
     let area = area_name(info.scope);
     let date = italian_date(info.generated_on);
     let mut blocks = Vec::new();
-    cover(reports, &area, &date, &mut blocks);
+    let of = of_area(info.scope);
+    cover(reports, &area, &of, &date, &mut blocks);
     for r in reports {
         blocks.push(Block::PageBreak);
-        section(r, reports.len() > 1, &area, &mut blocks);
+        section(r, reports.len() > 1, &of, &mut blocks);
     }
     if !reports.is_empty() {
         blocks.push(Block::PageBreak);
@@ -92,6 +93,15 @@ fn area_name(scope: &ScopeInfo) -> String {
     }
 }
 
+/// "della Regione Lazio", "della Provincia di Viterbo (VT)", "d'Italia".
+fn of_area(scope: &ScopeInfo) -> String {
+    match scope.kind {
+        "region" => format!("della Regione {}", scope.name),
+        "province" => format!("della Provincia di {}", scope.name),
+        _ => format!("d'{}", scope.name),
+    }
+}
+
 /// A count with thousands separators: "1.506".
 fn num(n: usize) -> String {
     thousands(u32::try_from(n).unwrap_or(u32::MAX))
@@ -102,12 +112,9 @@ fn pct(v: f64) -> String {
     format!("{}%", italian_score(v))
 }
 
-/// "meno di 5 comuni valutati: nessun dato".
+/// "meno di 5 comuni valutati", in place of a suppressed group's figures.
 fn suppressed_note(min_group: usize) -> String {
-    format!(
-        "meno di {} valutati: nessun dato",
-        count(min_group, "comune", "comuni")
-    )
+    format!("meno di {} valutati", count(min_group, "comune", "comuni"))
 }
 
 const TIERS: [Tier; 4] = [
@@ -117,7 +124,7 @@ const TIERS: [Tier; 4] = [
     Tier::Advanced,
 ];
 
-fn cover(reports: &[Report], area: &str, date: &str, blocks: &mut Vec<Block>) {
+fn cover(reports: &[Report], area: &str, of_area: &str, date: &str, blocks: &mut Vec<Block>) {
     blocks.extend(cover_band(
         "Autovalutazione della sicurezza informatica dei comuni",
         "Sintesi territoriale",
@@ -143,9 +150,9 @@ fn cover(reports: &[Report], area: &str, date: &str, blocks: &mut Vec<Block>) {
         blocks.push(Block::Card(Card {
             title: Some("Nessuna valutazione da riassumere".into()),
             blocks: vec![plain(format!(
-                "Per {area} non è arrivata nessuna valutazione valida, quindi questa sintesi \
-                 non contiene dati. Quando i comuni avranno inviato i file dei risultati, \
-                 basterà prepararla di nuovo."
+                "Dai comuni {of_area} non è arrivata nessuna valutazione valida, quindi questa \
+                 sintesi non contiene dati. Quando i comuni avranno inviato i file dei \
+                 risultati, basterà prepararla di nuovo."
             ))],
             fill: theme::WARN_TINT,
             accent: theme::WARN,
@@ -242,7 +249,7 @@ fn key_figures(r: &Report) -> Vec<Figure> {
 }
 
 /// One questionnaire's part of the document.
-fn section(r: &Report, several: bool, area: &str, blocks: &mut Vec<Block>) {
+fn section(r: &Report, several: bool, of_area: &str, blocks: &mut Vec<Block>) {
     blocks.push(h1(&r.questionnaire_title));
     let t = &r.total;
     if several {
@@ -265,7 +272,7 @@ fn section(r: &Report, several: bool, area: &str, blocks: &mut Vec<Block>) {
     }
     if t.assessed == 0 {
         blocks.push(plain(format!(
-            "Nessun comune di {area} ha inviato questa valutazione: mancano tutti i {} comuni.",
+            "Nessun comune {of_area} ha inviato questa valutazione: mancano tutti i {} comuni.",
             num(t.comuni)
         )));
         unmatched(r, blocks);
@@ -372,10 +379,11 @@ fn in_brief(r: &Report, f: &Figures, blocks: &mut Vec<Block>) {
         .iter()
         .filter_map(|g| Some((g.label.as_str(), g.figures.as_ref()?.overall.median)))
         .collect();
-    if bands.len() > 1 {
+    let weakest_band = bands.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+    if let (true, Some((band, median))) = (bands.len() > 1, weakest_band) {
         items.push(rich(&format!(
-            "**Per dimensione.** Il punteggio mediano più basso è dei comuni con {}.",
-            lowest(bands.into_iter(), 1, italian_score).join("")
+            "**Per dimensione.** Il punteggio mediano più basso è dei comuni con {band} ({}).",
+            italian_score(*median)
         )));
     }
 
@@ -401,8 +409,13 @@ fn in_brief(r: &Report, f: &Figures, blocks: &mut Vec<Block>) {
     }
     if t.missing > 0 {
         items.push(rich(&format!(
-            "**Da sollecitare.** Mancano ancora {}: l'elenco è in fondo alla sezione.",
-            count(t.missing, "comune", "comuni")
+            "**Da sollecitare.** Mancano ancora {}: {} in fondo alla sezione.",
+            count(t.missing, "comune", "comuni"),
+            if r.by_region.is_empty() {
+                "l'elenco è"
+            } else {
+                "i conteggi per regione sono"
+            }
         )));
     }
     blocks.push(Block::List(List::bullets(items)));
@@ -496,8 +509,13 @@ fn group_table(first: &str, groups: &[&GroupStats], min_group: usize) -> Block {
 
 fn territories(r: &Report, blocks: &mut Vec<Block>) {
     // The introduction stays with the first table.
+    let title = if r.by_province.is_empty() {
+        "Confronto per dimensione dei comuni"
+    } else {
+        "Confronto fra territori"
+    };
     let mut intro = vec![
-        h2("Confronto fra territori"),
+        h2(title),
         para(
             "Per ogni area: i comuni secondo l'elenco ISTAT, quanti hanno inviato la \
              valutazione, il punteggio mediano con l'intervallo fra primo e terzo quartile, e la \
@@ -752,8 +770,13 @@ fn missing(r: &Report, blocks: &mut Vec<Block>) {
     blocks.push(Block::Lead(vec![
         title,
         para(&format!(
-            "Sono i comuni da sollecitare, in ordine alfabetico per provincia; in grassetto \
-             quelli con {} abitanti e oltre.",
+            "Sono i comuni da sollecitare, in ordine alfabetico{}; in grassetto quelli con {} \
+             abitanti e oltre.",
+            if r.by_province.is_empty() {
+                ""
+            } else {
+                " per provincia"
+            },
             thousands(LARGE_COMUNE)
         )),
     ]));

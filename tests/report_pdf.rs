@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::NaiveDate;
 use sentinella::model::{AnswerSheet, Questionnaire};
@@ -16,7 +15,7 @@ use sentinella::report::{self, missing_glyphs, PlanReport, PreviousAssessment, R
 use sentinella::scoring::{self, Score};
 use sentinella::{demo, load};
 
-use common::{sentinella, stderr, stdout};
+use common::{assert_clean_pdf, run, sentinella, stderr, stdout};
 
 fn date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
@@ -62,19 +61,6 @@ fn render(ex: &Example) -> RenderedPdf {
         previous: None,
     })
     .unwrap_or_else(|e| panic!("{}: {e}", ex.stem))
-}
-
-fn run(tool: &str, args: &[&str]) -> String {
-    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
-        panic!("cannot run {tool} (poppler-utils and qpdf are installed by scripts/test.sh): {e}")
-    });
-    assert!(
-        out.status.success(),
-        "{tool} {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The text of a PDF on one line: lines joined with spaces, runs of
@@ -167,28 +153,7 @@ fn demo_plans_pass_qpdf_and_embed_subset_fonts() {
         let pdf = render(&ex);
         let path = write_tmp(dir.path(), &format!("{}.pdf", ex.stem), &pdf.bytes);
         let p = path.to_str().unwrap();
-        run("qpdf", &["--check", p]);
-        let fonts = run("pdffonts", &[p]);
-        let rows: Vec<&str> = fonts
-            .lines()
-            .skip(2)
-            .filter(|l| !l.trim().is_empty())
-            .collect();
-        assert!(!rows.is_empty(), "{}: no fonts listed", ex.stem);
-        for row in rows {
-            let cols: Vec<&str> = row.split_whitespace().collect();
-            // name type... encoding emb sub uni object ID
-            let n = cols.len();
-            assert!(n >= 6, "{row}");
-            let (emb, sub, uni) = (cols[n - 5], cols[n - 4], cols[n - 3]);
-            assert_eq!((emb, sub, uni), ("yes", "yes", "yes"), "{}: {row}", ex.stem);
-            let name = cols[0];
-            assert!(
-                name.len() > 7 && name.as_bytes()[6] == b'+' && name.contains("TitilliumWeb"),
-                "{}: font name {name}",
-                ex.stem
-            );
-        }
+        assert_clean_pdf(p, &ex.stem);
         let info = run("pdfinfo", &["-rawdates", p]);
         assert!(info.contains(&ex.sheet.organization.name), "{info}");
         assert!(

@@ -179,6 +179,9 @@ pub enum Command {
         /// Write one CSV row per comune and question to this file.
         #[arg(long, value_name = "FILE")]
         csv_answers: Option<PathBuf>,
+        /// Write the territorial summary (PDF, in Italian) to this file.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
         /// Show no figure for groups of fewer comuni than this.
         #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
         min_group: u32,

@@ -454,6 +454,7 @@ pub struct AggregateArgs {
     pub json: bool,
     pub csv: Option<PathBuf>,
     pub csv_answers: Option<PathBuf>,
+    pub pdf: Option<PathBuf>,
     pub min_group: usize,
 }
 
@@ -571,6 +572,21 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     }
 
+    let pdf = match &args.pdf {
+        Some(path) => {
+            let info = sentinella::report::RegionInfo {
+                scope: &scope.describe(),
+                generated_on: chrono::Local::now().date_naive(),
+            };
+            let pdf = sentinella::report::region_pdf(&reports, &info)
+                .context("cannot render the PDF summary")?;
+            exchange::write_atomic(path, &pdf.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Some((path, pdf.pages))
+        }
+        None => None,
+    };
+
     let summary = ImportSummary {
         files: file_count,
         accepted: accepted_count - held_back.len(),
@@ -606,6 +622,14 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
                     in_scope.len()
                 );
             }
+        }
+        if let Some((p, pages)) = pdf {
+            let s = if pages == 1 { "" } else { "s" };
+            let _ = writeln!(
+                t,
+                "\nwrote the PDF summary to {} ({pages} page{s})",
+                p.display()
+            );
         }
         t
     };

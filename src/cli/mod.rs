@@ -108,6 +108,7 @@ pub fn run() -> Result<ExitCode> {
             json,
             csv,
             csv_answers,
+            pdf,
             min_group,
         } => {
             let catalog = catalog(&cli.questionnaire_dirs)?;
@@ -119,6 +120,7 @@ pub fn run() -> Result<ExitCode> {
                 json,
                 csv,
                 csv_answers,
+                pdf,
                 min_group: min_group as usize,
             };
             coord::aggregate(&catalog, &args)

@@ -52,6 +52,10 @@ pub enum Block {
     /// Blocks kept on one page when they fit in half a page (an action
     /// with its steps); longer groups flow normally.
     Group(Vec<Block>),
+    /// A title and its introduction, kept on the page where the next block
+    /// starts (a table's first rows, a chart) when they take at most a
+    /// third of a page; longer ones flow normally.
+    Lead(Vec<Block>),
 }
 
 /// A heading.
@@ -637,6 +641,16 @@ impl<'f> Composer<'f> {
                 if height <= self.page_height * 0.5 {
                     let last = frags.len().saturating_sub(1);
                     for f in &mut frags[..last] {
+                        f.keep_with_next = true;
+                    }
+                }
+                frags
+            }
+            Block::Lead(inner) => {
+                let mut frags = self.compose(inner, width);
+                let height: f32 = frags.iter().map(|f| f.space_before + f.height).sum();
+                if height <= self.page_height / 3.0 {
+                    for f in &mut frags {
                         f.keep_with_next = true;
                     }
                 }
@@ -1502,6 +1516,35 @@ mod tests {
                     assert!(
                         lines.get(pos + 2).is_some(),
                         "{filler_lines}: heading without two lines after it on page {p}: {lines:?}"
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_lead_stays_with_the_start_of_its_table() -> Result<(), ReportError> {
+        // Whatever fills the page, the introduction is never last on a page:
+        // the table's first row follows it.
+        let table = Table::new(vec![Column::new("A", 1.0), Column::new("B", 2.0)], rows(25));
+        for filler_lines in 1..12 {
+            let filler = vec!["Riempitivo"; filler_lines].join("\n");
+            let blocks = vec![
+                Block::Paragraph(Paragraph::plain(filler)),
+                Block::Lead(vec![
+                    Block::Heading(Heading::new(2, "Titolo")),
+                    Block::Paragraph(Paragraph::plain("Introduzione della tabella")),
+                ]),
+                Block::Table(table.clone()),
+            ];
+            let pages = layout(&blocks, small_frame())?;
+            for p in 0..pages.pages.len() {
+                let lines = pages.page_lines(p);
+                if let Some(pos) = lines.iter().position(|l| l == "Introduzione della tabella") {
+                    assert!(
+                        lines.get(pos + 2).is_some(),
+                        "{filler_lines}: the introduction ends page {p}: {lines:?}"
                     );
                 }
             }

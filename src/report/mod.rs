@@ -18,10 +18,12 @@
 //! Every user-visible string of a report is Italian; code and errors are
 //! English.
 
+pub mod common;
 pub mod fonts;
 mod hyphen;
 pub mod layout;
 pub mod plan_pdf;
+pub mod region_pdf;
 pub mod render;
 pub mod text;
 pub mod theme;
@@ -31,6 +33,7 @@ pub use layout::{
     Align, Bar, BarChart, Block, Card, Cell, Column, Figure, Heading, List, Paragraph, Table,
 };
 pub use plan_pdf::{plan_document, plan_pdf, PlanReport, PreviousAssessment};
+pub use region_pdf::{region_document, region_pdf, RegionInfo};
 pub use render::{render, Document, DocumentInfo, RenderedPdf};
 pub use text::{rich, Span};
 

@@ -6,22 +6,22 @@
 //! questions for the IT supplier, incident card, changes since the previous
 //! assessment (when given) and method. All the text is Italian.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::model::{AnswerSheet, Audience, CostBand, Horizon, Mappings, Questionnaire, Role};
 use crate::plan::{Comparison, Plan, PlanAction};
 use crate::scoring::{GateStatus, QuestionState, Score, Tier};
 
-use super::layout::{
-    Bar, BarChart, Block, Card, Cell, Column, Figure, Heading, List, Paragraph, Table,
+use super::common::{
+    band_color, count, cover_band, h1, h2, h3, note, para, plain, score_chart, thousands,
+    tier_color,
 };
+pub use super::common::{italian_date, italian_score, TARGET_SCORE};
+use super::layout::{Bar, Block, Card, Cell, Column, Figure, List, Paragraph, Table};
 use super::render::{render, Document, DocumentInfo, RenderedPdf};
 use super::text::{rich, Span};
-use super::theme::{self, Color};
+use super::theme;
 use super::ReportError;
-
-/// The score of the "Consolidato" tier: the target line of the charts.
-pub const TARGET_SCORE: f64 = 65.0;
 
 /// A previous assessment of the same organization, for the "what changed"
 /// section.
@@ -55,41 +55,6 @@ pub fn plan_pdf(report: &PlanReport<'_>) -> Result<RenderedPdf, ReportError> {
     render(&plan_document(report))
 }
 
-const MONTHS: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
-/// "24 novembre 2026".
-pub fn italian_date(d: NaiveDate) -> String {
-    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
-    format!("{} {} {}", d.day(), month, d.year())
-}
-
-/// A score with one decimal and a decimal comma: "40,3".
-pub fn italian_score(v: f64) -> String {
-    format!("{:.1}", (v * 10.0).round() / 10.0).replace('.', ",")
-}
-
-/// "1 azione", "3 azioni".
-fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 /// The first sentence of a text.
 fn first_sentence(text: &str) -> String {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -105,24 +70,6 @@ fn first_sentence(text: &str) -> String {
         }
     }
     text.to_string()
-}
-
-fn band_color(score: f64) -> Color {
-    if score >= TARGET_SCORE {
-        theme::GOOD
-    } else if score >= 40.0 {
-        theme::WARN
-    } else {
-        theme::BAD
-    }
-}
-
-fn tier_color(tier: Tier) -> Color {
-    match tier {
-        Tier::Initial => theme::BAD,
-        Tier::Developing => theme::WARN,
-        Tier::Established | Tier::Advanced => theme::GOOD,
-    }
 }
 
 /// Control references on one line: "ABSC 1.1.1, ABSC 1.4.1 · CIS 1.1 · CSF ID.AM-01".
@@ -197,38 +144,6 @@ fn wording(kind: Audience) -> Wording {
     }
 }
 
-fn h1(text: &str) -> Block {
-    Block::Heading(Heading::new(1, text))
-}
-
-fn h2(text: &str) -> Block {
-    Block::Heading(Heading::new(2, text))
-}
-
-fn h3(text: String) -> Block {
-    Block::Heading(Heading {
-        level: 3,
-        text,
-        bookmark: false,
-    })
-}
-
-fn para(markup: &str) -> Block {
-    Block::Paragraph(Paragraph::new(rich(markup)))
-}
-
-fn plain(text: impl Into<String>) -> Block {
-    Block::Paragraph(Paragraph::plain(text))
-}
-
-fn note(text: impl Into<String>) -> Block {
-    Block::Paragraph(
-        Paragraph::new(vec![Span::italic(text)])
-            .size(9.0)
-            .color(theme::MUTED),
-    )
-}
-
 /// Builds the document (exposed for tests and for other faces that want to
 /// inspect the content before rendering).
 pub fn plan_document(r: &PlanReport<'_>) -> Document {
@@ -284,28 +199,6 @@ pub fn plan_document(r: &PlanReport<'_>) -> Document {
 fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
     let org = &r.sheet.organization;
     let s = r.score;
-    let mut band = vec![
-        Block::Paragraph(
-            Paragraph::new(vec![Span::plain(
-                "Autovalutazione della sicurezza informatica",
-            )])
-            .size(11.0)
-            .color(theme::TINT)
-            .space_before(0.0),
-        ),
-        Block::Paragraph(
-            Paragraph::new(vec![Span::bold("Piano di miglioramento")])
-                .size(26.0)
-                .color(theme::WHITE)
-                .space_before(4.0),
-        ),
-        Block::Paragraph(
-            Paragraph::new(vec![Span::bold(org.name.clone())])
-                .size(18.0)
-                .color(theme::WHITE)
-                .space_before(2.0),
-        ),
-    ];
     let place = match org.kind {
         Audience::Comune => format!(
             "Provincia: {} · Regione: {} · Codice ISTAT: {} · Abitanti: {}",
@@ -322,20 +215,12 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
             thousands(org.population)
         ),
     };
-    band.push(Block::Paragraph(
-        Paragraph::plain(place)
-            .size(10.0)
-            .color(theme::TINT)
-            .space_before(6.0),
+    blocks.extend(cover_band(
+        "Autovalutazione della sicurezza informatica",
+        "Piano di miglioramento",
+        &org.name,
+        place,
     ));
-    blocks.push(Block::Bookmark("Copertina".into()));
-    blocks.push(Block::Card(Card {
-        title: None,
-        blocks: band,
-        fill: theme::DARK,
-        accent: theme::PRIMARY,
-        space_before: 0.0,
-    }));
 
     let mut facts = vec![
         Span::plain("Questionario: "),
@@ -492,18 +377,6 @@ fn with_article(name: &str) -> String {
         "Provincia" | "Regione" | "Città" | "Comunità" => format!("La {name}"),
         _ => name.to_string(),
     }
-}
-
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
@@ -754,19 +627,7 @@ fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
             })
         })
         .collect();
-    blocks.push(Block::BarChart(BarChart {
-        bars,
-        max: 100.0,
-        target: Some(TARGET_SCORE as f32),
-        target_label: format!("Obiettivo {}", TARGET_SCORE.round()),
-        legend: vec![
-            (theme::BAD, "Sotto 40".into()),
-            (theme::WARN, "Da 40 a 65".into()),
-            (theme::GOOD, "65 e oltre".into()),
-        ],
-        previous_label: "Valutazione precedente".into(),
-        space_before: 14.0,
-    }));
+    blocks.push(score_chart(bars, "Valutazione precedente", 14.0));
 
     blocks.push(h2("Punteggio per ambito"));
     let rows = s

@@ -50,3 +50,49 @@ pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
     std::fs::write(&p, content).unwrap();
     p
 }
+
+/// Run an external tool (poppler's `pdftotext`, `pdffonts`, `pdfinfo`;
+/// `qpdf`), assert it succeeded and return its standard output.
+pub fn run(tool: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {tool} (poppler-utils and qpdf are installed by scripts/test.sh): {e}"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "{tool} {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `qpdf --check` passes and every font is an embedded Unicode subset of
+/// Titillium Web (`pdffonts`); `what` names the document in messages.
+pub fn assert_clean_pdf(path: &str, what: &str) {
+    run("qpdf", &["--check", path]);
+    let fonts = run("pdffonts", &[path]);
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!rows.is_empty(), "{what}: no fonts listed");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        // name type... encoding emb sub uni object ID
+        let n = cols.len();
+        assert!(n >= 6, "{row}");
+        let (emb, sub, uni) = (cols[n - 5], cols[n - 4], cols[n - 3]);
+        assert_eq!((emb, sub, uni), ("yes", "yes", "yes"), "{what}: {row}");
+        let name = cols[0];
+        assert!(
+            name.len() > 7 && name.as_bytes()[6] == b'+' && name.contains("TitilliumWeb"),
+            "{what}: font name {name}"
+        );
+    }
+}

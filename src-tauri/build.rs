@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "coord_accept_key",
     "coord_dashboard",
     "coord_export_csv",
+    "coord_export_pdf",
 ];
 
 fn main() {

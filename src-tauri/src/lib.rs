@@ -46,6 +46,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             coordination::coord_accept_key,
             coordination::coord_dashboard,
             coordination::coord_export_csv,
+            coordination::coord_export_pdf,
         ])
 }
 

@@ -588,6 +588,16 @@ fn a_comune_exports_a_signed_file_and_a_coordinator_imports_and_aggregates_it() 
     let csv_text = std::fs::read_to_string(csv["path"].as_str().unwrap()).unwrap();
     assert!(csv_text.contains("056044"), "{csv_text}");
     assert_eq!(csv_text.lines().count(), 2, "header and one comune");
+    let pdf = h.ok(
+        "coord_export_pdf",
+        json!({ "scope": { "kind": "province", "value": "VT" } }),
+    );
+    let pdf_path = pdf["path"].as_str().unwrap();
+    assert!(
+        pdf_path.ends_with("Sintesi territoriale - Provincia di Viterbo.pdf"),
+        "{pdf_path}"
+    );
+    assert!(std::fs::read(pdf_path).unwrap().starts_with(b"%PDF-"));
 }
 
 #[test]

@@ -215,5 +215,25 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
         .find(|p| p.extension().is_some_and(|e| e == "csv"))
         .expect("the CSV was written");
     assert_eq!(std::fs::read_to_string(csv)?.lines().count(), ASSESSED + 1);
+
+    // The summary PDF of the province, read back.
+    app.click("#export-pdf").await?;
+    app.wait_js(
+        "return document.getElementById('export-status').textContent.includes('Sintesi salvata')",
+        30,
+    )
+    .await?;
+    let pdf = std::fs::read_dir(saved)?
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .expect("the PDF was written");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Provincia di Viterbo"), "{text}");
+    assert!(text.contains(&format!("{ASSESSED} su 60")), "{text}");
     Ok(())
 }

@@ -45,4 +45,5 @@ export const api = {
   coordAcceptKey: (fingerprint) => call("coord_accept_key", { fingerprint }),
   coordDashboard: (scope) => call("coord_dashboard", { scope }),
   coordExportCsv: (scope, table) => call("coord_export_csv", { scope, table }),
+  coordExportPdf: (scope) => call("coord_export_pdf", { scope }),
 };

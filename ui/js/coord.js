@@ -261,12 +261,14 @@ async function showDashboard(box, scope, keepFocus) {
     const d = await api.coordDashboard(scope);
     lastScope = scope;
     const exportBox = h("div", { id: "export-status", "aria-live": "polite" });
-    const exportCsv = async (ev, table) => {
+    const exportFile = async (ev, what) => {
       const btn = ev.currentTarget;
       btn.disabled = true;
+      fill(exportBox, h("p", { class: "muted" }, "Preparazione del file…"));
       try {
-        const res = await api.coordExportCsv(scope, table);
-        fill(exportBox, res.path ? h("div", { class: "info-box" }, h("p", {}, `Tabella salvata in ${res.path}`)) : h("p", {}, "Salvataggio annullato."));
+        const res = what === "pdf" ? await api.coordExportPdf(scope) : await api.coordExportCsv(scope, what);
+        const saved = what === "pdf" ? "Sintesi salvata in" : "Tabella salvata in";
+        fill(exportBox, res.path ? h("div", { class: "info-box" }, h("p", {}, `${saved} ${res.path}`)) : h("p", {}, "Salvataggio annullato."));
       } catch (e) {
         showError(exportBox, e);
       } finally {
@@ -284,10 +286,11 @@ async function showDashboard(box, scope, keepFocus) {
       d.reports.length
         ? h("section", { "aria-labelledby": "export-title" },
             h("h2", { id: "export-title" }, "Esporta"),
-            h("p", {}, "Le tabelle contengono i risultati dei singoli enti: trattale come dati riservati."),
+            h("p", {}, "La sintesi PDF riporta solo cifre aggregate, come questa pagina: si può condividere. Le tabelle CSV contengono i risultati dei singoli enti: trattale come dati riservati."),
             h("div", { class: "button-row" },
-              h("button", { type: "button", class: "btn btn-outline-primary", id: "export-csv-comuni", onclick: (ev) => exportCsv(ev, "comuni") }, "Tabella CSV: un ente per riga"),
-              h("button", { type: "button", class: "btn btn-outline-primary", id: "export-csv-answers", onclick: (ev) => exportCsv(ev, "answers") }, "Tabella CSV: tutte le risposte")),
+              h("button", { type: "button", class: "btn btn-primary", id: "export-pdf", onclick: (ev) => exportFile(ev, "pdf") }, "Sintesi PDF del territorio"),
+              h("button", { type: "button", class: "btn btn-outline-primary", id: "export-csv-comuni", onclick: (ev) => exportFile(ev, "comuni") }, "Tabella CSV: un ente per riga"),
+              h("button", { type: "button", class: "btn btn-outline-primary", id: "export-csv-answers", onclick: (ev) => exportFile(ev, "answers") }, "Tabella CSV: tutte le risposte")),
             exportBox)
         : null);
     if (!keepFocus) {

@@ -16,6 +16,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use sentinella::aggregate::{self, table, AggregateOptions, Report, Scope};
 use sentinella::coordinator::{self, FileReport, KeyRecord, Outcome, Progress};
 use sentinella::istat::IstatList;
+use sentinella::report::{region_pdf, RegionInfo};
 use sentinella::scoring::Tier;
 
 use crate::dialogs;
@@ -482,6 +483,41 @@ pub async fn coord_export_csv<R: Runtime>(
         scope_file_part(&scope)
     );
     let Some(path) = dialogs::save_path(&app, "Salva la tabella", &name, dialogs::CSV) else {
+        return Ok(Saved { path: None });
+    };
+    dialogs::write_file(&path, &bytes)?;
+    Ok(Saved {
+        path: Some(path.display().to_string()),
+    })
+}
+
+/// The regional summary PDF of a territory (the same document as
+/// `sentinella aggregate --pdf`), saved where the user chooses.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn coord_export_pdf<R: Runtime>(
+    app: AppHandle<R>,
+    scope: ScopeInput,
+) -> AppResult<Saved> {
+    let list = istat()?;
+    let scope = scope_of(&scope, list)?;
+    let name = format!("Sintesi territoriale - {}.pdf", scope_file_part(&scope));
+    // Render first, so a failure never leaves the user with an empty file.
+    let bytes = blocking(&app, move |state| {
+        let (records, _) = current_records(state)?;
+        let reports = aggregate::reports(&records, list, &scope, AggregateOptions::default());
+        let info = RegionInfo {
+            scope: &scope.describe(),
+            generated_on: chrono::Local::now().date_naive(),
+        };
+        region_pdf(&reports, &info)
+            .map(|pdf| pdf.bytes)
+            .map_err(|e| {
+                eprintln!("sentinella-app: summary PDF failed: {e}");
+                AppError::new("Non è stato possibile preparare la sintesi PDF.")
+            })
+    })
+    .await?;
+    let Some(path) = dialogs::save_path(&app, "Salva la sintesi PDF", &name, dialogs::PDF) else {
         return Ok(Saved { path: None });
     };
     dialogs::write_file(&path, &bytes)?;

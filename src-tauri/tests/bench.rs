@@ -162,3 +162,79 @@ fn bench_start_memory_save() {
         app.close().await.unwrap();
     });
 }
+
+/// The coordinator's import and dashboard in the window, on a folder of
+/// result files made by `examples/gen_results` (scripts/bench-app.sh passes
+/// it in `BENCH_COORD_RESULTS`): folder to import report, then the Italy
+/// dashboard and a region's, and the app's peak memory meanwhile.
+#[test]
+#[ignore = "benchmark: run scripts/bench-app.sh"]
+fn bench_coordinator_import_and_dashboard() {
+    let Some(results) = std::env::var_os("BENCH_COORD_RESULTS") else {
+        eprintln!("skipped: BENCH_COORD_RESULTS is not set");
+        return;
+    };
+    if !can_run() {
+        return;
+    }
+    let results = std::path::PathBuf::from(results);
+    let files = std::fs::read_dir(&results).unwrap().count();
+    let data = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let driver = Driver::start(data.path(), &[("SENTINELLA_E2E_PICK_DIR", &results)]);
+        let app = driver.launch().await.unwrap();
+        app.click("#nav-coord").await.unwrap();
+        app.wait_screen("coord").await.unwrap();
+        // Peak memory of the app and its web processes, sampled meanwhile.
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let sampler = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut peak = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let rss: u64 = app_tree("sentinella-app").iter().map(|p| mem_kb(*p).0).sum();
+                    peak = peak.max(rss);
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                peak
+            })
+        };
+        let t0 = Instant::now();
+        app.click("#import-folder").await.unwrap();
+        app.wait_js("return !!document.getElementById('import-summary')", 600)
+            .await
+            .unwrap();
+        let import = t0.elapsed().as_secs_f64();
+        // The report is shown, then the dashboard of the whole country is
+        // recomputed with the new files.
+        app.wait_js(
+            "const a = document.getElementById('assessed-0'); return !!a && !a.textContent.startsWith('0 ')",
+            600,
+        )
+        .await
+        .unwrap();
+        let with_dashboard = t0.elapsed().as_secs_f64();
+        app.js("const s = document.getElementById('scope'); s.value = 'region:Lombardia'; return true")
+            .await
+            .unwrap();
+        let t1 = Instant::now();
+        app.click("#show-scope").await.unwrap();
+        app.wait_js(
+            "const h = document.querySelector('#dashboard h2'); return !!h && h.textContent.includes('Lombardia')",
+            600,
+        )
+        .await
+        .unwrap();
+        let region = t1.elapsed().as_secs_f64();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let peak = sampler.join().unwrap();
+        let summary = app.text("#import-summary").await.unwrap();
+        println!("BENCH coordinator, {files} files: folder to import report {import:.2} s, to the Italy dashboard {with_dashboard:.2} s; Lombardia dashboard {region:.2} s; peak RSS of app + web processes {:.0} MB", peak as f64 / 1024.0);
+        println!("BENCH   report: {summary}");
+        app.close().await.unwrap();
+    });
+}

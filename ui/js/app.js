@@ -25,6 +25,14 @@ export async function go(name, params = {}) {
   // opens its results): only the last one marks the page.
   if (current.name !== name || current.params !== params) return;
   document.body.dataset.screen = name;
+  // The header says where we are: the coordinator's section or the rest.
+  const section = name === "coord" ? "nav-coord" : "nav-home";
+  for (const id of ["nav-home", "nav-coord"]) {
+    const b = document.getElementById(id);
+    if (!b) continue;
+    if (id === section) b.setAttribute("aria-current", "page");
+    else b.removeAttribute("aria-current");
+  }
   // Move focus to the screen title, so keyboard and screen-reader users start
   // from the top of the new screen.
   // A screen may name a better starting point (the current question).

@@ -339,7 +339,9 @@ register("coord", async (main) => {
   const keysBox = h("div", {}, keysSection(ov.keys));
   const countsLine = h("p", { class: "muted", id: "archive-counts" });
   const setCounts = (o) => {
-    countsLine.textContent = `Archivio del coordinamento: ${plural(o.current, "ente con risultati", "enti con risultati")} (${plural(o.results, "file conservato", "file conservati")}, storico compreso). File: ${o.database}`;
+    countsLine.textContent = o.results === 0
+      ? `L'archivio del coordinamento è vuoto. File: ${o.database}`
+      : `Archivio del coordinamento: ${plural(o.current, "ente con risultati", "enti con risultati")} (${plural(o.results, "file conservato", "file conservati")}, storico compreso). File: ${o.database}`;
   };
   setCounts(ov);
   const select = scopeSelect(ov);

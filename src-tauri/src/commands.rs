@@ -324,17 +324,10 @@ pub async fn generate_pdf<R: Runtime>(
     let id = check_id(id)?;
     // Render first, so a failure never leaves the user with an empty file.
     let (bytes, suggested) = state.with_store(|store, catalog| pdf::render(store, catalog, id))?;
-    let Some(path) = dialogs::save_path(&app, "Salva il piano PDF", &suggested, dialogs::PDF)
-    else {
-        return Ok(PdfSaved {
-            path: None,
-            bytes: 0,
-        });
-    };
-    dialogs::write_file(&path, &bytes)?;
+    let path = dialogs::save_file(&app, "Salva il piano PDF", &suggested, dialogs::PDF, &bytes)?;
     Ok(PdfSaved {
-        path: Some(path.display().to_string()),
-        bytes: bytes.len(),
+        bytes: if path.is_some() { bytes.len() } else { 0 },
+        path: path.map(|p| p.display().to_string()),
     })
 }
 
@@ -359,15 +352,13 @@ pub async fn export_result<R: Runtime>(
     // Build and check first, so a failure never leaves a file behind.
     let export = state
         .with_store(|store, catalog| result_file::build(store, catalog, &key, id, with_notes))?;
-    let path = dialogs::save_path(
+    let path = dialogs::save_file(
         &app,
         "Salva il file dei risultati",
         &export.file_name,
         dialogs::JSON,
-    );
-    if let Some(p) = &path {
-        dialogs::write_file(p, &export.bytes)?;
-    }
+        &export.bytes,
+    )?;
     Ok(ExportSaved::new(path, &key, with_notes, export.notes))
 }
 

@@ -40,7 +40,7 @@ pub const CSV: FileKind = FileKind {
 };
 
 /// Ask where to save. `None` when the user closed the dialog.
-pub fn save_path<R: Runtime>(
+fn save_path<R: Runtime>(
     app: &AppHandle<R>,
     title: &str,
     suggested: &str,
@@ -61,6 +61,22 @@ pub fn save_path<R: Runtime>(
         path.set_extension(kind.extension);
     }
     Some(path)
+}
+
+/// Ask where to save `bytes` and write them there (atomically). `None`
+/// when the user closed the dialog: nothing is written.
+pub fn save_file<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    suggested: &str,
+    kind: FileKind,
+    bytes: &[u8],
+) -> AppResult<Option<PathBuf>> {
+    let Some(path) = save_path(app, title, suggested, kind) else {
+        return Ok(None);
+    };
+    write_file(&path, bytes)?;
+    Ok(Some(path))
 }
 
 /// Ask for a folder. `None` when the user closed the dialog.
@@ -114,7 +130,7 @@ pub fn file_name_part(text: &str) -> String {
 
 /// Write the file: to a temporary file beside it, then renamed, so a crash
 /// never leaves half a PDF under the chosen name.
-pub fn write_file(path: &Path, bytes: &[u8]) -> AppResult<()> {
+fn write_file(path: &Path, bytes: &[u8]) -> AppResult<()> {
     let fail = |e: std::io::Error| {
         eprintln!("sentinella-app: cannot write {}: {e}", path.display());
         AppError::new(format!(

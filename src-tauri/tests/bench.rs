@@ -77,11 +77,7 @@ fn bench_start_memory_save() {
         return;
     }
     let data = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    common::rt().block_on(async {
         let driver = Driver::start(data.path(), &[]);
         // Cold start: a first launch warms the disk cache of the binary and
         // the libraries; then five measured launches.
@@ -180,11 +176,7 @@ fn bench_coordinator_import_and_dashboard() {
     let results = std::path::PathBuf::from(results);
     let files = std::fs::read_dir(&results).unwrap().count();
     let data = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    common::rt().block_on(async {
         let driver = Driver::start(data.path(), &[("SENTINELLA_E2E_PICK_DIR", &results)]);
         let app = driver.launch().await.unwrap();
         app.click("#nav-coord").await.unwrap();

@@ -11,20 +11,12 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use common::{can_run, key, Driver, R};
+use common::{can_run, key, rt, saved_file, Driver, R};
 use fantoccini::key::Key;
 use serde_json::Value;
 
 /// One window at a time: the machine is small and the tests share Xvfb.
 static SERIAL: Mutex<()> = Mutex::new(());
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// Answer the question on screen with the keyboard: Tab into the radio
 /// group, ArrowDown `down` times (0 = Space on the first option), wait for
@@ -199,21 +191,6 @@ async fn flow_part_one(app: &common::App) -> R {
     app.shot("06-question-saved").await?;
     // The last answered question is where we resume.
     Ok(())
-}
-
-/// The one file in `dir` whose name ends with `suffix`.
-fn saved_file(dir: &std::path::Path, suffix: &str) -> std::path::PathBuf {
-    let found: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(suffix))
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "files ending {suffix} in {dir:?}: {found:?}"
-    );
-    found[0].clone()
 }
 
 async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {

@@ -12,7 +12,7 @@ mod common;
 use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
-use common::{can_run, Driver, R};
+use common::{can_run, rt, saved_file, Driver, R};
 
 use sentinella::aggregate::quartiles;
 use sentinella::demo::{self, Profile};
@@ -79,14 +79,6 @@ fn inbox(dir: &Path) -> (f64, String) {
     let (_, other) = exchange::export_result(&loaded, &stranger, &opts).unwrap();
     std::fs::write(dir.join("zz-new-computer.json"), other).unwrap();
     (quartiles(&scores).unwrap().median, stranger.fingerprint())
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 #[test]
@@ -210,10 +202,7 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
         20,
     )
     .await?;
-    let csv = std::fs::read_dir(saved)?
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "csv"))
-        .expect("the CSV was written");
+    let csv = saved_file(saved, ".csv");
     assert_eq!(std::fs::read_to_string(csv)?.lines().count(), ASSESSED + 1);
 
     // The summary PDF of the province, read back.
@@ -223,10 +212,7 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
         30,
     )
     .await?;
-    let pdf = std::fs::read_dir(saved)?
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .expect("the PDF was written");
+    let pdf = saved_file(saved, ".pdf");
     let out = std::process::Command::new("pdftotext")
         .args(["-layout"])
         .arg(&pdf)

@@ -122,13 +122,6 @@ fn result_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn normalize_fingerprint(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_hexdigit)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
-
 #[derive(Serialize)]
 struct VerifyRow {
     file: String,
@@ -207,14 +200,14 @@ pub fn verify(
     json: bool,
 ) -> Result<ExitCode> {
     let files = result_files(paths)?;
-    let wanted = key.map(normalize_fingerprint);
+    let wanted = key.map(coordinator::normalize);
     if wanted.as_ref().is_some_and(|k| k.len() != 16) {
         bail!("--key: a fingerprint has 16 hex digits, like 3F2A-9C01-77DE-B410");
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let rows = exchange::verify_each(&files, catalog, threads, |file, outcome| {
         let outcome = outcome.and_then(|v| match &wanted {
-            Some(k) if &normalize_fingerprint(&v.fingerprint) != k => Err(ResultError::OtherKey {
+            Some(k) if &coordinator::normalize(&v.fingerprint) != k => Err(ResultError::OtherKey {
                 found: v.fingerprint.clone(),
                 expected: key.unwrap_or_default().to_string(),
             }),
@@ -281,18 +274,6 @@ struct CollectJson<'a> {
     stored: coordinator::Counts,
 }
 
-fn outcome_id(o: Outcome) -> &'static str {
-    match o {
-        Outcome::New => "new",
-        Outcome::Replaced => "replaced",
-        Outcome::Updated => "updated",
-        Outcome::History => "history",
-        Outcome::Unchanged => "unchanged",
-        Outcome::HeldBack => "held_back",
-        Outcome::Rejected => "rejected",
-    }
-}
-
 /// `sentinella collect`.
 pub fn collect(
     catalog: &Catalog,
@@ -324,7 +305,7 @@ pub fn collect(
     }
     let mut counts = std::collections::BTreeMap::new();
     for r in &reports {
-        *counts.entry(outcome_id(r.outcome)).or_insert(0) += 1;
+        *counts.entry(r.outcome.id()).or_insert(0) += 1;
     }
     let stored = database.counts()?;
     let text = if json {
@@ -351,7 +332,7 @@ pub fn collect(
             let _ = writeln!(
                 t,
                 "{:<10} {}{who}{}{hint}",
-                outcome_id(r.outcome).to_uppercase(),
+                r.outcome.id().to_uppercase(),
                 r.source,
                 r.message
                     .as_deref()

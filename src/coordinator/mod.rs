@@ -159,6 +159,19 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Stable id (as serialized), for reports and the app's styles.
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::New => "new",
+            Outcome::Replaced => "replaced",
+            Outcome::Updated => "updated",
+            Outcome::History => "history",
+            Outcome::Unchanged => "unchanged",
+            Outcome::HeldBack => "held_back",
+            Outcome::Rejected => "rejected",
+        }
+    }
+
     /// Whether the file was accepted (stored or already present).
     pub fn accepted(self) -> bool {
         !matches!(self, Outcome::HeldBack | Outcome::Rejected)

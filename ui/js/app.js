@@ -73,6 +73,32 @@ export function showError(box, e) {
   fill(box, h("div", { class: "alert-box", role: "alert" }, h("p", {}, e.message || String(e))));
 }
 
+/**
+ * Save a file through one of the app's commands (the dialog and the write
+ * happen in Rust): the clicked button is disabled meanwhile, `box` says
+ * `waiting`, then where the file went (`saved(res)`: the sentence), that the
+ * dialog was closed, or the error. Resolves to the command's answer, or
+ * null on error.
+ */
+export async function saveFile(ev, box, waiting, save, saved) {
+  const btn = ev.currentTarget;
+  btn.disabled = true;
+  fill(box, h("p", { class: "muted" }, waiting));
+  try {
+    const res = await save();
+    fill(box, res.path
+      ? h("div", { class: "info-box" }, h("p", {}, saved(res)))
+      : h("p", {}, "Salvataggio annullato."));
+    return res;
+  } catch (e) {
+    showError(box, e);
+    return null;
+  } finally {
+    btn.disabled = false;
+    btn.focus();
+  }
+}
+
 /** Ask for confirmation in a modal dialog; resolves true or false. */
 export function confirmDialog(title, text, yesLabel) {
   const dlg = document.getElementById("confirm");

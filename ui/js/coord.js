@@ -4,7 +4,7 @@
 // the minimum size carry no figure at all (not hidden here: never sent).
 
 import { api } from "./api.js";
-import { register, showError, announce, confirmDialog } from "./app.js";
+import { register, showError, announce, confirmDialog, saveFile } from "./app.js";
 import { h, fill, num, int, date, plural } from "./dom.js";
 
 /** How many rows of accepted files the import report shows. */
@@ -261,21 +261,9 @@ async function showDashboard(box, scope, keepFocus) {
     const d = await api.coordDashboard(scope);
     lastScope = scope;
     const exportBox = h("div", { id: "export-status", "aria-live": "polite" });
-    const exportFile = async (ev, what) => {
-      const btn = ev.currentTarget;
-      btn.disabled = true;
-      fill(exportBox, h("p", { class: "muted" }, "Preparazione del file…"));
-      try {
-        const res = what === "pdf" ? await api.coordExportPdf(scope) : await api.coordExportCsv(scope, what);
-        const saved = what === "pdf" ? "Sintesi salvata in" : "Tabella salvata in";
-        fill(exportBox, res.path ? h("div", { class: "info-box" }, h("p", {}, `${saved} ${res.path}`)) : h("p", {}, "Salvataggio annullato."));
-      } catch (e) {
-        showError(exportBox, e);
-      } finally {
-        btn.disabled = false;
-        btn.focus();
-      }
-    };
+    const exportFile = (ev, what) => saveFile(ev, exportBox, "Preparazione del file…",
+      () => (what === "pdf" ? api.coordExportPdf(scope) : api.coordExportCsv(scope, what)),
+      (r) => `${what === "pdf" ? "Sintesi salvata in" : "Tabella salvata in"} ${r.path}`);
     fill(box,
       d.reports.length === 0
         ? h("p", { class: "lead-text", id: "no-results" }, "Non ci sono ancora risultati importati. Comincia da «Importa una cartella».")

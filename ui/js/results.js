@@ -3,7 +3,7 @@
 // previous assessment.
 
 import { api } from "./api.js";
-import { app, register, go, showError, announce } from "./app.js";
+import { app, register, go, showError, announce, saveFile } from "./app.js";
 import { h, fill, num, date, delta, plural, int } from "./dom.js";
 import { domainBars } from "./charts.js";
 
@@ -73,26 +73,10 @@ function resultExport(hd, isDraft) {
   }
   const notes = h("input", { type: "checkbox", id: "with-notes" });
   const run = async (ev) => {
-    const btn = ev.currentTarget;
-    btn.disabled = true;
-    fill(status, h("p", { class: "muted" }, "Preparazione del file…"));
-    try {
-      const res = await api.exportResult(hd.id, notes.checked);
-      keyLine.textContent = `Codice della chiave di firma di questo computer: ${res.fingerprint}`;
-      if (res.path) {
-        fill(status, h("div", { class: "info-box" },
-          h("p", {}, `File salvato in ${res.path}. `,
-            res.notes_included ? "Contiene anche le note." : res.notes ? "Le note non sono incluse." : "",
-            " Invialo al coordinamento e comunica, per telefono o di persona, il codice della chiave qui sopra: servirà a riconoscere i tuoi file.")));
-      } else {
-        fill(status, h("p", {}, "Salvataggio annullato."));
-      }
-    } catch (e) {
-      showError(status, e);
-    } finally {
-      btn.disabled = false;
-      btn.focus();
-    }
+    const res = await saveFile(ev, status, "Preparazione del file…",
+      () => api.exportResult(hd.id, notes.checked),
+      (r) => `File salvato in ${r.path}. ${r.notes_included ? "Contiene anche le note. " : r.notes ? "Le note non sono incluse. " : ""}Invialo al coordinamento e comunica, per telefono o di persona, il codice della chiave qui sopra: servirà a riconoscere i tuoi file.`);
+    if (res) keyLine.textContent = `Codice della chiave di firma di questo computer: ${res.fingerprint}`;
   };
   api.signingKey()
     .then((k) => { keyLine.textContent = `Codice della chiave di firma di questo computer: ${k.fingerprint}`; })
@@ -115,24 +99,8 @@ register("results", async (main, params) => {
   const errorBox = h("div", {});
   const isDraft = hd.status === "draft";
 
-  const makePdf = async (ev) => {
-    const btn = ev.currentTarget;
-    btn.disabled = true;
-    fill(pdfBox, h("p", { class: "muted" }, "Preparazione del piano…"));
-    try {
-      const res = await api.pdf(hd.id);
-      if (res.path) {
-        fill(pdfBox, h("div", { class: "info-box" }, h("p", {}, `Piano salvato in ${res.path}`)));
-      } else {
-        fill(pdfBox, h("p", {}, "Salvataggio annullato."));
-      }
-    } catch (e) {
-      showError(pdfBox, e);
-    } finally {
-      btn.disabled = false;
-      btn.focus();
-    }
-  };
+  const makePdf = (ev) => saveFile(ev, pdfBox, "Preparazione del piano…",
+    () => api.pdf(hd.id), (r) => `Piano salvato in ${r.path}`);
 
   const reopen = async () => {
     try {

@@ -157,7 +157,7 @@ fn import_view(folder: Option<String>, paths: &[PathBuf], reports: &[FileReport]
         .zip(reports)
         .map(|(path, r)| ImportRow {
             file: file_label(path),
-            outcome: texts::outcome_id(r.outcome),
+            outcome: r.outcome.id(),
             label: texts::outcome_label(r.outcome),
             accepted: r.outcome.accepted(),
             organization: r.organization.clone(),
@@ -299,29 +299,22 @@ pub async fn coord_accept_key<R: Runtime>(
         return Err(AppError::invalid("Codice della chiave non valido."));
     }
     blocking(&app, move |state| {
-        let paths: Vec<PathBuf> = state.with_desk(|desk| {
+        // Split the held-back files: those signed by the accepted key are
+        // imported again; the others stay held back.
+        let (chosen, others): (Vec<HeldFile>, Vec<HeldFile>) = state.with_desk(|desk| {
             Ok(desk
                 .held
                 .iter()
-                .filter(|h| coordinator::normalize(&h.signer) == wanted)
-                .map(|h| h.path.clone())
-                .collect())
+                .cloned()
+                .partition(|h| coordinator::normalize(&h.signer) == wanted))
         })?;
-        if paths.is_empty() {
+        if chosen.is_empty() {
             return Err(AppError::invalid(
                 "Nessun file trattenuto è firmato con questa chiave.",
             ));
         }
-        let accept = BTreeSet::from([wanted.clone()]);
-        // The other held-back files stay held back.
-        let others: Vec<HeldFile> = state.with_desk(|desk| {
-            Ok(desk
-                .held
-                .iter()
-                .filter(|h| coordinator::normalize(&h.signer) != wanted)
-                .cloned()
-                .collect())
-        })?;
+        let paths: Vec<PathBuf> = chosen.into_iter().map(|h| h.path).collect();
+        let accept = BTreeSet::from([wanted]);
         let reports = import_paths(state, &paths, &accept, |_| {})?;
         state.with_desk(|desk| {
             desk.held.extend(others);
@@ -482,12 +475,9 @@ pub async fn coord_export_csv<R: Runtime>(
         if per_answer { "risposte" } else { "comuni" },
         scope_file_part(&scope)
     );
-    let Some(path) = dialogs::save_path(&app, "Salva la tabella", &name, dialogs::CSV) else {
-        return Ok(Saved { path: None });
-    };
-    dialogs::write_file(&path, &bytes)?;
+    let path = dialogs::save_file(&app, "Salva la tabella", &name, dialogs::CSV, &bytes)?;
     Ok(Saved {
-        path: Some(path.display().to_string()),
+        path: path.map(|p| p.display().to_string()),
     })
 }
 
@@ -517,11 +507,8 @@ pub async fn coord_export_pdf<R: Runtime>(
             })
     })
     .await?;
-    let Some(path) = dialogs::save_path(&app, "Salva la sintesi PDF", &name, dialogs::PDF) else {
-        return Ok(Saved { path: None });
-    };
-    dialogs::write_file(&path, &bytes)?;
+    let path = dialogs::save_file(&app, "Salva la sintesi PDF", &name, dialogs::PDF, &bytes)?;
     Ok(Saved {
-        path: Some(path.display().to_string()),
+        path: path.map(|p| p.display().to_string()),
     })
 }

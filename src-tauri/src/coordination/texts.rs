@@ -17,19 +17,6 @@ pub fn outcome_label(o: Outcome) -> &'static str {
     }
 }
 
-/// Stable id of an outcome (for the page's styles and the tests).
-pub fn outcome_id(o: Outcome) -> &'static str {
-    match o {
-        Outcome::New => "new",
-        Outcome::Replaced => "replaced",
-        Outcome::Updated => "updated",
-        Outcome::History => "history",
-        Outcome::Unchanged => "unchanged",
-        Outcome::HeldBack => "held_back",
-        Outcome::Rejected => "rejected",
-    }
-}
-
 /// Why a file was refused, from the core's [`sentinella::exchange::ResultError::kind`].
 pub fn reason(kind: &str) -> &'static str {
     match kind {

@@ -54,6 +54,31 @@ pub fn shots_dir() -> PathBuf {
     d
 }
 
+/// The runtime the WebDriver client runs on.
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The one file in `dir` (where the save-dialog stand-in writes) whose name
+/// ends with `suffix`.
+pub fn saved_file(dir: &Path, suffix: &str) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "files ending {suffix} in {dir:?}: {found:?}"
+    );
+    found[0].clone()
+}
+
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
 fn free_port() -> u16 {

@@ -2,7 +2,7 @@
 // tables, so they are hidden from screen readers (aria-hidden) and the
 // tables carry the data.
 
-import { s, num, date } from "./dom.js";
+import { s, score, date } from "./dom.js";
 
 /** Horizontal bars, one per domain, 0–100, with a target line at 65. */
 export function domainBars(domains, target = 65) {
@@ -21,7 +21,7 @@ export function domainBars(domains, target = 65) {
     return [
       s("text", { x: labelW - 10, y: y + 19, "text-anchor": "end", "font-size": 15, fill: "#1a1a1a" }, d.title),
       s("rect", { x: labelW, y: y + 5, width: v === null ? 0 : Math.max(2, (barW * v) / 100), height: rowH - 10, fill: color, rx: 2 }),
-      s("text", { x: (v === null ? labelW : x(v)) + 6, y: y + 19, "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, v === null ? "n.a." : num(v)),
+      s("text", { x: (v === null ? labelW : x(v)) + 6, y: y + 19, "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, v === null ? "n.a." : score(v)),
     ];
   });
   const targetLine = [
@@ -48,7 +48,7 @@ export function trendLine(rows) {
     pts.length > 1 ? s("path", { d: path, fill: "none", stroke: "#0066cc", "stroke-width": 3 }) : null,
     pts.map((p, i) => [
       s("circle", { cx: x(i), cy: y(p.overall), r: 6, fill: "#0066cc" }),
-      s("text", { x: x(i), y: y(p.overall) - 12, "text-anchor": "middle", "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, num(p.overall)),
+      s("text", { x: x(i), y: y(p.overall) - 12, "text-anchor": "middle", "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, score(p.overall)),
       s("text", { x: x(i), y: height - 20, "text-anchor": "middle", "font-size": 13, fill: "#4d5b69" }, date(p.assessed_on)),
     ]));
 }

@@ -97,8 +97,58 @@ fn keyboard_flow_survives_restart_and_ends_in_results_and_pdf() {
         // Relaunch: a new app process on the same database.
         let app = driver.launch().await.unwrap();
         flow_part_two(&app, &saved).await.unwrap();
+        guide_and_delete_with_undo(&app).await.unwrap();
+        app.close().await.unwrap();
+        // The deletion reached the database; the undone one did not.
+        let app = driver.launch().await.unwrap();
+        app.wait_screen("home").await.unwrap();
+        let rows = app
+            .js("return document.querySelectorAll('#assessments tbody tr').length")
+            .await
+            .unwrap();
+        assert_eq!(rows.as_u64(), Some(1));
         app.close().await.unwrap();
     });
+}
+
+/// The guide from the header; then "Elimina" on the home list: the
+/// confirmation says what goes, "Annulla" brings the row back, and a
+/// deletion left alone reaches the database after a few seconds.
+async fn guide_and_delete_with_undo(app: &common::App) -> R {
+    app.click("#nav-help").await?;
+    app.wait_screen("help").await?;
+    assert!(app.text("#glossary").await?.contains("Copia offline"));
+    app.check_screen("24-guide").await?;
+    app.click("#nav-home").await?;
+    app.wait_screen("home").await?;
+    let count = "return document.querySelectorAll('#assessments tbody tr:not([hidden])').length";
+    assert_eq!(app.js(count).await?.as_u64(), Some(2));
+    app.click("#assessments tbody tr .delete-btn").await?;
+    app.wait_js("return document.getElementById('confirm').open", 5)
+        .await?;
+    let text = app.text("#confirm-text").await?;
+    assert!(
+        text.contains("Per qualche secondo potrai ancora annullare"),
+        "{text}"
+    );
+    app.click("#confirm-yes").await?;
+    app.wait_js("return !!document.getElementById('undo-delete')", 5)
+        .await?;
+    assert_eq!(app.js(count).await?.as_u64(), Some(1));
+    app.check_screen("25-home-undo-delete").await?;
+    app.click("#undo-delete").await?;
+    assert_eq!(app.js(count).await?.as_u64(), Some(2));
+    // Left alone this time: the row goes for good.
+    app.click("#assessments tbody tr .delete-btn").await?;
+    app.wait_js("return document.getElementById('confirm').open", 5)
+        .await?;
+    app.click("#confirm-yes").await?;
+    app.wait_js(
+        "return document.querySelectorAll('#assessments tbody tr').length === 1 && !document.getElementById('undo-delete')",
+        20,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Answers given in part one, checked after the restart.

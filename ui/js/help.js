@@ -23,7 +23,7 @@ const GLOSSARY = [
   ["PEC",
     "La posta elettronica certificata: ha valore legale, per questo una casella PEC rubata fa molti danni. Va protetta come la posta ordinaria, anzi di più."],
   ["Verifica in due passaggi",
-    "Oltre alla password serve una seconda prova, di solito un codice sul telefono. Ferma la maggior parte dei furti di password. In inglese si chiama MFA."],
+    "Oltre alla password serve una seconda prova, di solito un codice sul telefono: chi ruba solo la password non riesce a entrare. In inglese si chiama MFA."],
 ];
 
 register("help", async (main) => {

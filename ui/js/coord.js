@@ -6,7 +6,7 @@
 import { api } from "./api.js";
 import { register, showError, announce, confirmDialog, saveFile } from "./app.js";
 import { h, fill, score, int, date, plural } from "./dom.js";
-import { domainBars } from "./charts.js";
+import { domainBars, targetSentence } from "./charts.js";
 
 /** How many rows of accepted files the import report shows. */
 const SHOWN_ROWS = 300;
@@ -229,10 +229,10 @@ function reportSection(r, tiers, index) {
     bands,
     f ? [
       h("h3", {}, "Punteggio per argomento"),
-      h("p", { class: "muted" }, "Il punteggio tipico di ogni argomento, dal più debole. La linea tratteggiata indica 65, la soglia del livello Consolidato."),
+      h("p", { class: "muted" }, `Il punteggio tipico di ogni argomento, dal più debole. ${targetSentence(tiers)}`),
       domainBars(f.domains
         .map((d) => ({ title: d.title, score: d.scores ? d.scores.median : null }))
-        .sort((a, b) => (a.score === null) - (b.score === null) || a.score - b.score)),
+        .sort((a, b) => (a.score === null) - (b.score === null) || a.score - b.score), tiers),
       h("table", { class: "table table-sm domain-figures", id: id("domains") },
         h("caption", { class: "visually-hidden" }, "Punteggio per argomento: mediana e metà centrale degli enti"),
         h("thead", {}, h("tr", {},

@@ -5,7 +5,17 @@
 import { api } from "./api.js";
 import { app, register, go, showError, announce, saveFile } from "./app.js";
 import { h, fill, score, date, delta, shownDelta, plural, int } from "./dom.js";
-import { domainBars } from "./charts.js";
+import { domainBars, targetSentence } from "./charts.js";
+
+/** "Iniziale (sotto 40), In sviluppo (40–64), …, Avanzato (85 e oltre)": the ranges come from Rust. */
+function tierRanges(tiers) {
+  return tiers.map((t, i) => {
+    if (i === 0) return `${t.label} (sotto ${int(t.below)})`;
+    if (t.below === null) return `${t.label} (${int(t.from)} e oltre)`;
+    return `${t.label} (${int(t.from)}–${int(t.below - 1)})`;
+  }).join(", ");
+}
+
 
 function measure(a, i) {
   return h("li", { class: "measure" + (a.gate_failed ? " gate" : "") },
@@ -137,7 +147,7 @@ register("results", async (main, params) => {
         h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
         r.capped
           ? h("p", {}, `Il punteggio varrebbe il livello «${r.uncapped_tier_label}», ma resta «${r.tier_label}» finché non sono soddisfatte tutte le misure minime obbligatorie.`)
-          : h("p", {}, "Livelli: Iniziale (sotto 40), In sviluppo (40–64), Consolidato (65–84), Avanzato (85 e oltre)."))),
+          : h("p", {}, `Livelli: ${tierRanges(r.tiers)}.`))),
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "btn btn-primary", id: "make-pdf", onclick: makePdf }, "Genera piano PDF"),
       isDraft
@@ -153,8 +163,8 @@ register("results", async (main, params) => {
       h("p", { class: "muted" }, `Il piano completo contiene ${plural(r.actions_total, "azione", "azioni")}.`)),
     h("section", { "aria-labelledby": "domains-title" },
       h("h2", { id: "domains-title" }, "Punteggio per argomento"),
-      h("p", {}, "Dal più debole al più forte. La linea tratteggiata indica 65, la soglia del livello Consolidato."),
-      domainBars(weakestFirst(r.domains)),
+      h("p", {}, `Dal più debole al più forte. ${targetSentence(r.tiers)}`),
+      domainBars(weakestFirst(r.domains), r.tiers),
       h("details", { id: "domain-figures" },
         h("summary", {}, "Mostra i punteggi in una tabella"),
         domainTable(weakestFirst(r.domains)))),

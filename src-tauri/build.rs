@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "coord_dashboard",
     "coord_export_csv",
     "coord_export_pdf",
+    "open_saved",
 ];
 
 fn main() {

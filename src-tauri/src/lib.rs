@@ -9,6 +9,7 @@ pub mod coordination;
 pub mod dialogs;
 pub mod error;
 pub mod inputs;
+pub mod opener;
 pub mod state;
 pub mod views;
 
@@ -46,6 +47,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             coordination::coord_dashboard,
             coordination::coord_export_csv,
             coordination::coord_export_pdf,
+            opener::open_saved,
         ])
 }
 
@@ -66,6 +68,11 @@ pub fn run() {
         .setup(|app| {
             let dir = data_dir(app);
             app.manage(AppState::open(&dir));
+            app.manage(opener::SavedFiles::default());
+            #[cfg(feature = "e2e")]
+            if let Some(stand_in) = opener::stand_in::OpenerStandIn::from_env() {
+                app.manage(stand_in);
+            }
             #[cfg(feature = "e2e")]
             app.manage(dialogs::stand_in::DialogStandIn::from_env());
             Ok(())

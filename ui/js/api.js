@@ -46,4 +46,6 @@ export const api = {
   coordDashboard: (scope) => call("coord_dashboard", { scope }),
   coordExportCsv: (scope, table) => call("coord_export_csv", { scope, table }),
   coordExportPdf: (scope) => call("coord_export_pdf", { scope }),
+  /** `action`: "open" (default program) or "reveal" (its folder). */
+  openSaved: (path, action) => call("open_saved", { path, action }),
 };

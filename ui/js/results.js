@@ -97,7 +97,7 @@ function resultExport(hd, isDraft) {
   const run = async (ev) => {
     const res = await saveFile(ev, status, "Preparazione del file…",
       () => api.exportResult(hd.id, notes.checked),
-      (r) => `File salvato in ${r.path}. ${r.notes_included ? "Contiene anche le note. " : r.notes ? "Le note non sono incluse. " : ""}Invialo al coordinamento e comunica, per telefono o di persona, il codice della chiave qui sopra: servirà a riconoscere i tuoi file.`);
+      (r) => `File salvato. ${r.notes_included ? "Contiene anche le note. " : r.notes ? "Le note non sono incluse. " : ""}Invialo al coordinamento e comunica, per telefono o di persona, il codice della chiave qui sopra: servirà a riconoscere i tuoi file.`);
     if (res) keyLine.textContent = `Codice della chiave di firma di questo computer: ${res.fingerprint}`;
   };
   api.signingKey()
@@ -122,7 +122,7 @@ register("results", async (main, params) => {
   const isDraft = hd.status === "draft";
 
   const makePdf = (ev) => saveFile(ev, pdfBox, "Preparazione del piano…",
-    () => api.pdf(hd.id), (r) => `Piano salvato in ${r.path}`);
+    () => api.pdf(hd.id), () => "Piano salvato: portalo alla Giunta e mandalo al fornitore informatico.");
 
   const reopen = async () => {
     try {

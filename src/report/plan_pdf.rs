@@ -1032,6 +1032,16 @@ fn action_block(r: &PlanReport<'_>, n: usize, a: &PlanAction) -> Vec<Block> {
         }
         None => {}
     }
+    if a.horizon > a.natural_horizon {
+        facts.push(Span::plain(format!(
+            " · Spostata da «{}» per non sovraccaricare i primi mesi",
+            a.natural_horizon.label_it().to_lowercase()
+        )));
+    } else if a.horizon < a.natural_horizon {
+        facts.push(Span::plain(
+            " · Anticipata: serve prima di un'altra azione".to_string(),
+        ));
+    }
     if !a.requires.is_empty() {
         let before: Vec<String> = a
             .requires

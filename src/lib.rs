@@ -22,12 +22,16 @@
 //! - [`exchange`]: signed result files (export, hardened verification).
 //! - [`aggregate`]: coordinators' figures by territory, CSV exports.
 //! - [`coordinator`]: the coordinator's database of collected result files.
+//! - [`ids`]: typed ids (assessment, ISTAT code, key fingerprint).
+//! - [`usecase`]: every operation of the two faces, with typed inputs,
+//!   results and errors: the CLI and the app are adapters over it.
 
 pub mod aggregate;
 pub mod controls;
 pub mod coordinator;
 pub mod demo;
 pub mod exchange;
+pub mod ids;
 pub mod incident_card;
 pub mod istat;
 pub mod keys;
@@ -38,4 +42,5 @@ pub mod report;
 pub mod schema;
 pub mod scoring;
 pub mod store;
+pub mod usecase;
 pub mod validate;

@@ -21,18 +21,22 @@
 //! - [`exchange`]: signed result files (export, hardened verification).
 //! - [`aggregate`]: coordinators' figures by territory, CSV exports.
 //! - [`coordinator`]: the coordinator's database of collected result files.
+//! - [`incident`]: "Incidente in corso" (contacts, triage, checklists,
+//!   deadlines, drafts), pure; [`respond`]: its use cases over the store.
 
 pub mod aggregate;
 pub mod controls;
 pub mod coordinator;
 pub mod demo;
 pub mod exchange;
+pub mod incident;
 pub mod istat;
 pub mod keys;
 pub mod load;
 pub mod model;
 pub mod plan;
 pub mod report;
+pub mod respond;
 pub mod schema;
 pub mod scoring;
 pub mod store;

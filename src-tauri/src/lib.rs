@@ -8,6 +8,7 @@ pub mod comuni;
 pub mod coordination;
 pub mod dialogs;
 pub mod error;
+pub mod incident;
 pub mod pdf;
 pub mod result_file;
 pub mod state;
@@ -47,6 +48,17 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             coordination::coord_dashboard,
             coordination::coord_export_csv,
             coordination::coord_export_pdf,
+            incident::incident_home,
+            incident::get_contacts,
+            incident::save_contacts,
+            incident::open_incident,
+            incident::get_incident,
+            incident::add_log_entry,
+            incident::mark_incident_item,
+            incident::close_incident,
+            incident::get_drafts,
+            incident::export_drafts,
+            incident::export_incident_pdf,
         ])
 }
 

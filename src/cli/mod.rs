@@ -5,6 +5,7 @@
 mod args;
 mod coord;
 mod db;
+mod incident;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -64,6 +65,7 @@ pub fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Db { command } => db::run(command, &cli.questionnaire_dirs),
+        Command::Incident { command } => incident::run(command),
         Command::Demo { out, date } => {
             let catalog = catalog(&cli.questionnaire_dirs)?;
             let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());

@@ -26,8 +26,9 @@ export async function go(name, params = {}) {
   if (current.name !== name || current.params !== params) return;
   document.body.dataset.screen = name;
   // The header says where we are: the coordinator's section or the rest.
-  const section = name === "coord" ? "nav-coord" : "nav-home";
-  for (const id of ["nav-home", "nav-coord"]) {
+  const section = name === "coord" ? "nav-coord"
+    : name.startsWith("incident") || name === "contacts" ? "nav-incident" : "nav-home";
+  for (const id of ["nav-home", "nav-coord", "nav-incident"]) {
     const b = document.getElementById(id);
     if (!b) continue;
     if (id === section) b.setAttribute("aria-current", "page");

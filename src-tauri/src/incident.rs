@@ -8,7 +8,9 @@ use tauri::{AppHandle, Runtime, State};
 
 use sentinella::incident::contacts::{Contact, ContactRole};
 use sentinella::incident::drafts::Draft;
-use sentinella::incident::model::{Case, LogEntry, LogKind, PersonalData, Triage};
+use sentinella::incident::model::{
+    parse_italian_datetime, Case, LogEntry, LogKind, PersonalData, Triage,
+};
 use sentinella::model::{Audience, Organization};
 use sentinella::respond::{self, ContactInput, IncidentView, RespondError};
 use sentinella::store::{IncidentSummary, Store, StoreError};
@@ -86,7 +88,7 @@ pub struct IncidentHome {
     cases: Vec<Choice>,
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn incident_home(state: State<'_, AppState>) -> AppResult<IncidentHome> {
     state.with_store(|store, _| {
         let mut organizations = Vec::new();
@@ -148,13 +150,13 @@ fn contacts_view(store: &Store, organization_id: i64) -> AppResult<ContactsView>
     })
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn get_contacts(state: State<'_, AppState>, organization_id: i64) -> AppResult<ContactsView> {
     let id = check_id(organization_id)?;
     state.with_store(|store, _| contacts_view(store, id))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn save_contacts(
     state: State<'_, AppState>,
     organization_id: i64,
@@ -179,18 +181,19 @@ pub struct TriageInput {
     exercise: bool,
     case: Case,
     personal_data: PersonalData,
-    /// RFC 3339 (the page converts the local time it shows).
-    discovered_at: String,
+    /// `dd/mm/yyyy`, Italian local time.
+    discovered_date: String,
+    /// `hh:mm`, Italian local time.
+    discovered_time: String,
     #[serde(default)]
     summary: String,
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn open_incident(state: State<'_, AppState>, input: TriageInput) -> AppResult<i64> {
     let org_id = check_id(input.organization_id)?;
-    let discovered_at = DateTime::parse_from_rfc3339(&input.discovered_at)
-        .map_err(|_| AppError::invalid("Indica la data e l'ora della scoperta."))?
-        .with_timezone(&Utc);
+    let discovered_at = parse_italian_datetime(&input.discovered_date, &input.discovered_time)
+        .map_err(|e| AppError::invalid(e.italian()))?;
     let triage = Triage {
         case: input.case,
         personal_data: input.personal_data,
@@ -222,7 +225,7 @@ fn screen(store: &Store, id: i64) -> AppResult<IncidentScreen> {
     let view = respond::view(store, id, now).map_err(app_error)?;
     let audience = view.incident.audience();
     Ok(IncidentScreen {
-        case_label: view.incident.triage.case.label(),
+        case_label: view.incident.triage.case.short(),
         roles: ContactRole::for_audience(audience)
             .iter()
             .map(|r| (*r, r.label(audience)))
@@ -232,13 +235,13 @@ fn screen(store: &Store, id: i64) -> AppResult<IncidentScreen> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn get_incident(state: State<'_, AppState>, id: i64) -> AppResult<IncidentScreen> {
     let id = check_id(id)?;
     state.with_store(|store, _| screen(store, id))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn add_log_entry(
     state: State<'_, AppState>,
     id: i64,
@@ -252,7 +255,7 @@ pub fn add_log_entry(
     })
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn mark_incident_item(
     state: State<'_, AppState>,
     id: i64,
@@ -263,13 +266,13 @@ pub fn mark_incident_item(
     state.with_store(|store, _| respond::mark(store, id, &item, done).map_err(app_error))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn close_incident(state: State<'_, AppState>, id: i64) -> AppResult<()> {
     let id = check_id(id)?;
     state.with_store(|store, _| respond::close(store, id).map_err(app_error))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn get_drafts(state: State<'_, AppState>, id: i64) -> AppResult<Vec<Draft>> {
     let id = check_id(id)?;
     state.with_store(|store, _| respond::drafts(store, id, Utc::now()).map_err(app_error))
@@ -281,7 +284,7 @@ pub struct Saved {
     path: Option<String>,
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn export_drafts<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -316,7 +319,7 @@ pub async fn export_drafts<R: Runtime>(
     })
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn export_incident_pdf<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,

@@ -87,7 +87,7 @@ async fn part_one(app: &common::App) -> R {
     app.tab_to(|f| f.starts_with("personal_data="), 8).await?;
     app.press(" ").await?;
     assert_eq!(app.focused().await?, "personal_data=yes");
-    app.tab_to(|f| f == "triage-go", 8).await?;
+    app.tab_to(|f| f == "triage-go", 20).await?;
     app.shot("inc-02-triage-filled").await?;
     let t1 = Instant::now();
     app.press(&key(Key::Enter)).await?;
@@ -166,12 +166,20 @@ async fn part_two(app: &common::App, saved: &std::path::Path) -> R {
         .await?
         .contains("Schermata di riscatto"));
 
-    // Drafts, by keyboard.
-    app.tab_to(|f| f == "to-drafts", 10).await?;
+    // Drafts, by keyboard: the button is above the checklist, where the
+    // focus starts; Shift+Tab back to it.
+    for _ in 0..6 {
+        if app.focused().await? == "to-drafts" {
+            break;
+        }
+        app.press(&format!("{}{}", key(Key::Shift), key(Key::Tab)))
+            .await?;
+    }
+    assert_eq!(app.focused().await?, "to-drafts");
     app.press(&key(Key::Enter)).await?;
     app.wait_screen("incident-drafts").await?;
     let g = app
-        .js("return document.getElementById('draft-garante').value")
+        .js("return document.getElementById('draft-garante').textContent")
         .await?
         .as_str()
         .unwrap()
@@ -231,7 +239,10 @@ async fn part_two(app: &common::App, saved: &std::path::Path) -> R {
         .text("#exercise-banner")
         .await?
         .starts_with("ESERCITAZIONE"));
-    assert!(app.text("main h1").await?.starts_with("Esercitazione"));
+    assert!(app
+        .text("main h1")
+        .await?
+        .starts_with("Esercitazione: smarrimento"));
     app.check_screen("inc-08-exercise").await?;
     app.click("#nav-incident").await?;
     app.wait_screen("incident").await?;

@@ -89,6 +89,9 @@ pub enum IncidentError {
         /// Which field.
         field: &'static str,
     },
+    /// A date or time typed in the app that cannot be read.
+    #[error("{0:?} is not a date (dd/mm/yyyy) and time (hh:mm)")]
+    BadDateTime(String),
     /// The discovery time is after now.
     #[error("the discovery time {0} is in the future")]
     DiscoveryInFuture(String),
@@ -156,6 +159,9 @@ impl IncidentError {
                 field_label(field)
             ),
             IncidentError::Empty { field } => format!("Scrivi «{}».", field_label(field)),
+            IncidentError::BadDateTime(_) => {
+                "Scrivi la data come 01/12/2026 e l'ora come 15:30.".to_string()
+            }
             IncidentError::DiscoveryInFuture(_) => {
                 "L'ora della scoperta è nel futuro: indica quando ve ne siete accorti.".to_string()
             }

@@ -272,6 +272,30 @@ pub fn check_organization(org: &Organization) -> Result<(), IncidentError> {
     Ok(())
 }
 
+/// A date (`dd/mm/yyyy`) and time (`hh:mm`) typed in Italian local time,
+/// as an instant. In the hour repeated when summer time ends the earlier
+/// instant is taken; a time skipped when it starts is read as winter time.
+pub fn parse_italian_datetime(date: &str, time: &str) -> Result<DateTime<Utc>, IncidentError> {
+    let bad = || {
+        IncidentError::BadDateTime(
+            format!("{} {}", date.trim(), time.trim())
+                .chars()
+                .take(40)
+                .collect(),
+        )
+    };
+    let d = NaiveDate::parse_from_str(date.trim(), "%d/%m/%Y").map_err(|_| bad())?;
+    let t = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").map_err(|_| bad())?;
+    let local = d.and_time(t);
+    for hours in [2, 1] {
+        let candidate = local.and_utc() - chrono::Duration::hours(hours);
+        if crate::store::italian_time(candidate).naive_local() == local {
+            return Ok(candidate);
+        }
+    }
+    Ok(local.and_utc() - chrono::Duration::hours(1))
+}
+
 /// What a log entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -417,6 +441,43 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(e, IncidentError::BadEstimate { .. }));
+    }
+
+    #[test]
+    fn italian_datetime() {
+        let p = |d, t| parse_italian_datetime(d, t).map(|x| x.to_rfc3339());
+        assert_eq!(
+            p("01/12/2026", "15:30").unwrap(),
+            "2026-12-01T14:30:00+00:00"
+        );
+        assert_eq!(
+            p("01/07/2026", "15:30").unwrap(),
+            "2026-07-01T13:30:00+00:00"
+        );
+        // 02:30 twice on 25 October 2026: the first (summer time).
+        assert_eq!(
+            p("25/10/2026", "02:30").unwrap(),
+            "2026-10-25T00:30:00+00:00"
+        );
+        // 02:30 does not exist on 29 March 2026: read as winter time.
+        assert_eq!(
+            p("29/03/2026", "02:30").unwrap(),
+            "2026-03-29T01:30:00+00:00"
+        );
+        for (d, t) in [
+            ("31/02/2026", "10:00"),
+            ("2026-12-01", "10:00"),
+            ("01/12/2026", "25:00"),
+            ("", ""),
+        ] {
+            assert!(
+                matches!(
+                    parse_italian_datetime(d, t),
+                    Err(IncidentError::BadDateTime(_))
+                ),
+                "{d} {t}"
+            );
+        }
     }
 
     #[test]

@@ -21,11 +21,11 @@ function exerciseBanner(exercise) {
     : null;
 }
 
-/** The value for a datetime-local input: now, local time of this computer. */
-function localNow() {
-  const d = new Date();
-  const p = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+/** Now in Italian time: ["01/12/2026", "15:30"]. */
+function italianNow() {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("it-IT", { day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "Europe/Rome" })
+    .formatToParts(new Date()).map((p) => [p.type, p.value]));
+  return [`${parts.day}/${parts.month}/${parts.year}`, `${parts.hour}:${parts.minute}`];
 }
 
 function radios(name, options, onPick) {
@@ -59,7 +59,9 @@ register("incident", async (main) => {
     return;
   }
   const orgSelect = h("select", { id: "triage-org" }, home.organizations.map((o) => h("option", { value: o.id }, o.name)));
-  const discovered = h("input", { type: "datetime-local", id: "triage-when", value: localNow(), max: localNow(), required: true, "aria-describedby": "triage-when-hint" });
+  const [today, nowTime] = italianNow();
+  const discDate = h("input", { type: "text", id: "triage-date", value: today, inputmode: "numeric", autocomplete: "off", required: true, "aria-describedby": "triage-when-hint", size: 10 });
+  const discTime = h("input", { type: "text", id: "triage-time", value: nowTime, inputmode: "numeric", autocomplete: "off", required: true, "aria-describedby": "triage-when-hint", size: 5 });
   const summary = h("textarea", { id: "triage-summary", maxlength: 2000 });
   const exercise = h("input", { type: "checkbox", id: "triage-exercise", class: "form-check-input" });
   const submit = h("button", { type: "submit", class: "btn btn-danger btn-lg", id: "triage-go" }, "Mostra i passi da fare ora");
@@ -68,10 +70,11 @@ register("incident", async (main) => {
     h("fieldset", { id: "triage-case" }, h("legend", {}, "Che cosa sta succedendo?"), radios("case", home.cases)),
     h("fieldset", { id: "triage-pd" }, h("legend", {}, "Sono coinvolti dati personali (di cittadini o dipendenti)?"),
       radios("personal_data", [{ id: "yes", label: "Sì" }, { id: "no", label: "No" }, { id: "unknown", label: "Non lo so ancora" }])),
-    h("div", { class: "field" },
-      h("label", { for: "triage-when" }, "Quando ve ne siete accorti?"),
-      h("p", { class: "hint", id: "triage-when-hint" }, "Da quest'ora partono le scadenze. Se non la sapete con precisione, lasciate l'ora attuale."),
-      discovered),
+    h("fieldset", { id: "triage-when" }, h("legend", {}, "Quando ve ne siete accorti?"),
+      h("p", { class: "hint", id: "triage-when-hint" }, "Da quest'ora partono le scadenze. Se non la sapete con precisione, lasciate la data e l'ora attuali."),
+      h("div", { class: "when-row" },
+        h("div", { class: "field" }, h("label", { for: "triage-date" }, "Data (gg/mm/aaaa)"), discDate),
+        h("div", { class: "field" }, h("label", { for: "triage-time" }, "Ora (hh:mm)"), discTime))),
     h("div", { class: "field" }, h("label", { for: "triage-summary" }, "Che cosa avete visto (facoltativo)"), summary),
     h("div", { class: "form-check mb-3" }, exercise, h("label", { for: "triage-exercise", class: "form-check-label" }, "È un'esercitazione, non un incidente reale")),
     errorBox,
@@ -82,13 +85,11 @@ register("incident", async (main) => {
     const pd = form.querySelector("input[name=personal_data]:checked");
     if (!c) { showError(errorBox, new Error("Scegli che cosa sta succedendo.")); form.querySelector("input[name=case]").focus(); return; }
     if (!pd) { showError(errorBox, new Error("Indica se sono coinvolti dati personali (anche «Non lo so ancora»).")); form.querySelector("input[name=personal_data]").focus(); return; }
-    const at = new Date(discovered.value);
-    if (!discovered.value || Number.isNaN(at.getTime())) { showError(errorBox, new Error("Indica la data e l'ora della scoperta.")); discovered.focus(); return; }
     submit.disabled = true;
     try {
       const id = await api.openIncident({
         organization_id: Number(orgSelect.value), exercise: exercise.checked, case: c.value,
-        personal_data: pd.value, discovered_at: at.toISOString(), summary: summary.value,
+        personal_data: pd.value, discovered_date: discDate.value, discovered_time: discTime.value, summary: summary.value,
       });
       await go("incident-run", { id });
     } catch (e) {
@@ -235,11 +236,12 @@ register("incident-run", async (main, params) => {
       box.disabled = closed;
     }
   };
-  const steps = h("ol", { class: "steps", id: "steps" }, v.checklist.steps.map((s) => {
+  const steps = h("ol", { class: "steps", id: "steps" }, v.checklist.steps.map((s, i) => {
     const at = inc.done[s.id];
     const box = h("input", { type: "checkbox", id: `s-${s.id}`, checked: !!at, disabled: closed, class: "form-check-input" });
     box.addEventListener("change", () => mark(s.id, box.checked, box));
     return h("li", { class: "step", "data-step": s.id },
+      h("span", { class: "step-n", "aria-hidden": "true" }, `${i + 1}.`),
       h("div", { class: "form-check" }, box, h("label", { for: `s-${s.id}`, class: "form-check-label" }, s.text)),
       h("p", { class: "step-time", id: `t-${s.id}` }, at ? `fatto alle ${hourFmt.format(new Date(at))}` : ""),
       s.call ? h("div", { class: "step-call" },
@@ -305,7 +307,7 @@ register("incident-run", async (main, params) => {
 
   renderLog();
   renderDeadlines();
-  const title = `${inc.exercise ? "Esercitazione" : "Incidente"}: ${v.case_label.charAt(0).toLowerCase()}${v.case_label.slice(1)}`;
+  const title = `${inc.exercise ? "Esercitazione" : "Incidente"}: ${v.case_label}`;
   fill(main,
     exerciseBanner(inc.exercise),
     h("h1", {}, title),
@@ -340,11 +342,22 @@ register("incident-drafts", async (main, params) => {
   const v = await api.getIncident(id);
   const drafts = await api.drafts(id);
   const box = h("div", { id: "drafts-status" });
-  const copy = async (ev, ta, label) => {
-    ta.focus();
-    ta.select();
+  const copy = async (pre, label) => {
     let ok = false;
-    try { await navigator.clipboard.writeText(ta.value); ok = true; } catch (e) { ok = document.execCommand && document.execCommand("copy"); }
+    try {
+      await navigator.clipboard.writeText(pre.textContent);
+      ok = true;
+    } catch (e) {
+      ok = false;
+    }
+    if (!ok) {
+      // Select the text so Ctrl+C copies it.
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      const range = document.createRange();
+      range.selectNodeContents(pre);
+      sel.addRange(range);
+    }
     announce(ok ? `${label}: testo copiato.` : `${label}: testo selezionato, copialo con Ctrl+C.`);
   };
   fill(main,
@@ -357,12 +370,11 @@ register("incident-drafts", async (main, params) => {
       h("button", { type: "button", class: "btn btn-outline-primary", id: "drafts-back", onclick: () => go("incident-run", { id }) }, "Torna all'incidente")),
     box,
     drafts.map((d) => {
-      const ta = h("textarea", { id: `draft-${d.kind}`, class: "draft-text", readonly: true, rows: 14 }, d.text);
+      const pre = h("pre", { id: `draft-${d.kind}`, class: "draft-text", "aria-labelledby": `draft-${d.kind}-title` }, d.text);
       return h("section", { class: "draft", "aria-labelledby": `draft-${d.kind}-title` },
         h("h2", { id: `draft-${d.kind}-title` }, d.title),
         h("p", {}, d.destination),
-        h("label", { for: `draft-${d.kind}`, class: "visually-hidden" }, `Testo: ${d.title}`),
-        ta,
-        h("div", { class: "button-row" }, h("button", { type: "button", class: "btn btn-outline-primary btn-sm", onclick: (ev) => copy(ev, ta, d.title) }, `Copia: ${d.title}`)));
+        pre,
+        h("div", { class: "button-row" }, h("button", { type: "button", class: "btn btn-outline-primary btn-sm", onclick: () => copy(pre, d.title) }, `Copia: ${d.title}`)));
     }));
 });

@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "get_incident",
     "add_log_entry",
     "mark_incident_item",
+    "save_incident_details",
     "close_incident",
     "get_drafts",
     "export_drafts",

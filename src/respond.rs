@@ -137,6 +137,44 @@ pub fn mark(
     Ok(store.mark_incident_item(incident, item, done)?)
 }
 
+/// The details of the triage the drafts use, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriageDetails {
+    /// What was seen.
+    #[serde(default)]
+    pub summary: String,
+    /// Which kinds of personal data.
+    #[serde(default)]
+    pub data_categories: String,
+    /// About how many people.
+    #[serde(default)]
+    pub people_estimate: Option<u64>,
+    /// About how many records.
+    #[serde(default)]
+    pub records_estimate: Option<u64>,
+}
+
+/// Update the details of the triage (checked like at opening).
+pub fn update_details(
+    store: &mut Store,
+    incident: i64,
+    details: TriageDetails,
+    now: DateTime<Utc>,
+) -> Result<Triage, RespondError> {
+    let inc = store.load_incident(incident)?;
+    let triage = Triage {
+        summary: details.summary,
+        data_categories: details.data_categories,
+        people_estimate: details.people_estimate,
+        records_estimate: details.records_estimate,
+        ..inc.triage
+    }
+    .validated(now.max(inc.triage.discovered_at))?;
+    store.update_triage_details(incident, &triage)?;
+    Ok(triage)
+}
+
 /// Close an incident.
 pub fn close(store: &mut Store, incident: i64) -> Result<(), RespondError> {
     Ok(store.close_incident(incident)?)

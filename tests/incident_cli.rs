@@ -102,7 +102,35 @@ fn the_whole_incident_from_the_command_line() {
     );
     assert!(d.contains("csirt_first  voluntary"), "{d}");
     assert!(d.contains("GDPR), art. 33"), "{d}");
+    ok(&[
+        "incident",
+        "details",
+        "--db",
+        &db,
+        "--id",
+        "1",
+        "--categories",
+        "anagrafe",
+        "--people",
+        "605",
+    ]);
+    let err = fails(&[
+        "incident",
+        "details",
+        "--db",
+        &db,
+        "--id",
+        "1",
+        "--categories",
+        "a\u{1}b",
+    ]);
+    assert!(err.contains("control characters"), "{err}");
     let drafts = ok(&["incident", "drafts", "--db", &db, "--id", "1"]);
+    assert!(
+        drafts.contains("Categorie di dati personali: anagrafe\n"),
+        "{drafts}"
+    );
+    assert!(drafts.contains("persone interessate: 605\n"));
     assert!(drafts.contains("a) Natura della violazione"));
     assert!(drafts.contains("Studio Verdi, tel. 06 7654321"));
     assert!(

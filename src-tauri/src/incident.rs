@@ -12,7 +12,7 @@ use sentinella::incident::model::{
     parse_italian_datetime, Case, LogEntry, LogKind, PersonalData, Triage,
 };
 use sentinella::model::{Audience, Organization};
-use sentinella::respond::{self, ContactInput, IncidentView, RespondError};
+use sentinella::respond::{self, ContactInput, IncidentView, RespondError, TriageDetails};
 use sentinella::store::{IncidentSummary, Store, StoreError};
 
 use crate::dialogs::{self, FileKind};
@@ -264,6 +264,18 @@ pub fn mark_incident_item(
 ) -> AppResult<DateTime<Utc>> {
     let id = check_id(id)?;
     state.with_store(|store, _| respond::mark(store, id, &item, done).map_err(app_error))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn save_incident_details(
+    state: State<'_, AppState>,
+    id: i64,
+    details: TriageDetails,
+) -> AppResult<Triage> {
+    let id = check_id(id)?;
+    state.with_store(|store, _| {
+        respond::update_details(store, id, details, Utc::now()).map_err(app_error)
+    })
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -55,6 +55,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             incident::get_incident,
             incident::add_log_entry,
             incident::mark_incident_item,
+            incident::save_incident_details,
             incident::close_incident,
             incident::get_drafts,
             incident::export_drafts,

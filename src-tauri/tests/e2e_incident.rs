@@ -148,6 +148,25 @@ async fn part_one(app: &common::App) -> R {
         serde_json::Value::Bool(true)
     );
     app.shot("inc-04-logged").await?;
+
+    // The details for the notification: a wrong number is refused, then saved.
+    app.type_in("#d-categories", "anagrafe, tributi").await?;
+    app.type_in("#d-people", "circa 600").await?;
+    app.click("#details-save").await?;
+    app.wait_js(
+        "return document.querySelector('#details-status [role=alert]') !== null",
+        10,
+    )
+    .await?;
+    app.js("document.getElementById('d-people').value = '600'; return true;")
+        .await?;
+    app.click("#details-save").await?;
+    app.wait_js(
+        "return document.getElementById('details-status').textContent.startsWith('Dati salvati')",
+        10,
+    )
+    .await?;
+    app.check_screen("inc-04b-details").await?;
     Ok(())
 }
 
@@ -189,6 +208,8 @@ async fn part_two(app: &common::App, saved: &std::path::Path) -> R {
         "Studio Verdi, tel. 06 7654321, dpo@verdi.example.it",
         "Schermata di riscatto",
         "d) Misure adottate o proposte",
+        "Categorie di dati personali: anagrafe, tributi",
+        "persone interessate: 600",
     ] {
         assert!(g.contains(needle), "missing {needle:?} in {g}");
     }

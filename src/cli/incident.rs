@@ -63,6 +63,27 @@ pub enum IncidentCommand {
         #[arg(long)]
         undo: bool,
     },
+    /// Set the details the notification needs (replaces the previous ones).
+    Details {
+        /// The database file.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Incident id.
+        #[arg(long)]
+        id: i64,
+        /// What was seen.
+        #[arg(long, default_value = "")]
+        summary: String,
+        /// Which kinds of personal data (anagrafe, tributi, ...).
+        #[arg(long, default_value = "")]
+        categories: String,
+        /// About how many people are concerned.
+        #[arg(long)]
+        people: Option<u64>,
+        /// About how many records are concerned.
+        #[arg(long)]
+        records: Option<u64>,
+    },
     /// Print the deadlines counted from the discovery time.
     Deadlines {
         /// The database file.
@@ -243,6 +264,28 @@ pub fn run(command: IncidentCommand) -> Result<ExitCode> {
                 if undo { "not done" } else { "done" },
                 at.to_rfc3339()
             ));
+        }
+        IncidentCommand::Details {
+            db,
+            id,
+            summary,
+            categories,
+            people,
+            records,
+        } => {
+            let mut store = Store::open_existing(&db)?;
+            respond::update_details(
+                &mut store,
+                id,
+                respond::TriageDetails {
+                    summary,
+                    data_categories: categories,
+                    people_estimate: people,
+                    records_estimate: records,
+                },
+                now,
+            )?;
+            out("details saved\n");
         }
         IncidentCommand::Deadlines {
             db,

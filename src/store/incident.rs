@@ -220,6 +220,31 @@ impl Store {
         Ok(at)
     }
 
+    /// Replace the details of the triage that the notification needs (what
+    /// was seen, data categories, estimates). `triage` must be validated;
+    /// case, personal data and discovery time are not changed.
+    pub fn update_triage_details(
+        &mut self,
+        incident: i64,
+        triage: &Triage,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        check_open(&tx, incident)?;
+        tx.execute(
+            "UPDATE incidents SET summary = ?2, data_categories = ?3, people_estimate = ?4, records_estimate = ?5
+             WHERE id = ?1",
+            params![
+                incident,
+                triage.summary,
+                triage.data_categories,
+                triage.people_estimate.map(|n| n as i64),
+                triage.records_estimate.map(|n| n as i64),
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Close an incident: its log and marks can no longer change.
     pub fn close_incident(&mut self, incident: i64) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;

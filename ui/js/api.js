@@ -53,6 +53,7 @@ export const api = {
   getIncident: (id) => call("get_incident", { id }),
   addLogEntry: (id, kind, text, contact) => call("add_log_entry", { id, kind, text, contact }),
   markItem: (id, item, done) => call("mark_incident_item", { id, item, done }),
+  saveIncidentDetails: (id, details) => call("save_incident_details", { id, details }),
   closeIncident: (id) => call("close_incident", { id }),
   drafts: (id) => call("get_drafts", { id }),
   exportDrafts: (id) => call("export_drafts", { id }),

@@ -301,6 +301,42 @@ register("incident-run", async (main, params) => {
   logForm.addEventListener("submit", (ev) => { ev.preventDefault(); submitLog(); });
   text.addEventListener("keydown", (ev) => { if (ev.key === "Enter" && ev.ctrlKey) { ev.preventDefault(); submitLog(); } });
 
+  // Details the notification needs (editable until the incident is closed).
+  const t = inc.triage;
+  const dStatus = h("div", { id: "details-status" });
+  const dSummary = h("textarea", { id: "d-summary", maxlength: 2000 }, t.summary);
+  const dCats = h("input", { type: "text", id: "d-categories", value: t.data_categories, maxlength: 500, autocomplete: "off", "aria-describedby": "d-categories-hint" });
+  const dPeople = h("input", { type: "text", id: "d-people", value: t.people_estimate ?? "", inputmode: "numeric", autocomplete: "off", size: 10 });
+  const dRecords = h("input", { type: "text", id: "d-records", value: t.records_estimate ?? "", inputmode: "numeric", autocomplete: "off", size: 10 });
+  const number = (input, what) => {
+    const raw = input.value.trim().replace(/\./g, "");
+    if (raw === "") return null;
+    if (!/^\d{1,12}$/.test(raw)) throw new Error(`${what}: scrivi un numero intero, anche approssimativo.`);
+    return Number(raw);
+  };
+  const detailsForm = h("form", { id: "details-form", novalidate: true },
+    h("div", { class: "field" }, h("label", { for: "d-summary" }, "Che cosa è successo"), dSummary),
+    h("div", { class: "field" }, h("label", { for: "d-categories" }, "Tipi di dati personali coinvolti"),
+      h("p", { class: "hint", id: "d-categories-hint" }, "Per esempio anagrafe, tributi, servizi sociali, documenti d'identità."), dCats),
+    h("div", { class: "when-row" },
+      h("div", { class: "field" }, h("label", { for: "d-people" }, "Persone coinvolte (circa)"), dPeople),
+      h("div", { class: "field" }, h("label", { for: "d-records" }, "Registrazioni coinvolte (circa)"), dRecords)),
+    dStatus,
+    h("div", { class: "button-row" }, h("button", { type: "submit", class: "btn btn-primary", id: "details-save" }, "Salva i dati per la notifica")));
+  detailsForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const saved = await api.saveIncidentDetails(id, {
+        summary: dSummary.value, data_categories: dCats.value,
+        people_estimate: number(dPeople, "Persone coinvolte"), records_estimate: number(dRecords, "Registrazioni coinvolte"),
+      });
+      Object.assign(inc.triage, saved);
+      fill(dStatus, h("div", { class: "info-box", role: "status" }, h("p", {}, "Dati salvati: le bozze li usano.")));
+    } catch (e) {
+      showError(dStatus, e);
+    }
+  });
+
   const closeBtn = h("button", { type: "button", class: "btn btn-outline-danger", id: "incident-close", onclick: async () => {
     try { await api.closeIncident(id); await go("incident-run", { id }); announce("Incidente chiuso."); } catch (e) { showError(logError, e); }
   } }, "Chiudi l'incidente");
@@ -324,7 +360,11 @@ register("incident-run", async (main, params) => {
       deadlineBox),
     closed ? null : h("section", { "aria-labelledby": "log-title" }, h("h2", { id: "log-title" }, "Registro"), logForm),
     closed ? h("h2", {}, "Registro") : null,
-    logList);
+    logList,
+    closed ? null : h("section", { "aria-labelledby": "details-title" },
+      h("h2", { id: "details-title" }, "Dati per la notifica"),
+      h("p", { class: "hint" }, "Servono alle bozze per il Garante e per la denuncia: si possono completare con calma, anche dopo la prima ora."),
+      detailsForm));
   const timer = setInterval(() => {
     if (!document.body.contains(deadlineBox)) { clearInterval(timer); return; }
     const now = serverNow();

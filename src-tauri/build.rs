@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "open_incident",
     "get_incident",
     "add_log_entry",
+    "save_log_typing",
     "mark_incident_item",
     "save_incident_details",
     "close_incident",

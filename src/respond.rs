@@ -118,6 +118,11 @@ pub fn add_entry(
     Ok(store.add_log_entry(incident, kind, text, contact)?)
 }
 
+/// Keep the text being typed in the log box (committed when this returns).
+pub fn save_typing(store: &mut Store, incident: i64, text: &str) -> Result<(), RespondError> {
+    Ok(store.save_log_typing(incident, text)?)
+}
+
 /// Mark a checklist step, or a deadline (`deadline:<id>`), done or not.
 pub fn mark(
     store: &mut Store,
@@ -207,6 +212,8 @@ pub struct IncidentView {
     pub l90: L90Scope,
     /// The organisation's emergency contacts.
     pub contacts: Vec<Contact>,
+    /// Text typed in the log box and not yet added.
+    pub unsent: String,
 }
 
 /// Deadlines of an incident at `now`.
@@ -239,6 +246,7 @@ pub fn view(
         deadlines: deadline_views(&inc, now),
         l90: deadlines::l90_scope(&inc.organization),
         contacts: store.contacts(inc.organization_id)?,
+        unsent: store.log_typing(incident)?,
         incident: inc,
     })
 }

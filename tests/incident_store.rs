@@ -185,8 +185,15 @@ fn incident_log_marks_and_drafts() {
         let e = respond::add_entry(&mut store, id, LogKind::Fact, bad, None).unwrap_err();
         assert!(e.as_incident().is_some(), "{bad:?}: {e}");
     }
+    // Typing is kept; adding the entry clears it in the same transaction.
+    store.save_log_typing(id, "Sto scrivendo").unwrap();
+    assert_eq!(store.log_typing(id).unwrap(), "Sto scrivendo");
+    assert!(store.save_log_typing(id, "x\u{0}").is_err());
+    assert_eq!(store.log_typing(id).unwrap(), "Sto scrivendo");
+    respond::add_entry(&mut store, id, LogKind::Fact, "Sto scrivendo e salvo", None).unwrap();
+    assert_eq!(store.log_typing(id).unwrap(), "");
     let inc = store.load_incident(id).unwrap();
-    assert_eq!(inc.log.len(), 3);
+    assert_eq!(inc.log.len(), 4);
     assert_eq!(inc.log[1].contact, Some(ContactRole::Dpo));
     assert!(inc.done.contains_key("isolate"));
 
@@ -244,7 +251,7 @@ fn incident_log_marks_and_drafts() {
         matches!(e, RespondError::Store(StoreError::IncidentClosed(_))),
         "{e}"
     );
-    assert_eq!(store.load_incident(id).unwrap().log.len(), 3);
+    assert_eq!(store.load_incident(id).unwrap().log.len(), 4);
 }
 
 #[test]

@@ -256,6 +256,12 @@ pub fn add_log_entry(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub fn save_log_typing(state: State<'_, AppState>, id: i64, text: String) -> AppResult<()> {
+    let id = check_id(id)?;
+    state.with_store(|store, _| respond::save_typing(store, id, &text).map_err(app_error))
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub fn mark_incident_item(
     state: State<'_, AppState>,
     id: i64,

@@ -54,6 +54,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             incident::open_incident,
             incident::get_incident,
             incident::add_log_entry,
+            incident::save_log_typing,
             incident::mark_incident_item,
             incident::save_incident_details,
             incident::close_incident,

@@ -167,6 +167,12 @@ async fn part_one(app: &common::App) -> R {
     )
     .await?;
     app.check_screen("inc-04b-details").await?;
+
+    // Text typed and not yet added survives the restart.
+    app.type_in("#log-text", "Al telefono con il fornitore, in attesa di")
+        .await?;
+    app.wait_js("return document.getElementById('typing-status').textContent.startsWith('Bozza della voce salvata')", 10)
+        .await?;
     Ok(())
 }
 

@@ -196,9 +196,9 @@ fn field_label(field: &str) -> &'static str {
     }
 }
 
-/// Free text check shared by the model: trimmed, limited, no control
+/// Free text check shared by the model and the store: trimmed, limited, no control
 /// characters except line breaks and tabs when `multiline`.
-pub(crate) fn clean_text(
+pub fn clean_text(
     field: &'static str,
     text: &str,
     limit: usize,

@@ -190,6 +190,10 @@ impl Store {
             params![incident, timestamp(at), kind.id(), text, contact.map(ContactRole::id)],
         )?;
         let seq = tx.last_insert_rowid();
+        tx.execute(
+            "DELETE FROM incident_typing WHERE incident_id = ?1",
+            [incident],
+        )?;
         tx.commit()?;
         Ok(LogEntry {
             seq,
@@ -198,6 +202,47 @@ impl Store {
             text,
             contact,
         })
+    }
+
+    /// Keep the text being typed in the log box (empty: forget it). Saved
+    /// at every pause in typing, so a crash loses nothing typed; appending
+    /// the entry clears it in the same transaction.
+    pub fn save_log_typing(&mut self, incident: i64, text: &str) -> Result<(), StoreError> {
+        let text = crate::incident::clean_text(
+            "text",
+            text,
+            crate::incident::model::MAX_ENTRY_CHARS,
+            true,
+        )?;
+        let tx = self.conn.transaction()?;
+        check_open(&tx, incident)?;
+        if text.is_empty() {
+            tx.execute(
+                "DELETE FROM incident_typing WHERE incident_id = ?1",
+                [incident],
+            )?;
+        } else {
+            tx.execute(
+                "INSERT INTO incident_typing (incident_id, text, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (incident_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+                params![incident, text, timestamp(now())],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The text left in the log box (empty when none).
+    pub fn log_typing(&self, incident: i64) -> Result<String, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT text FROM incident_typing WHERE incident_id = ?1",
+                [incident],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default())
     }
 
     /// Mark a step or a deadline (`deadline:<id>`) done or not done; returns

@@ -86,7 +86,7 @@ ALTER TABLE assessments ADD COLUMN answered_count INTEGER;
 ";
 
 /// Version 3: the organisation's emergency contacts and the incidents
-/// ("Incidente in corso"). The incident log and the marks (steps ticked,
+/// ("Incidente in corso"), with the log text being typed. The incident log and the marks (steps ticked,
 /// deadlines done) are append-only: triggers refuse UPDATE and DELETE, so
 /// what was acknowledged as saved can only be added to. An exercise is an
 /// incident with `exercise = 1`, listed apart and never counted as real.
@@ -131,6 +131,15 @@ CREATE TRIGGER incident_log_no_update BEFORE UPDATE ON incident_log
 BEGIN SELECT RAISE(ABORT, 'the incident log is append-only'); END;
 CREATE TRIGGER incident_log_no_delete BEFORE DELETE ON incident_log
 BEGIN SELECT RAISE(ABORT, 'the incident log is append-only'); END;
+
+-- The text being typed in the log box, saved as it is typed and cleared
+-- in the transaction that appends it to the log: a crash loses nothing
+-- typed (one row per incident).
+CREATE TABLE incident_typing (
+    incident_id INTEGER PRIMARY KEY REFERENCES incidents (id) ON DELETE RESTRICT,
+    text        TEXT NOT NULL,
+    updated_at  TEXT NOT NULL                     -- RFC 3339, UTC
+);
 
 CREATE TABLE incident_marks (
     seq         INTEGER PRIMARY KEY AUTOINCREMENT,

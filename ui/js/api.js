@@ -52,6 +52,7 @@ export const api = {
   openIncident: (input) => call("open_incident", { input }),
   getIncident: (id) => call("get_incident", { id }),
   addLogEntry: (id, kind, text, contact) => call("add_log_entry", { id, kind, text, contact }),
+  saveTyping: (id, text) => call("save_log_typing", { id, text }),
   markItem: (id, item, done) => call("mark_incident_item", { id, item, done }),
   saveIncidentDetails: (id, details) => call("save_incident_details", { id, details }),
   closeIncident: (id) => call("close_incident", { id }),

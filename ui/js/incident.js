@@ -265,7 +265,28 @@ register("incident-run", async (main, params) => {
     h("option", { value: "decision" }, "Decisione"),
     h("option", { value: "call" }, "Chiamata"));
   const contact = h("select", { id: "log-contact" }, h("option", { value: "" }, "—"), v.roles.map(([r, l]) => h("option", { value: r }, l)));
-  const text = h("textarea", { id: "log-text", maxlength: 4000, "aria-describedby": "log-hint" });
+  const text = h("textarea", { id: "log-text", maxlength: 4000, "aria-describedby": "log-hint" }, v.unsent || "");
+  const typingStatus = h("p", { class: "hint", id: "typing-status" }, v.unsent ? "Testo non ancora aggiunto al registro, ritrovato dopo la chiusura." : "");
+  // What is typed is kept in the database at every pause, so a crash or a
+  // power cut loses nothing; adding the entry clears it.
+  let typingTimer = null;
+  let typingSeq = 0;
+  const saveTyping = async () => {
+    clearTimeout(typingTimer);
+    typingTimer = null;
+    const mine = ++typingSeq;
+    try {
+      await api.saveTyping(id, text.value);
+      if (mine === typingSeq) typingStatus.textContent = text.value.trim() ? "Bozza della voce salvata." : "";
+    } catch (e) {
+      if (mine === typingSeq) typingStatus.textContent = `Bozza non salvata: ${e.message}`;
+    }
+  };
+  text.addEventListener("input", () => {
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(saveTyping, 400);
+  });
+  text.addEventListener("blur", () => { if (typingTimer) saveTyping(); });
   const addEntry = async (k, t, who) => {
     fill(logError);
     saveStatus.textContent = "Salvataggio…";
@@ -289,12 +310,16 @@ register("incident-run", async (main, params) => {
       h("div", { class: "field" }, h("label", { for: "log-kind" }, "Tipo di voce"), kind),
       h("div", { class: "field" }, h("label", { for: "log-contact" }, "Chi è stato chiamato"), contact)),
     h("div", { class: "field" }, h("label", { for: "log-text" }, "Che cosa è successo, che cosa avete deciso o chi avete chiamato"),
-      h("p", { class: "hint", id: "log-hint" }, "Ctrl+Invio salva. L'ora viene registrata da Sentinella."), text),
+      h("p", { class: "hint", id: "log-hint" }, "Ctrl+Invio aggiunge la voce al registro. L'ora viene registrata da Sentinella; quello che scrivi è conservato anche prima."), text, typingStatus),
     logError,
     h("div", { class: "button-row" }, h("button", { type: "submit", class: "btn btn-primary", id: "log-save" }, "Salva nel registro"), saveStatus));
   const submitLog = async () => {
+    clearTimeout(typingTimer);
+    typingTimer = null;
+    typingSeq++;
     if (await addEntry(kind.value, text.value, kind.value === "call" ? contact.value : null)) {
       text.value = "";
+      typingStatus.textContent = "";
       text.focus();
     }
   };

@@ -171,8 +171,13 @@ function countdownText(d, now) {
   const abs = Math.abs(ms);
   const hours = Math.floor(abs / 3600000);
   const minutes = Math.floor((abs % 3600000) / 60000);
-  const span = `${plural(hours, "ora", "ore")} e ${plural(minutes, "minuto", "minuti")}`;
-  return ms >= 0 ? `Mancano ${span} (entro il ${when(d.deadline_due)})` : `Scaduta da ${span} (era entro il ${when(d.deadline_due)})`;
+  const parts = [];
+  if (hours > 0) parts.push(plural(hours, "ora", "ore"));
+  if (minutes > 0 || hours === 0) parts.push(plural(minutes, "minuto", "minuti"));
+  const span = parts.join(" e ");
+  // "Manca 1 ora", "Mancano 3 ore e 1 minuto": the verb agrees with the first number.
+  const verb = (hours > 0 ? hours : minutes) === 1 ? "Manca" : "Mancano";
+  return ms >= 0 ? `${verb} ${span} (entro il ${when(d.deadline_due)})` : `Scaduta da ${span} (era entro il ${when(d.deadline_due)})`;
 }
 
 const DUTY = { required: "Obbligatoria", to_assess: "Da valutare", voluntary: "Volontaria" };

@@ -271,11 +271,20 @@ async fn part_two(app: &common::App, saved: &std::path::Path) -> R {
         .await?
         .starts_with("Esercitazione: smarrimento"));
     app.check_screen("inc-08-exercise").await?;
+    // Closing asks first; then nothing more can be added.
+    app.click("#incident-close").await?;
+    app.wait_js("return document.getElementById('confirm').open", 10)
+        .await?;
+    app.click("#confirm-yes").await?;
+    app.wait_js("return document.body.dataset.screen === 'incident-run' && !document.getElementById('log-form') && document.querySelector('main .lead-text').textContent.includes('chiuso il')", 10)
+        .await?;
     app.click("#nav-incident").await?;
     app.wait_screen("incident").await?;
     let lists = app
         .js("return [...document.querySelectorAll('.incident-list')].map(l => l.children.length)")
         .await?;
     assert_eq!(lists, serde_json::json!([1, 1]));
+    let lists = app.text("main").await?;
+    assert!(lists.contains("– chiuso"), "{lists}");
     Ok(())
 }

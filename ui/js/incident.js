@@ -4,7 +4,7 @@
 // "Contatti per le emergenze". Exercises are marked on every screen.
 
 import { api } from "./api.js";
-import { register, go, showError, announce, saveFile } from "./app.js";
+import { register, go, showError, announce, saveFile, confirmDialog } from "./app.js";
 import { h, fill, plural } from "./dom.js";
 
 const timeFmt = new Intl.DateTimeFormat("it-IT", { day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Rome" });
@@ -368,8 +368,13 @@ register("incident-run", async (main, params) => {
   });
 
   const closeBtn = h("button", { type: "button", class: "btn btn-outline-danger", id: "incident-close", onclick: async () => {
-    try { await api.closeIncident(id); await go("incident-run", { id }); announce("Incidente chiuso."); } catch (e) { showError(logError, e); }
-  } }, "Chiudi l'incidente");
+    const ok = await confirmDialog(
+      inc.exercise ? "Chiudere l'esercitazione?" : "Chiudere l'incidente?",
+      "Dopo la chiusura il registro, i passi e le scadenze non si possono più modificare. Le bozze e il rapporto PDF restano disponibili.",
+      "Chiudi");
+    if (!ok) return;
+    try { await api.closeIncident(id); await go("incident-run", { id }); announce("Chiuso."); } catch (e) { showError(logError, e); }
+  } }, inc.exercise ? "Chiudi l'esercitazione" : "Chiudi l'incidente");
 
   renderLog();
   renderDeadlines();

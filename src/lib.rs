@@ -22,13 +22,17 @@
 //! - [`aggregate`]: coordinators' figures by territory, CSV exports.
 //! - [`coordinator`]: the coordinator's database of collected result files.
 //! - [`incident`]: "Incidente in corso" (contacts, triage, checklists,
-//!   deadlines, drafts), pure; [`respond`]: its use cases over the store.
+//!   deadlines, drafts), pure; its use cases are [`usecase::incident`].
+//! - [`ids`]: typed ids (assessment, ISTAT code, key fingerprint).
+//! - [`usecase`]: every operation of the two faces, with typed inputs,
+//!   results and errors: the CLI and the app are adapters over it.
 
 pub mod aggregate;
 pub mod controls;
 pub mod coordinator;
 pub mod demo;
 pub mod exchange;
+pub mod ids;
 pub mod incident;
 pub mod istat;
 pub mod keys;
@@ -36,8 +40,8 @@ pub mod load;
 pub mod model;
 pub mod plan;
 pub mod report;
-pub mod respond;
 pub mod schema;
 pub mod scoring;
 pub mod store;
+pub mod usecase;
 pub mod validate;

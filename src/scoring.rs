@@ -110,17 +110,33 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// Every tier, lowest first.
+    pub const ALL: [Tier; 4] = [
+        Tier::Initial,
+        Tier::Developing,
+        Tier::Established,
+        Tier::Advanced,
+    ];
+
+    /// The lowest overall score of the tier (docs/scoring.md): the one
+    /// place the thresholds are written; reports and the app's charts take
+    /// them from here.
+    pub const fn threshold(self) -> f64 {
+        match self {
+            Tier::Initial => 0.0,
+            Tier::Developing => 40.0,
+            Tier::Established => 65.0,
+            Tier::Advanced => 85.0,
+        }
+    }
+
     /// The tier of an overall score, before any cap.
     pub fn from_score(score: f64) -> Tier {
-        if score >= 85.0 {
-            Tier::Advanced
-        } else if score >= 65.0 {
-            Tier::Established
-        } else if score >= 40.0 {
-            Tier::Developing
-        } else {
-            Tier::Initial
-        }
+        Tier::ALL
+            .into_iter()
+            .rev()
+            .find(|t| score >= t.threshold())
+            .unwrap_or(Tier::Initial)
     }
 
     /// Stable id.

@@ -10,8 +10,8 @@ use chrono::{Duration, Utc};
 use sentinella::incident::model::{Case, LogKind, PersonalData, Triage};
 use sentinella::incident::ContactRole;
 use sentinella::model::{Audience, Organization};
-use sentinella::respond::{self, ContactInput};
 use sentinella::store::Store;
+use sentinella::usecase::incident::{self as respond, ContactInput};
 
 use common::{assert_clean_pdf, run};
 

@@ -10,8 +10,8 @@ use sentinella::incident::drafts::DraftKind;
 use sentinella::incident::model::{Case, LogKind, PersonalData, Triage};
 use sentinella::incident::{ContactRole, IncidentError};
 use sentinella::model::{Audience, Organization};
-use sentinella::respond::{self, ContactInput, RespondError};
 use sentinella::store::{Store, StoreError};
+use sentinella::usecase::incident::{self as respond, ContactInput, RespondError};
 
 fn contact(role: ContactRole, name: &str, phone: &str, email: &str) -> ContactInput {
     ContactInput {

@@ -1,5 +1,5 @@
 //! "Incidente in corso" and "Contatti per le emergenze": thin commands over
-//! [`sentinella::respond`]. Each parses its input, calls one use case and
+//! [`sentinella::usecase::incident`]. Each parses its input, calls one use case and
 //! returns what the screen shows; errors become Italian messages.
 
 use chrono::{DateTime, Utc};
@@ -12,8 +12,11 @@ use sentinella::incident::model::{
     parse_italian_datetime, Case, LogEntry, LogKind, PersonalData, Triage,
 };
 use sentinella::model::{Audience, Organization};
-use sentinella::respond::{self, ContactInput, IncidentView, RespondError, TriageDetails};
-use sentinella::store::{IncidentSummary, Store, StoreError};
+use sentinella::store::{italian_time, IncidentSummary, Store, StoreError};
+use sentinella::usecase::incident::{
+    self as respond, ContactInput, IncidentView, RespondError, TriageDetails,
+};
+use sentinella::usecase::names;
 
 use crate::dialogs::{self, FileKind};
 use crate::error::{AppError, AppResult};
@@ -319,15 +322,11 @@ pub async fn export_drafts<R: Runtime>(
                 d.title, d.destination, d.text
             ));
         }
-        let name = format!(
-            "{} - {} - {}.txt",
-            if inc.exercise {
-                "Esercitazione"
-            } else {
-                "Incidente"
-            },
-            dialogs::file_name_part(&inc.organization.name),
-            inc.triage.discovered_at.format("%Y-%m-%d")
+        let name = names::incident_file(
+            inc.exercise,
+            &inc.organization.name,
+            italian_time(inc.triage.discovered_at).date_naive(),
+            "txt",
         );
         Ok((text, name))
     })?;
@@ -347,15 +346,11 @@ pub async fn export_incident_pdf<R: Runtime>(
     let (bytes, name) = state.with_store(|store, _| {
         let inc = store.load_incident(id)?;
         let pdf = respond::report_pdf(store, id, Utc::now()).map_err(app_error)?;
-        let name = format!(
-            "{} - {} - {}.pdf",
-            if inc.exercise {
-                "Esercitazione"
-            } else {
-                "Rapporto d'incidente"
-            },
-            dialogs::file_name_part(&inc.organization.name),
-            inc.triage.discovered_at.format("%Y-%m-%d")
+        let name = names::incident_file(
+            inc.exercise,
+            &inc.organization.name,
+            italian_time(inc.triage.discovered_at).date_naive(),
+            "pdf",
         );
         Ok((pdf.bytes, name))
     })?;

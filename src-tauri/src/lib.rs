@@ -9,8 +9,7 @@ pub mod coordination;
 pub mod dialogs;
 pub mod error;
 pub mod incident;
-pub mod pdf;
-pub mod result_file;
+pub mod inputs;
 pub mod state;
 pub mod views;
 
@@ -81,6 +80,8 @@ pub fn run() {
         .setup(|app| {
             let dir = data_dir(app);
             app.manage(AppState::open(&dir));
+            #[cfg(feature = "e2e")]
+            app.manage(dialogs::stand_in::DialogStandIn::from_env());
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -254,10 +254,10 @@ fn bench_incident_click_to_checklist() {
             population: 605,
             kind: Audience::Comune,
         };
-        sentinella::respond::save_contacts(
+        sentinella::usecase::incident::save_contacts(
             &mut store,
             &org,
-            &[sentinella::respond::ContactInput {
+            &[sentinella::usecase::incident::ContactInput {
                 role: sentinella::incident::ContactRole::ItSupport,
                 name: "Alfa Informatica".into(),
                 phone: "0761 123456".into(),

@@ -293,10 +293,28 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
         .js("return document.querySelectorAll('#priorities li.measure').length")
         .await?;
     assert_eq!(prio.as_u64(), Some(6));
+    // The domain chart takes the tier thresholds from Rust: every bar has
+    // the colour of its tier, and the legend names the ranges.
+    let bars = app
+        .js("const t = {initial: '#a61c32', developing: '#995c00', established: '#0066cc', advanced: '#00573a'}; \
+             const tier = (v) => v >= 85 ? 'advanced' : v >= 65 ? 'established' : v >= 40 ? 'developing' : 'initial'; \
+             const rows = [...document.querySelectorAll('#domain-table tbody tr')].map((r) => parseFloat(r.cells[1].textContent.replace(',', '.'))); \
+             const fills = [...document.querySelectorAll('svg.chart rect')].map((r) => r.getAttribute('fill')); \
+             return fills.length === rows.length && rows.every((v, i) => fills[i] === t[tier(v)])")
+        .await?;
+    assert_eq!(bars, serde_json::Value::Bool(true));
+    let legend = app.text(".score-box").await?;
+    assert!(
+        legend.contains(
+            "Iniziale (sotto 40), In sviluppo (40–64), Consolidato (65–84), Avanzato (85 e oltre)"
+        ),
+        "{legend}"
+    );
     app.check_screen("10-results").await?;
     for (part, name) in [
         ("priorities", "10a-results-priorities"),
         ("gates", "10b-results-gates"),
+        ("domains-title", "10e-results-chart"),
         ("domain-table", "10c-results-table"),
         ("unknown", "10d-results-non-so"),
     ] {

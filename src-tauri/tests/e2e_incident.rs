@@ -16,8 +16,8 @@ use fantoccini::key::Key;
 
 use sentinella::incident::ContactRole;
 use sentinella::model::{Audience, Organization};
-use sentinella::respond::{self, ContactInput};
 use sentinella::store::Store;
+use sentinella::usecase::incident::{self as respond, ContactInput};
 
 fn seed(data: &std::path::Path) {
     std::fs::create_dir_all(data).unwrap();

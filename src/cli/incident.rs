@@ -1,5 +1,5 @@
 //! `sentinella incident …`: the incident section from the command line, a
-//! thin face over [`sentinella::respond`].
+//! thin face over [`sentinella::usecase::incident`].
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,8 +13,8 @@ use serde::Deserialize;
 use sentinella::incident::deadlines::{Countdown, Duty};
 use sentinella::incident::{ContactRole, LogKind};
 use sentinella::model::Organization;
-use sentinella::respond::{self, ContactInput};
 use sentinella::store::{format_italian, Store};
+use sentinella::usecase::incident::{self as respond, ContactInput};
 
 /// Largest incident or contacts JSON file read.
 const MAX_INPUT_BYTES: u64 = 1024 * 1024;

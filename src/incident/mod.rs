@@ -2,7 +2,7 @@
 //!
 //! No files, no database, no clock: the caller passes the current time. The
 //! store keeps contacts and incidents ([`crate::store`]), the use cases in
-//! [`crate::respond`] put the two together, the faces only present.
+//! [`crate::usecase::incident`] put the two together, the faces only present.
 //!
 //! - [`contacts`]: the organisation's emergency contacts, validated.
 //! - [`model`]: the triage (what happened, personal data, discovery time),

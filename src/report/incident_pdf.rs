@@ -16,8 +16,8 @@ use crate::incident::contacts::{Contact, ContactRole};
 use crate::incident::deadlines::{Countdown, Duty};
 use crate::incident::drafts::Draft;
 use crate::incident::model::{Incident, PersonalData};
-use crate::respond::DeadlineView;
 use crate::store::{format_italian, italian_time};
+use crate::usecase::incident::DeadlineView;
 
 /// What the incident report shows.
 #[derive(Debug, Clone, Copy)]

@@ -247,7 +247,7 @@ impl Store {
 
     /// Mark a step or a deadline (`deadline:<id>`) done or not done; returns
     /// the time recorded. The caller checks that `item` belongs to the
-    /// incident (see [`crate::respond::mark`]).
+    /// incident (see [`crate::usecase::incident::mark`]).
     pub fn mark_incident_item(
         &mut self,
         incident: i64,

@@ -7,6 +7,21 @@ import { app, register, go, showError, announce, saveFile } from "./app.js";
 import { h, fill, num, date, delta, plural, int } from "./dom.js";
 import { domainBars } from "./charts.js";
 
+/** "Iniziale (sotto 40), In sviluppo (40–64), …, Avanzato (85 e oltre)": the ranges come from Rust. */
+function tierRanges(tiers) {
+  return tiers.map((t, i) => {
+    if (i === 0) return `${t.label} (sotto ${int(t.below)})`;
+    if (t.below === null) return `${t.label} (${int(t.from)} e oltre)`;
+    return `${t.label} (${int(t.from)}–${int(t.below - 1)})`;
+  }).join(", ");
+}
+
+/** The sentence under the chart, naming the target line. */
+function targetSentence(tiers) {
+  const t = tiers.find((x) => x.target) || tiers[0];
+  return `La linea tratteggiata indica ${int(t.from)}, la soglia del livello ${t.label}.`;
+}
+
 function measure(a, i) {
   return h("li", { class: "measure" + (a.gate_failed ? " gate" : "") },
     h("h3", {}, `${i + 1}. ${a.title}`),
@@ -125,7 +140,7 @@ register("results", async (main, params) => {
         h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
         r.capped
           ? h("p", {}, `Il punteggio varrebbe il livello «${r.uncapped_tier_label}», ma resta «${r.tier_label}» finché non sono soddisfatte tutte le misure minime obbligatorie.`)
-          : h("p", {}, "Livelli: Iniziale (sotto 40), In sviluppo (40–64), Consolidato (65–84), Avanzato (85 e oltre)."))),
+          : h("p", {}, `Livelli: ${tierRanges(r.tiers)}.`))),
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "btn btn-primary", id: "make-pdf", onclick: makePdf }, "Genera piano PDF"),
       isDraft
@@ -141,8 +156,8 @@ register("results", async (main, params) => {
       h("p", { class: "muted" }, `Il piano completo contiene ${plural(r.actions_total, "azione", "azioni")}.`)),
     h("section", { "aria-labelledby": "domains-title" },
       h("h2", { id: "domains-title" }, "Punteggio per argomento"),
-      h("p", {}, "La linea tratteggiata indica 65, la soglia del livello Consolidato."),
-      domainBars(r.domains),
+      h("p", {}, targetSentence(r.tiers)),
+      domainBars(r.domains, r.tiers),
       domainTable(r.domains)),
     h("section", { "aria-labelledby": "gates-title", id: "gates" },
       h("h2", { id: "gates-title" }, "Misure minime obbligatorie"),

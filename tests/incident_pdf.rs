@@ -153,3 +153,75 @@ fn an_exercise_is_marked_on_every_page() {
     assert!(flat.contains("Bozza: Messaggio per la sicurezza di Poste"));
     assert!(!flat.contains("Notifica al Garante per la protezione"));
 }
+
+/// The plan PDF of a stored assessment prints the organisation's contacts
+/// on the incident card; a role without a contact keeps its blank line.
+#[test]
+fn plan_card_prints_the_saved_contacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    let catalog = store_common::catalog();
+    let id = store
+        .create_assessment(
+            &catalog,
+            &store_common::new_assessment(&catalog, "2026-11-24"),
+        )
+        .unwrap();
+    let render = |store: &Store| {
+        let planned = sentinella::usecase::planning::plan_stored(
+            store,
+            &catalog,
+            sentinella::ids::AssessmentId::new(id).unwrap(),
+            None,
+        )
+        .unwrap()
+        .planned;
+        sentinella::usecase::planning::plan_pdf(&planned)
+            .unwrap()
+            .pdf
+    };
+    let card = |text: &str| {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let at = flat
+            .find("Scheda incidente Da stampare")
+            .expect("incident card");
+        flat[at..].to_string()
+    };
+    let (_, before) = text_of(&render(&store).bytes, "plan-no-contacts");
+    assert!(card(&before).contains("Compilate i numeri a mano"));
+    assert!(!card(&before).contains("Alfa Informatica"));
+
+    respond::save_contacts(
+        &mut store,
+        &store_common::org(),
+        &[
+            ContactInput {
+                role: ContactRole::ItSupport,
+                name: "Alfa Informatica".into(),
+                phone: "0761 123456".into(),
+                email: "assistenza@alfa.example.it".into(),
+            },
+            ContactInput {
+                role: ContactRole::Cosc,
+                name: "COSC Lazio".into(),
+                phone: "06 11223344".into(),
+                email: String::new(),
+            },
+        ],
+    )
+    .unwrap();
+    let (_, after) = text_of(&render(&store).bytes, "plan-with-contacts");
+    let c = card(&after);
+    for needle in [
+        "Contatti per le emergenze",
+        "Alfa Informatica",
+        "tel. 0761 123456",
+        "assistenza@alfa.example.it",
+        "COSC Lazio",
+        "tel. 06 11223344",
+    ] {
+        assert!(c.contains(needle), "missing {needle:?} in {c}");
+    }
+    // The same answers without the store (an answers file): no contacts.
+    assert_ne!(before, after);
+}

@@ -8,6 +8,7 @@
 
 use chrono::NaiveDate;
 
+use crate::incident::contacts::{Contact, ContactRole};
 use crate::model::{AnswerSheet, Audience, CostBand, Horizon, Mappings, Questionnaire, Role};
 use crate::plan::{Comparison, Plan, PlanAction};
 use crate::scoring::{GateStatus, QuestionState, Score, Tier};
@@ -47,6 +48,9 @@ pub struct PlanReport<'a> {
     pub plan: &'a Plan,
     /// An earlier assessment to compare with.
     pub previous: Option<PreviousAssessment<'a>>,
+    /// The organisation's emergency contacts, printed on the incident card
+    /// (a blank line stays for each one missing).
+    pub contacts: &'a [Contact],
 }
 
 /// Renders the plan. The PDF's creation date is the assessment date, so the
@@ -161,7 +165,7 @@ pub fn plan_document(r: &PlanReport<'_>) -> Document {
     blocks.push(Block::PageBreak);
     supplier(r, &w, &date, &mut blocks);
     blocks.push(Block::PageBreak);
-    incident_card(org.kind, &mut blocks);
+    incident_card(org.kind, r.contacts, &mut blocks);
     if let Some(prev) = r.previous {
         blocks.push(Block::PageBreak);
         changes(r, prev, &mut blocks);
@@ -951,11 +955,14 @@ fn supplier(r: &PlanReport<'_>, w: &Wording, date: &str, blocks: &mut Vec<Block>
     ));
 }
 
-fn incident_card(kind: Audience, blocks: &mut Vec<Block>) {
+fn incident_card(kind: Audience, contacts: &[Contact], blocks: &mut Vec<Block>) {
     blocks.push(h1("Scheda incidente"));
-    blocks.push(note(
-        "Da stampare e tenere accanto ai PC. Compilate i numeri a mano e teneteli aggiornati.",
-    ));
+    blocks.push(note(if contacts.is_empty() {
+        "Da stampare e tenere accanto ai PC. Compilate i numeri a mano e teneteli aggiornati."
+    } else {
+        "Da stampare e tenere accanto ai PC. I recapiti stampati vengono dai «Contatti per le \
+         emergenze» di Sentinella: verificateli e scrivete a mano quelli mancanti."
+    }));
     let steps: Vec<Vec<Span>> = [
         "**Non spegnete il computer colpito**: staccatelo dalla rete (cavo e Wi-Fi) e lasciatelo acceso.",
         "**Avvisate subito** il responsabile indicato qui sotto e il supporto informatico.",
@@ -983,45 +990,66 @@ fn incident_card(kind: Audience, blocks: &mut Vec<Block>) {
         Audience::Comune => (
             "Fornitore informatico (assistenza)",
             "Subito: isola i sistemi, verifica le copie, ripristina.",
+            Some(ContactRole::ItSupport),
         ),
         Audience::PolisOffice => (
             "Assistenza IT e sicurezza di Poste",
             "Subito: lo sportello è collegato ai sistemi di Poste.",
+            Some(ContactRole::PosteSecurity),
+        ),
+    };
+    let head_row = match kind {
+        Audience::Comune => (
+            "Sindaco",
+            "Da informare appena il quadro è chiaro, con la nota per la Giunta.",
+            Some(ContactRole::Head),
+        ),
+        Audience::PolisOffice => (
+            "Direttore dell'ufficio postale",
+            "Da informare subito: coordina l'ufficio con la sicurezza di Poste.",
+            Some(ContactRole::Head),
         ),
     };
     let rows: Vec<Vec<Cell>> = [
         (
             "Responsabile interno degli incidenti",
             "Per primo: coordina e decide chi avvisare.",
+            Some(ContactRole::IncidentLead),
         ),
         supplier_row,
+        head_row,
         (
             "Polizia Postale e delle Comunicazioni",
             "Per denunciare un reato informatico (truffa, estorsione, accesso abusivo): \
              commissariatodips.it o l'ufficio più vicino.",
+            Some(ContactRole::Cosc),
         ),
         (
             "CSIRT Italia (Agenzia per la cybersicurezza nazionale)",
             "Per notificare l'incidente e avere supporto: csirt.gov.it. Per gli enti soggetti \
              alla normativa NIS la notifica è obbligatoria e ha tempi stretti.",
+            None,
         ),
         (
             "Garante per la protezione dei dati personali",
             "Entro 72 ore dalla scoperta, se sono coinvolti dati personali: notifica della \
              violazione tramite garanteprivacy.it, a cura del titolare con il DPO.",
+            None,
         ),
         (
             "Responsabile della protezione dei dati (DPO)",
             "Subito, se l'incidente tocca dati personali: valuta la notifica al Garante e \
              l'avviso alle persone coinvolte.",
+            Some(ContactRole::Dpo),
         ),
     ]
     .iter()
-    .map(|(who, when)| {
+    .map(|(who, when, role)| {
+        let saved = role.and_then(|r| contacts.iter().find(|c| c.role == r));
         vec![
             Cell::new(vec![Span::bold(*who)]),
             Cell::plain(*when),
-            Cell::write_in(),
+            saved.map_or_else(Cell::write_in, contact_cell),
         ]
     })
     .collect();
@@ -1044,6 +1072,18 @@ fn incident_card(kind: Audience, blocks: &mut Vec<Block>) {
          Se il rischio per le persone è alto, vanno avvisate anche loro. Annotate sempre che cosa \
          è successo e che cosa avete deciso, anche quando non notificate.",
     ));
+}
+
+/// A saved contact in the card's third column: name, phone, e-mail.
+fn contact_cell(c: &Contact) -> Cell {
+    let mut spans = vec![Span::bold(c.name.clone())];
+    if let Some(p) = &c.phone {
+        spans.push(Span::plain(format!("\ntel. {p}")));
+    }
+    if let Some(e) = &c.email {
+        spans.push(Span::plain(format!("\n{e}")));
+    }
+    Cell::new(spans)
 }
 
 fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Block>) {
@@ -1257,6 +1297,7 @@ mod tests {
             score: &score,
             plan: &plan,
             previous: None,
+            contacts: &[],
         })?;
         assert!(pdf.bytes.starts_with(b"%PDF-1.7"));
         assert!(

@@ -63,7 +63,7 @@ register("incident", async (main) => {
   const discDate = h("input", { type: "text", id: "triage-date", value: today, inputmode: "numeric", autocomplete: "off", required: true, "aria-describedby": "triage-when-hint", size: 10 });
   const discTime = h("input", { type: "text", id: "triage-time", value: nowTime, inputmode: "numeric", autocomplete: "off", required: true, "aria-describedby": "triage-when-hint", size: 5 });
   const summary = h("textarea", { id: "triage-summary", maxlength: 2000 });
-  const exercise = h("input", { type: "checkbox", id: "triage-exercise", class: "form-check-input" });
+  const exercise = h("input", { type: "checkbox", id: "triage-exercise" });
   const submit = h("button", { type: "submit", class: "btn btn-danger btn-lg", id: "triage-go" }, "Mostra i passi da fare ora");
   const form = h("form", { id: "triage", novalidate: true },
     h("div", { class: "field" }, h("label", { for: "triage-org" }, "Ente"), orgSelect),
@@ -76,7 +76,7 @@ register("incident", async (main) => {
         h("div", { class: "field" }, h("label", { for: "triage-date" }, "Data (gg/mm/aaaa)"), discDate),
         h("div", { class: "field" }, h("label", { for: "triage-time" }, "Ora (hh:mm)"), discTime))),
     h("div", { class: "field" }, h("label", { for: "triage-summary" }, "Che cosa avete visto (facoltativo)"), summary),
-    h("div", { class: "form-check mb-3" }, exercise, h("label", { for: "triage-exercise", class: "form-check-label" }, "È un'esercitazione, non un incidente reale")),
+    h("div", { class: "check mb-3" }, exercise, h("label", { for: "triage-exercise" }, "È un'esercitazione, non un incidente reale")),
     errorBox,
     h("div", { class: "button-row" }, submit));
   form.addEventListener("submit", async (ev) => {
@@ -210,14 +210,14 @@ register("incident-run", async (main, params) => {
       h("ul", { class: "deadline-list" }, v.deadlines.map((d) => {
         const dd = { ...d, deadline_due: d.due };
         const overdue = !d.done_at && d.due && new Date(d.due) < now;
-        const box = h("input", { type: "checkbox", id: `dl-${d.kind}`, checked: !!d.done_at, disabled: closed, class: "form-check-input" });
+        const box = h("input", { type: "checkbox", id: `dl-${d.kind}`, checked: !!d.done_at, disabled: closed });
         box.addEventListener("change", () => mark(d.item, box.checked, box));
         return h("li", { class: `deadline ${d.done_at ? "done" : overdue ? "overdue" : "open"}`, "data-kind": d.kind },
           h("p", { class: "deadline-title" }, h("strong", {}, d.title), ` – ${DUTY[d.duty]}`),
           h("p", { class: "countdown", id: `cd-${d.kind}` }, countdownText(dd, now)),
           h("p", { class: "hint" }, d.explanation),
           h("p", { class: "source" }, `Fonte: ${d.source}`),
-          h("div", { class: "form-check" }, box, h("label", { for: `dl-${d.kind}`, class: "form-check-label" }, "Fatto (inviata)")));
+          h("div", { class: "check" }, box, h("label", { for: `dl-${d.kind}` }, "Fatto (inviata)")));
       })));
   };
 
@@ -243,11 +243,11 @@ register("incident-run", async (main, params) => {
   };
   const steps = h("ol", { class: "steps", id: "steps" }, v.checklist.steps.map((s, i) => {
     const at = inc.done[s.id];
-    const box = h("input", { type: "checkbox", id: `s-${s.id}`, checked: !!at, disabled: closed, class: "form-check-input" });
+    const box = h("input", { type: "checkbox", id: `s-${s.id}`, checked: !!at, disabled: closed });
     box.addEventListener("change", () => mark(s.id, box.checked, box));
     return h("li", { class: "step", "data-step": s.id },
       h("span", { class: "step-n", "aria-hidden": "true" }, `${i + 1}.`),
-      h("div", { class: "form-check" }, box, h("label", { for: `s-${s.id}`, class: "form-check-label" }, s.text)),
+      h("div", { class: "check" }, box, h("label", { for: `s-${s.id}` }, s.text)),
       h("p", { class: "step-time", id: `t-${s.id}` }, at ? `fatto alle ${hourFmt.format(new Date(at))}` : ""),
       s.call ? h("div", { class: "step-call" },
         contactBlock(v.contacts, s.call, roleLabel[s.call]),

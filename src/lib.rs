@@ -22,6 +22,8 @@
 //! - [`exchange`]: signed result files (export, hardened verification).
 //! - [`aggregate`]: coordinators' figures by territory, CSV exports.
 //! - [`coordinator`]: the coordinator's database of collected result files.
+//! - [`incident`]: "Incidente in corso" (contacts, triage, checklists,
+//!   deadlines, drafts), pure; its use cases are [`usecase::incident`].
 //! - [`ids`]: typed ids (assessment, ISTAT code, key fingerprint).
 //! - [`usecase`]: every operation of the two faces, with typed inputs,
 //!   results and errors: the CLI and the app are adapters over it.
@@ -32,6 +34,7 @@ pub mod coordinator;
 pub mod demo;
 pub mod exchange;
 pub mod ids;
+pub mod incident;
 pub mod incident_card;
 pub mod istat;
 pub mod keys;

@@ -59,6 +59,7 @@ fn render(ex: &Example) -> RenderedPdf {
         score: &ex.score,
         plan: &ex.plan,
         previous: None,
+        contacts: &[],
     })
     .unwrap_or_else(|e| panic!("{}: {e}", ex.stem))
 }
@@ -308,6 +309,7 @@ fn a_previous_assessment_adds_the_changes_section() {
             assessed_on: NaiveDate::from_ymd_opt(2025, 11, 3).unwrap(),
             comparison: &comparison,
         }),
+        contacts: &[],
     })
     .unwrap();
     assert!(pdf.replaced_chars.is_empty());

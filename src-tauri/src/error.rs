@@ -95,6 +95,11 @@ impl From<StoreError> for AppError {
             StoreError::Load(_) | StoreError::InvalidBackup { .. } => {
                 "Il file scelto non si può usare.".to_string()
             }
+            StoreError::Incident(e) => e.italian(),
+            StoreError::IncidentNotFound(_) => "Questo incidente non esiste.".to_string(),
+            StoreError::IncidentClosed(_) => {
+                "Questo incidente è chiuso: il registro non si può più modificare.".to_string()
+            }
             StoreError::Migration(_)
             | StoreError::Sqlite(_)
             | StoreError::Json(_)

@@ -8,6 +8,7 @@ pub mod comuni;
 pub mod coordination;
 pub mod dialogs;
 pub mod error;
+pub mod incident;
 pub mod inputs;
 pub mod opener;
 pub mod state;
@@ -48,6 +49,19 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             coordination::coord_export_csv,
             coordination::coord_export_pdf,
             opener::open_saved,
+            incident::incident_home,
+            incident::get_contacts,
+            incident::save_contacts,
+            incident::open_incident,
+            incident::get_incident,
+            incident::add_log_entry,
+            incident::save_log_typing,
+            incident::mark_incident_item,
+            incident::save_incident_details,
+            incident::close_incident,
+            incident::get_drafts,
+            incident::export_drafts,
+            incident::export_incident_pdf,
         ])
 }
 

@@ -71,6 +71,12 @@ pub enum Command {
         #[arg(long, value_name = "OLDER_ANSWERS", requires = "pdf")]
         previous: Option<PathBuf>,
     },
+    /// "Incidente in corso": open an incident, keep its log, print the
+    /// deadlines and the ready drafts; set the emergency contacts.
+    Incident {
+        #[command(subcommand)]
+        command: super::incident::IncidentCommand,
+    },
     /// Work with a Sentinella database: check, back up, restore, import,
     /// export, list.
     Db {

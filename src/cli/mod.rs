@@ -5,6 +5,7 @@
 mod args;
 mod coord;
 mod db;
+mod incident;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -58,6 +59,7 @@ pub fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Db { command } => db::run(command, dirs),
+        Command::Incident { command } => incident::run(command),
         Command::Demo { out, date } => {
             let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
             run_demo(&catalog(dirs)?, &out, date)

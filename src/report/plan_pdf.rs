@@ -8,6 +8,7 @@
 
 use chrono::NaiveDate;
 
+use crate::incident::contacts::Contact;
 use crate::model::{AnswerSheet, Audience, CostBand, Horizon, Mappings, Questionnaire, Role};
 use crate::plan::{Comparison, Plan, PlanAction};
 use crate::scoring::{GateKind, GateStatus, QuestionState, Score, Tier};
@@ -47,6 +48,9 @@ pub struct PlanReport<'a> {
     pub plan: &'a Plan,
     /// An earlier assessment to compare with.
     pub previous: Option<PreviousAssessment<'a>>,
+    /// The organisation's emergency contacts, printed on the incident card
+    /// (a blank line stays for each one missing).
+    pub contacts: &'a [Contact],
 }
 
 /// Renders the plan. The PDF's creation date is the assessment date, so the
@@ -188,7 +192,7 @@ pub fn plan_document(r: &PlanReport<'_>) -> Document {
     blocks.push(Block::PageBreak);
     supplier(r, &w, &date, &mut blocks);
     blocks.push(Block::PageBreak);
-    incident_card(org, &mut blocks);
+    incident_card(org, r.contacts, &mut blocks);
     if let Some(prev) = r.previous {
         blocks.push(Block::PageBreak);
         changes(r, prev, &mut blocks);
@@ -1187,12 +1191,15 @@ fn supplier(r: &PlanReport<'_>, w: &Wording, date: &str, blocks: &mut Vec<Block>
     ));
 }
 
-fn incident_card(org: &crate::model::Organization, blocks: &mut Vec<Block>) {
+fn incident_card(org: &crate::model::Organization, contacts: &[Contact], blocks: &mut Vec<Block>) {
     let card = crate::incident_card::card(org);
     blocks.push(h1("Scheda incidente"));
-    blocks.push(note(
-        "Da stampare e tenere accanto ai PC. Compilate i numeri a mano e teneteli aggiornati.",
-    ));
+    blocks.push(note(if contacts.is_empty() {
+        "Da stampare e tenere accanto ai PC. Compilate i numeri a mano e teneteli aggiornati."
+    } else {
+        "Da stampare e tenere accanto ai PC. I recapiti stampati vengono dai «Contatti per le \
+         emergenze» di Sentinella: verificateli e scrivete a mano quelli mancanti."
+    }));
     let mut list = List::numbered(card.first_hour.iter().map(|s| rich(s)).collect());
     list.space_before = 2.0;
     blocks.push(Block::Card(Card {
@@ -1208,10 +1215,13 @@ fn incident_card(org: &crate::model::Organization, blocks: &mut Vec<Block>) {
         .contacts
         .iter()
         .map(|c| {
+            let saved = c
+                .role
+                .and_then(|role| contacts.iter().find(|s| s.role == role));
             vec![
                 Cell::new(vec![Span::bold(c.who.clone())]),
                 Cell::new(rich(&c.when)),
-                Cell::write_in(),
+                saved.map_or_else(Cell::write_in, contact_cell),
             ]
         })
         .collect();
@@ -1230,6 +1240,18 @@ fn incident_card(org: &crate::model::Organization, blocks: &mut Vec<Block>) {
     for text in &card.notification {
         blocks.push(para(text));
     }
+}
+
+/// A saved contact in the card's third column: name, phone, e-mail.
+fn contact_cell(c: &Contact) -> Cell {
+    let mut spans = vec![Span::bold(c.name.clone())];
+    if let Some(p) = &c.phone {
+        spans.push(Span::plain(format!("\ntel. {p}")));
+    }
+    if let Some(e) = &c.email {
+        spans.push(Span::plain(format!("\n{e}")));
+    }
+    Cell::new(spans)
 }
 
 fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Block>) {
@@ -1491,6 +1513,7 @@ mod tests {
             score: &score,
             plan: &plan,
             previous: None,
+            contacts: &[],
         })?;
         assert!(pdf.bytes.starts_with(b"%PDF-1.7"));
         assert!(

@@ -15,6 +15,8 @@
 //! - [`territory`]: resolve the territory a coordinator asks about;
 //! - [`aggregate`]: gather the current results, the figures by territory,
 //!   CSV tables, the territorial PDF summary;
+//! - [`incident`]: "Incidente in corso": emergency contacts, open an
+//!   incident, log, tick steps, mark deadlines, drafts, the incident PDF;
 //! - [`names`]: the file names offered for what is written.
 //!
 //! The policies decided here once for both faces (see each module, and
@@ -28,6 +30,7 @@ pub mod aggregate;
 pub mod assessment;
 pub mod collect;
 pub mod export;
+pub mod incident;
 pub mod names;
 pub mod planning;
 pub mod territory;

@@ -58,3 +58,22 @@ pub fn csv(table: super::aggregate::CsvTable, scope: &Scope) -> String {
     };
     format!("Sentinella - {what} - {}.csv", scope_part(scope))
 }
+
+/// "Incidente - Comune di Proceno - 2026-12-01.txt" (the drafts) or
+/// ".pdf" (the report); "Esercitazione - …" for an exercise.
+pub fn incident_file(
+    exercise: bool,
+    organization: &str,
+    discovered: NaiveDate,
+    extension: &str,
+) -> String {
+    format!(
+        "{} - {} - {discovered}.{extension}",
+        if exercise {
+            "Esercitazione"
+        } else {
+            "Incidente"
+        },
+        file_name_part(organization)
+    )
+}

@@ -16,6 +16,7 @@ use thiserror::Error;
 use super::assessment::{self, id_of, AssessmentError};
 use super::names;
 use crate::ids::AssessmentId;
+use crate::incident::contacts::Contact;
 use crate::load::{self, Catalog, LoadError, LoadedAnswers};
 use crate::model::{AnswerSheet, Questionnaire};
 use crate::plan::{self, Comparison, Plan};
@@ -106,6 +107,9 @@ pub struct Planned {
     pub previous: Option<Previous>,
     /// Warnings for the user.
     pub warnings: Vec<PlanWarning>,
+    /// The organisation's emergency contacts (from the store; none for an
+    /// answers file), printed on the plan's incident card.
+    pub contacts: Vec<Contact>,
 }
 
 impl Planned {
@@ -172,6 +176,7 @@ fn planned(loaded: LoadedAnswers) -> Planned {
         plan,
         previous: None,
         warnings: Vec::new(),
+        contacts: Vec::new(),
     }
 }
 
@@ -245,6 +250,7 @@ pub fn plan_stored(
 ) -> Result<StoredPlan, PlanError> {
     let opened = assessment::open(store, catalog, id)?;
     let mut current = planned(opened.to_loaded());
+    current.contacts = store.contacts_of(&current.loaded.sheet.organization)?;
     let info = opened.stored.info;
     if opened.content_changed {
         current.warnings.push(PlanWarning::ContentChanged {
@@ -308,6 +314,7 @@ pub fn plan_pdf(planned: &Planned) -> Result<PlanPdf, PlanError> {
             assessed_on: p.assessed_on,
             comparison: &p.comparison,
         }),
+        contacts: &planned.contacts,
     };
     let pdf = report::plan_pdf(&report)?;
     let sheet = planned.sheet();

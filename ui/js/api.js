@@ -48,4 +48,17 @@ export const api = {
   coordExportPdf: (scope) => call("coord_export_pdf", { scope }),
   /** `action`: "open" (default program) or "reveal" (its folder). */
   openSaved: (path, action) => call("open_saved", { path, action }),
+  incidentHome: () => call("incident_home"),
+  getContacts: (organization_id) => call("get_contacts", { organization_id }),
+  saveContacts: (organization_id, contacts) => call("save_contacts", { organization_id, contacts }),
+  openIncident: (input) => call("open_incident", { input }),
+  getIncident: (id) => call("get_incident", { id }),
+  addLogEntry: (id, kind, text, contact) => call("add_log_entry", { id, kind, text, contact }),
+  saveTyping: (id, text) => call("save_log_typing", { id, text }),
+  markItem: (id, item, done) => call("mark_incident_item", { id, item, done }),
+  saveIncidentDetails: (id, details) => call("save_incident_details", { id, details }),
+  closeIncident: (id) => call("close_incident", { id }),
+  drafts: (id) => call("get_drafts", { id }),
+  exportDrafts: (id) => call("export_drafts", { id }),
+  exportIncidentPdf: (id) => call("export_incident_pdf", { id }),
 };

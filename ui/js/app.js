@@ -26,11 +26,13 @@ export async function go(name, params = {}) {
   // opens its results): only the last one marks the page.
   if (current.name !== name || current.params !== params) return;
   document.body.dataset.screen = name;
-  // The header says where we are: the guide or the assessments. The
-  // coordinators' area has no header button (a secretary has no business
-  // there): it is reached from the bottom of the home screen.
-  const section = name === "help" ? "nav-help" : name === "coord" ? null : "nav-home";
-  for (const id of ["nav-home", "nav-help"]) {
+  // The header says where we are: the guide, the incident section or the
+  // assessments. The coordinators' area has no header button (a secretary
+  // has no business there): it is reached from the bottom of the home screen.
+  const section = name === "help" ? "nav-help"
+    : name.startsWith("incident") || name === "contacts" ? "nav-incident"
+    : name === "coord" ? null : "nav-home";
+  for (const id of ["nav-home", "nav-help", "nav-incident"]) {
     const b = document.getElementById(id);
     if (!b) continue;
     if (id === section) b.setAttribute("aria-current", "page");

@@ -9,10 +9,12 @@ import "./results.js";
 import "./history.js";
 import "./coord.js";
 import "./help.js";
+import "./incident.js";
 
 async function start() {
   document.getElementById("nav-home").addEventListener("click", () => go("home"));
   document.getElementById("nav-help").addEventListener("click", () => go("help"));
+  document.getElementById("nav-incident").addEventListener("click", () => go("incident"));
   try {
     app.info = await api.appInfo();
     document.getElementById("footer-data").textContent =

@@ -306,7 +306,7 @@ impl Role {
             Role::Giunta => "Sindaco e Giunta",
             Role::Segretario => "Segretario comunale",
             Role::Rtd => "Responsabile per la transizione digitale",
-            Role::ItSupplier => "Fornitore IT",
+            Role::ItSupplier => "Fornitore informatico",
             Role::Dpo => "Responsabile della protezione dei dati (DPO)",
             Role::AllStaff => "Tutto il personale",
             Role::OfficeManager => "Direttore dell'ufficio postale",

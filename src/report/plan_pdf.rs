@@ -385,7 +385,7 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
         blocks.push(note(
             "Sono le azioni con l'effetto maggiore: prima quelle sulle misure minime obbligatorie \
              e sulle misure essenziali, poi quelle con il divario più ampio, al massimo due per \
-             ambito. Il dettaglio è nel piano d'azione.",
+             argomento. Il dettaglio è nel piano d'azione.",
         ));
     }
 
@@ -396,7 +396,7 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
             "**{}**: dove siamo, i rischi più grandi, le decisioni da prendere.",
             w.summary_title
         )),
-        rich("**Risultati**: il punteggio di ogni ambito e l'esito dei controlli obbligatori."),
+        rich("**Risultati**: il punteggio di ogni argomento e l'esito dei controlli obbligatori."),
         rich("**Piano d'azione**: che cosa fare entro 30 giorni, 90 giorni e 12 mesi, chi e come."),
         rich(&format!(
             "**{}**: una lettera pronta da inviare.",
@@ -726,7 +726,7 @@ fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
     let s = r.score;
     blocks.push(h1("Risultati"));
     blocks.push(para(&format!(
-        "Il grafico mostra il punteggio di ogni ambito, da 0 a 100. La linea tratteggiata indica \
+        "Il grafico mostra il punteggio di ogni argomento, da 0 a 100. La linea tratteggiata indica \
          **{}**, la soglia del livello «Consolidato»: sotto quella linea c'è lavoro da fare.",
         italian_score(TARGET_SCORE).trim_end_matches(",0")
     )));
@@ -750,7 +750,7 @@ fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
         .collect();
     blocks.push(score_chart(bars, "Valutazione precedente", 14.0));
 
-    blocks.push(h2("Punteggio per ambito"));
+    blocks.push(h2("Punteggio per argomento"));
     let rows = s
         .domains
         .iter()
@@ -791,7 +791,7 @@ fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
         .collect();
     blocks.push(Block::Table(Table::new(
         vec![
-            Column::new("Ambito", 4.2),
+            Column::new("Argomento", 4.2),
             Column::right("Punteggio", 1.3),
             Column::right("Risposte", 1.3),
             Column::right("«Non so»", 1.2),
@@ -1024,7 +1024,7 @@ fn action_block(r: &PlanReport<'_>, n: usize, a: &PlanAction) -> Vec<Block> {
         Span::bold(a.effort.label_it()),
         Span::plain(" · Costo: "),
         Span::bold(a.cost.label_it()),
-        Span::plain(" · Ambito: "),
+        Span::plain(" · Argomento: "),
         Span::plain(a.domain_title.clone()),
     ];
     match a.gate {
@@ -1296,7 +1296,7 @@ fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Bl
         .collect();
     blocks.push(Block::Table(Table::new(
         vec![
-            Column::new("Ambito", 4.0),
+            Column::new("Argomento", 4.0),
             Column::right("Prima", 1.2),
             Column::right("Ora", 1.2),
             Column::right("Variazione", 1.4),
@@ -1389,7 +1389,7 @@ fn method(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
          Ogni domanda ha un peso da 1 a 3 secondo il suo impatto.",
     ));
     blocks.push(para(
-        "Il punteggio di un ambito è la somma di peso × livello / 3 divisa per la somma dei pesi, \
+        "Il punteggio di un argomento è la somma di peso × livello / 3 divisa per la somma dei pesi, \
          espressa su 100. Il punteggio complessivo è lo stesso calcolo su tutte le domande. \
          I livelli di maturità sono: **Iniziale** sotto 40, **In sviluppo** da 40, **Consolidato** \
          da 65, **Avanzato** da 85. Se anche un solo controllo di base (misura minima o misura \

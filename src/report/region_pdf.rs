@@ -562,7 +562,7 @@ fn domains(r: &Report, f: &Figures, blocks: &mut Vec<Block>) {
     // The heading keeps with the chart; the explanation follows it (a
     // chart of twelve domains plus its introduction is taller than a group
     // kept together).
-    blocks.push(h2("Punteggio per ambito"));
+    blocks.push(h2("Punteggio per argomento"));
     let bars: Vec<Bar> = f
         .domains
         .iter()
@@ -581,8 +581,8 @@ fn domains(r: &Report, f: &Figures, blocks: &mut Vec<Block>) {
         blocks.push(score_chart(bars, "", 4.0));
     }
     blocks.push(para(&format!(
-        "Il grafico mostra il punteggio mediano di ogni ambito, da 0 a 100. La linea \
-         tratteggiata è **{}**, la soglia del livello «Consolidato»: negli ambiti sotto la \
+        "Il grafico mostra il punteggio mediano di ogni argomento, da 0 a 100. La linea \
+         tratteggiata è **{}**, la soglia del livello «Consolidato»: negli argomenti sotto la \
          linea più di metà dei comuni ha bisogno di aiuto. La tabella aggiunge il primo e il \
          terzo quartile.",
         TARGET_SCORE.round()
@@ -615,7 +615,7 @@ fn domains(r: &Report, f: &Figures, blocks: &mut Vec<Block>) {
         .collect();
     let mut table = Table::new(
         vec![
-            Column::new("Ambito", 4.4),
+            Column::new("Argomento", 4.4),
             Column::right("Comuni", 1.0),
             Column::right("Q1", 1.0),
             Column::right("Mediana", 1.1),

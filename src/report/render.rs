@@ -810,7 +810,7 @@ pub(crate) mod tests {
                     Cell::plain(format!(
                         "Azione numero {i}: attivare il backup offline delle attività"
                     )),
-                    Cell::plain("Fornitore IT"),
+                    Cell::plain("Fornitore informatico"),
                     Cell::plain("< 1.000 €"),
                 ]
             })

@@ -93,11 +93,11 @@ function heldSection(rows, onAccept) {
     h("h3", { id: "held-title", class: "h5" }, rows.length === 1
       ? "Attenzione: un file è stato trattenuto perché firmato con una chiave diversa da quella registrata"
       : `Attenzione: ${int(rows.length)} file sono stati trattenuti perché firmati con una chiave diversa da quella registrata`),
-    h("p", {}, "Può succedere se il comune ha cambiato computer o ha reinstallato Sentinella, ma anche se qualcuno invia un file a nome suo. Telefona al comune e fatti leggere il codice della chiave che vedono nella schermata dei risultati: accettala solo se coincide."),
+    h("p", {}, "Può succedere se il comune ha cambiato computer o ha reinstallato Sentinella, ma anche se qualcuno invia un file a nome suo. Telefona al comune e fatti leggere il codice di riconoscimento che vedono nella schermata dei risultati: accettala solo se coincide."),
     [...bySigner.entries()].map(([signer, rs]) => h("div", { class: "held-key" },
       h("p", {},
         h("strong", {}, rs[0].organization ? `${rs[0].organization} (${rs[0].istat_code})` : "Ente sconosciuto"), h("br"),
-        `Codice della chiave nel file: `, h("code", {}, signer), h("br"),
+        `Codice di riconoscimento nel file: `, h("code", {}, signer), h("br"),
         `Codice registrato finora: `, h("code", {}, rs[0].expected_signer || "–"), h("br"),
         `File: ${rs.map((r) => r.file).join(", ")}`),
       h("button", { type: "button", class: "btn btn-outline-danger btn-sm accept-key", "data-signer": signer, onclick: () => onAccept(signer, rs[0]) },
@@ -316,7 +316,7 @@ function keysSection(keys) {
           h("thead", {}, h("tr", {},
             h("th", { scope: "col" }, "Ente"),
             h("th", { scope: "col" }, "Codice ISTAT"),
-            h("th", { scope: "col" }, "Codice della chiave"),
+            h("th", { scope: "col" }, "Codice di riconoscimento"),
             h("th", { scope: "col" }, "Registrata il"))),
           h("tbody", {}, keys.map((k) => h("tr", {},
             h("th", { scope: "row" }, k.organization || "–"),

@@ -100,11 +100,11 @@ function resultExport(hd, isDraft) {
   const run = async (ev) => {
     const res = await saveFile(ev, status, "Preparazione del file…",
       () => api.exportResult(hd.id, notes.checked),
-      (r) => `File salvato. ${r.notes_included ? "Contiene anche le note. " : r.notes ? "Le note non sono incluse. " : ""}Invialo al coordinamento e comunica, per telefono o di persona, il codice della chiave qui sopra: servirà a riconoscere i tuoi file.`);
-    if (res) keyLine.textContent = `Codice della chiave di firma di questo computer: ${res.fingerprint}`;
+      (r) => `File salvato. ${r.notes_included ? "Contiene anche le note. " : r.notes ? "Le note non sono incluse. " : ""}Invialo al coordinamento e comunica, per telefono o di persona, il codice di riconoscimento qui sopra: servirà a riconoscere i tuoi file.`);
+    if (res) keyLine.textContent = `Codice di riconoscimento di questo computer: ${res.fingerprint}`;
   };
   api.signingKey()
-    .then((k) => { keyLine.textContent = `Codice della chiave di firma di questo computer: ${k.fingerprint}`; })
+    .then((k) => { keyLine.textContent = `Codice di riconoscimento di questo computer: ${k.fingerprint}`; })
     .catch((e) => showError(status, e));
   return h("section", { class: "export-box", "aria-labelledby": "export-result-title", id: "export-result" },
     h("h2", { id: "export-result-title", class: "h4" }, "Invia i risultati al coordinamento"),

@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "coord_dashboard",
     "coord_export_csv",
     "coord_export_pdf",
+    "open_saved",
     "incident_home",
     "get_contacts",
     "save_contacts",

@@ -12,6 +12,7 @@
 //! - [`load`]: files, size caps, format dispatch, content hash, catalog.
 //! - [`scoring`]: the scoring model of docs/scoring.md.
 //! - [`plan`]: the remediation plan and the comparison of two assessments.
+//! - [`incident_card`]: the incident card per audience (who notifies whom).
 //! - [`store`]: the SQLite database of assessments, backups, migrations.
 //! - [`demo`]: deterministic example answers.
 //! - [`report`]: the PDF remediation plan (printpdf + our own layout).
@@ -34,6 +35,7 @@ pub mod demo;
 pub mod exchange;
 pub mod ids;
 pub mod incident;
+pub mod incident_card;
 pub mod istat;
 pub mod keys;
 pub mod load;

@@ -226,7 +226,9 @@ fn plan_prints_ordered_actions() {
         .iter()
         .map(|a| a["question_id"].as_str().unwrap())
         .collect();
-    assert_eq!(order, ["backup_offline", "server_admin", "backup_weekly"]);
+    // docs/scoring.md, example 2: the weekly backup is the offline copy's
+    // prerequisite, so it comes first within 30 days.
+    assert_eq!(order, ["backup_weekly", "backup_offline", "server_admin"]);
     assert_eq!(v["actions"][0]["owner"], "it_supplier");
     assert_eq!(v["supplier_questions"].as_array().unwrap().len(), 1);
 }

@@ -131,6 +131,7 @@ pub fn save_file<R: Runtime>(
         return Ok(None);
     };
     write_file(&path, bytes)?;
+    crate::opener::remember(app, &path);
     Ok(Some(path))
 }
 

@@ -10,6 +10,7 @@ pub mod dialogs;
 pub mod error;
 pub mod incident;
 pub mod inputs;
+pub mod opener;
 pub mod state;
 pub mod views;
 
@@ -47,6 +48,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             coordination::coord_dashboard,
             coordination::coord_export_csv,
             coordination::coord_export_pdf,
+            opener::open_saved,
             incident::incident_home,
             incident::get_contacts,
             incident::save_contacts,
@@ -80,6 +82,11 @@ pub fn run() {
         .setup(|app| {
             let dir = data_dir(app);
             app.manage(AppState::open(&dir));
+            app.manage(opener::SavedFiles::default());
+            #[cfg(feature = "e2e")]
+            if let Some(stand_in) = opener::stand_in::OpenerStandIn::from_env() {
+                app.manage(stand_in);
+            }
             #[cfg(feature = "e2e")]
             app.manage(dialogs::stand_in::DialogStandIn::from_env());
             Ok(())

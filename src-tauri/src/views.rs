@@ -404,8 +404,12 @@ pub struct ResultsView {
     pub tier_label: &'static str,
     pub uncapped_tier_label: &'static str,
     pub capped: bool,
+    /// Why the tier is capped (Italian), when it is.
+    pub cap_reason: Option<String>,
     pub domains: Vec<DomainResult>,
     pub baseline: BaselineView,
+    /// The essential gates (docs/scoring.md); `controls` holds the sources.
+    pub essential: BaselineView,
     pub priorities: Vec<ActionView>,
     pub actions_total: usize,
     pub unknown: Vec<UnknownView>,
@@ -451,6 +455,22 @@ pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
                 .question(id)
                 .and_then(|x| x.baseline.as_ref())
                 .map(|b| b.controls.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let essential_failed = score
+        .essential
+        .failed
+        .iter()
+        .map(|id| GateView {
+            question_id: id.clone(),
+            question: q.question(id).map(|x| x.text.clone()).unwrap_or_default(),
+            domain: domain_title(q, id),
+            answer: answer_label(q, sheet, id),
+            controls: q
+                .question(id)
+                .and_then(|x| x.essential.as_ref())
+                .map(|e| e.sources.clone())
                 .unwrap_or_default(),
         })
         .collect();
@@ -518,6 +538,7 @@ pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
         tier_label: score.tier.label_it(),
         uncapped_tier_label: score.uncapped_tier.label_it(),
         capped: score.tier != score.uncapped_tier,
+        cap_reason: score.cap_reason_it(),
         domains: score
             .domains
             .iter()
@@ -533,6 +554,11 @@ pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
             met: score.baseline.met,
             passed: score.baseline.passed.len(),
             failed,
+        },
+        essential: BaselineView {
+            met: score.essential.met,
+            passed: score.essential.passed.len(),
+            failed: essential_failed,
         },
         priorities,
         actions_total: plan.actions.len(),

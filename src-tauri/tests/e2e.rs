@@ -90,7 +90,14 @@ fn keyboard_flow_survives_restart_and_ends_in_results_and_pdf() {
     let saved = data.path().join("saved");
     std::fs::create_dir(&saved).unwrap();
     rt().block_on(async {
-        let driver = Driver::start(data.path(), &[("SENTINELLA_E2E_SAVE_DIR", &saved)]);
+        let opened = data.path().join("opened.log");
+        let driver = Driver::start(
+            data.path(),
+            &[
+                ("SENTINELLA_E2E_SAVE_DIR", &saved),
+                ("SENTINELLA_E2E_OPEN_LOG", &opened),
+            ],
+        );
         let app = driver.launch().await.unwrap();
         flow_part_one(&app).await.unwrap();
         app.close().await.unwrap();
@@ -468,6 +475,50 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
         .await?;
     let status = app.text("#pdf-status").await?;
     assert!(status.contains("Piano salvato"), "{status}");
+    let pdf_path = saved_file(saved, ".pdf");
+    let pdf_name = pdf_path.file_name().unwrap().to_string_lossy().to_string();
+    assert!(
+        status.contains(&pdf_name),
+        "the file's name is shown: {status}"
+    );
+    // "Apri il file" and "Mostra nella cartella" ask for exactly the saved
+    // file (the test build records the request instead of starting a viewer).
+    app.click("#pdf-status .open-saved").await?;
+    app.click("#pdf-status .reveal-saved").await?;
+    let log = saved.parent().unwrap().join("opened.log");
+    let want = format!(
+        "open {}\nreveal {}\n",
+        pdf_path.display(),
+        pdf_path.display()
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::read_to_string(&log).unwrap_or_default() != want {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "open requests: {:?}",
+            std::fs::read_to_string(&log)
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    app.check_screen("11a-results-pdf-saved").await?;
+    // A path the app did not save is refused, whatever the page asks.
+    let refused = app
+        .c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; window.__TAURI__.core.invoke('open_saved', { path: '/etc/passwd', action: 'open' }).then(() => done('opened'), (e) => done(String(e && e.message || e)));",
+            vec![],
+        )
+        .await?;
+    let refused = refused.as_str().unwrap_or_default().to_string();
+    assert!(
+        refused.contains("non è stato salvato da Sentinella"),
+        "{refused}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log)?,
+        want,
+        "nothing else was opened"
+    );
     let out = std::process::Command::new("pdftotext")
         .arg(saved_file(saved, ".pdf"))
         .arg("-")

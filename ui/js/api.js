@@ -46,6 +46,8 @@ export const api = {
   coordDashboard: (scope) => call("coord_dashboard", { scope }),
   coordExportCsv: (scope, table) => call("coord_export_csv", { scope, table }),
   coordExportPdf: (scope) => call("coord_export_pdf", { scope }),
+  /** `action`: "open" (default program) or "reveal" (its folder). */
+  openSaved: (path, action) => call("open_saved", { path, action }),
   incidentHome: () => call("incident_home"),
   getContacts: (organization_id) => call("get_contacts", { organization_id }),
   saveContacts: (organization_id, contacts) => call("save_contacts", { organization_id, contacts }),

@@ -272,7 +272,7 @@ async function showDashboard(box, scope, keepFocus) {
     const exportBox = h("div", { id: "export-status", "aria-live": "polite" });
     const exportFile = (ev, what) => saveFile(ev, exportBox, "Preparazione del file…",
       () => (what === "pdf" ? api.coordExportPdf(scope) : api.coordExportCsv(scope, what)),
-      (r) => `${what === "pdf" ? "Sintesi salvata in" : "Tabella salvata in"} ${r.path}`);
+      () => (what === "pdf" ? "Sintesi salvata." : "Tabella salvata."));
     fill(box,
       d.reports.length === 0
         ? h("p", { class: "lead-text", id: "no-results" }, "Non ci sono ancora risultati importati. Comincia da «Importa una cartella».")

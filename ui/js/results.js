@@ -97,7 +97,7 @@ function resultExport(hd, isDraft) {
   const run = async (ev) => {
     const res = await saveFile(ev, status, "Preparazione del file…",
       () => api.exportResult(hd.id, notes.checked),
-      (r) => `File salvato in ${r.path}. ${r.notes_included ? "Contiene anche le note. " : r.notes ? "Le note non sono incluse. " : ""}Invialo al coordinamento e comunica, per telefono o di persona, il codice della chiave qui sopra: servirà a riconoscere i tuoi file.`);
+      (r) => `File salvato. ${r.notes_included ? "Contiene anche le note. " : r.notes ? "Le note non sono incluse. " : ""}Invialo al coordinamento e comunica, per telefono o di persona, il codice della chiave qui sopra: servirà a riconoscere i tuoi file.`);
     if (res) keyLine.textContent = `Codice della chiave di firma di questo computer: ${res.fingerprint}`;
   };
   api.signingKey()
@@ -122,7 +122,7 @@ register("results", async (main, params) => {
   const isDraft = hd.status === "draft";
 
   const makePdf = (ev) => saveFile(ev, pdfBox, "Preparazione del piano…",
-    () => api.pdf(hd.id), (r) => `Piano salvato in ${r.path}`);
+    () => api.pdf(hd.id), () => "Piano salvato: portalo alla Giunta e mandalo al fornitore informatico.");
 
   const reopen = async () => {
     try {
@@ -141,13 +141,19 @@ register("results", async (main, params) => {
     h("p", { class: "muted" }, `${hd.questionnaire_title} · ${date(hd.assessed_on)} · ${hd.status_label}${hd.assessor_role ? " · ruolo: " + hd.assessor_role : ""}`),
     errorBox,
     isDraft ? h("div", { class: "alert-box" }, h("p", {}, `Autovalutazione non ancora conclusa: ${plural(missing, "domanda", "domande")} senza risposta contano come zero.`)) : null,
-    h("section", { class: "score-box", "aria-label": "Punteggio complessivo" },
-      h("p", { class: "score-big", id: "overall" }, score(r.overall), h("small", {}, " su 100")),
-      h("div", {},
-        h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
-        r.capped
-          ? h("p", {}, `Il punteggio varrebbe il livello «${r.uncapped_tier_label}», ma resta «${r.tier_label}» finché non sono soddisfatte tutte le misure minime obbligatorie.`)
-          : h("p", {}, `Livelli: ${tierRanges(r.tiers)}.`))),
+    // The honest headline (docs/scoring.md): when a gate caps the tier, the
+    // tier comes first with its reason, and the average is labelled as such.
+    r.capped
+      ? h("section", { class: "score-box", "aria-label": "Livello di maturità" },
+          h("p", { class: "score-big", id: "tier" }, r.tier_label),
+          h("div", {},
+            h("p", { class: "tier", id: "cap-reason" }, `Livello limitato: ${r.cap_reason}.`),
+            h("p", { id: "overall" }, `Media delle risposte: ${score(r.overall)} su 100. Da sola varrebbe il livello «${r.uncapped_tier_label}», ma il livello resta «${r.tier_label}» finché non sono rispettati tutti i controlli di base.`)))
+      : h("section", { class: "score-box", "aria-label": "Punteggio complessivo" },
+          h("p", { class: "score-big", id: "overall" }, score(r.overall), h("small", {}, " su 100")),
+          h("div", {},
+            h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
+            h("p", {}, `Livelli: ${tierRanges(r.tiers)}.`))),
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "btn btn-primary", id: "make-pdf", onclick: makePdf }, "Genera piano PDF"),
       isDraft
@@ -178,6 +184,14 @@ register("results", async (main, params) => {
              h("ul", { class: "gate-list" }, g.failed.map((f) => h("li", {},
                h("strong", {}, f.question), h("br"),
                `Risposta: ${f.answer}. Argomento: ${f.domain}. Riferimenti: ${f.controls.join(", ")}.`))))]),
+    r.essential.met
+      ? null
+      : h("section", { "aria-labelledby": "essential-title", id: "essential" },
+          h("h2", { id: "essential-title" }, "Misure essenziali"),
+          h("p", {}, `${plural(r.essential.failed.length, "misura essenziale non rispettata", "misure essenziali non rispettate")}: senza queste nessuna organizzazione può dirsi consolidata, qualunque sia la media.`),
+          h("ul", { class: "gate-list" }, r.essential.failed.map((f) => h("li", {},
+            h("strong", {}, f.question), h("br"),
+            `Risposta: ${f.answer}. Argomento: ${f.domain}. Fonti: ${f.controls.join(", ")}.`)))),
     h("section", { "aria-labelledby": "unknown-title", id: "unknown" },
       h("h2", { id: "unknown-title" }, "Risposte «Non so»: da chiedere al fornitore"),
       r.unknown.length
@@ -194,5 +208,7 @@ register("results", async (main, params) => {
     b.setAttribute("aria-describedby", "pdf-note");
     b.after(h("span", { class: "muted", id: "pdf-note" }, "(non ancora disponibile in questa versione)"));
   }
-  announce(`Punteggio ${score(r.overall)} su 100, livello ${r.tier_label}.`);
+  announce(r.capped
+    ? `Livello ${r.tier_label}, limitato: ${r.cap_reason}. Media delle risposte ${score(r.overall)} su 100.`
+    : `Punteggio ${score(r.overall)} su 100, livello ${r.tier_label}.`);
 });

@@ -111,7 +111,8 @@ impl Driver {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         cmd.env_remove("SENTINELLA_E2E_SAVE_DIR")
-            .env_remove("SENTINELLA_E2E_PICK_DIR");
+            .env_remove("SENTINELLA_E2E_PICK_DIR")
+            .env_remove("SENTINELLA_E2E_OPEN_LOG");
         for (k, v) in env {
             cmd.env(k, v);
         }

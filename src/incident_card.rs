@@ -74,18 +74,18 @@ pub fn csirt_duty(org: &Organization) -> CsirtDuty {
     }
 }
 
-/// One row of the card's "whom to call" table. The name and telephone
-/// number come from the organisation's saved contacts of `roles`, or are
-/// written in by hand (we invent none).
+/// One row of the card's "whom to call" table; the name and telephone
+/// number are written in by hand (we invent none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Contact {
     /// Who (Italian).
     pub who: String,
     /// When and why to call (Italian).
     pub when: String,
-    /// The emergency contacts that fill this row (none for the Garante and
-    /// CSIRT Italia, reached through their websites).
-    pub roles: Vec<ContactRole>,
+    /// The role of the organisation's saved emergency contacts ("Contatti
+    /// per le emergenze") that fills this row; none for national bodies,
+    /// whose row is left to be written in.
+    pub role: Option<ContactRole>,
 }
 
 /// The whole card for one organization. Texts are Italian and may use the
@@ -103,23 +103,18 @@ pub struct IncidentCard {
 }
 
 fn contact(who: &str, when: impl Into<String>) -> Contact {
-    // Which of the organisation's emergency contacts fill the row's blank
-    // line ("Contatti per le emergenze", see crate::incident::contacts).
-    let roles = match who {
-        "Responsabile interno degli incidenti" => vec![ContactRole::IncidentLead],
-        "Fornitore informatico (assistenza)" => vec![ContactRole::ItSupport],
-        "Responsabile della protezione dei dati (DPO)" => vec![ContactRole::Dpo],
-        "Sindaco" | "Direttore dell'ufficio postale" => vec![ContactRole::Head],
-        "Polizia Postale e per la Sicurezza Cibernetica" => vec![ContactRole::Cosc],
-        "Assistenza e sicurezza informatica di Poste" => {
-            vec![ContactRole::PosteSecurity, ContactRole::ItSupport]
-        }
-        _ => Vec::new(),
-    };
     Contact {
         who: who.into(),
         when: when.into(),
-        roles,
+        role: None,
+    }
+}
+
+impl Contact {
+    /// The saved contact with this role fills the row.
+    fn filled_by(mut self, role: ContactRole) -> Contact {
+        self.role = Some(role);
+        self
     }
 }
 
@@ -172,21 +167,24 @@ fn comune_card(org: &Organization) -> IncidentCard {
         contact(
             "Responsabile interno degli incidenti",
             "Per primo: coordina, decide chi avvisare e tiene nota di tutto.",
-        ),
+        )
+        .filled_by(ContactRole::IncidentLead),
         contact(
             "Fornitore informatico (assistenza)",
             "Subito: isola i sistemi, verifica le copie, ripristina.",
-        ),
+        )
+        .filled_by(ContactRole::ItSupport),
+        contact(
+            "Sindaco",
+            "Da informare appena il quadro è chiaro, con la nota per la Giunta.",
+        )
+        .filled_by(ContactRole::Head),
         contact(
             "Responsabile della protezione dei dati (DPO)",
             "Subito, se l'incidente tocca dati personali: valuta con il Comune la notifica al \
              Garante e l'avviso alle persone coinvolte.",
-        ),
-        contact(
-            "Sindaco",
-            "Appena il quadro è chiaro: decide con la Giunta le risorse e la comunicazione ai \
-             cittadini.",
-        ),
+        )
+        .filled_by(ContactRole::Dpo),
         contact(
             "Polizia Postale e per la Sicurezza Cibernetica",
             format!(
@@ -194,7 +192,8 @@ fn comune_card(org: &Organization) -> IncidentCard {
                  Centro operativo per la sicurezza cibernetica (COSC) competente per {region}, \
                  o l'ufficio più vicino."
             ),
-        ),
+        )
+        .filled_by(ContactRole::Cosc),
         contact(
             "CSIRT Italia (Agenzia per la cybersicurezza nazionale)",
             csirt,
@@ -239,19 +238,33 @@ fn polis_card() -> IncidentCard {
     first_hour.extend(COMMON_STEPS.iter().map(|s| s.to_string()));
     let contacts = vec![
         contact(
-            "Assistenza e sicurezza informatica di Poste",
-            "Per prima: lo sportello è collegato ai sistemi di Poste, che decidono come \
+            "Referente per la sicurezza di Poste Italiane",
+            "Per primo: lo sportello è collegato ai sistemi di Poste, che decidono come \
              intervenire e chi avvisare.",
-        ),
+        )
+        .filled_by(ContactRole::PosteSecurity),
+        contact(
+            "Assistenza informatica di Poste",
+            "Subito, con il canale previsto dalle procedure interne: interviene sulle postazioni \
+             e sui sistemi dello sportello.",
+        )
+        .filled_by(ContactRole::ItSupport),
         contact(
             "Direttore dell'ufficio postale",
             "Subito dopo: organizza il lavoro allo sportello e tiene i contatti con Poste.",
-        ),
+        )
+        .filled_by(ContactRole::Head),
+        contact(
+            "Responsabile interno degli incidenti",
+            "Se non è il direttore: coordina l'ufficio e tiene nota di tutto.",
+        )
+        .filled_by(ContactRole::IncidentLead),
         contact(
             "Polizia Postale e per la Sicurezza Cibernetica",
             "Per denunciare un reato (truffa allo sportello, documenti falsi, furto di dati), \
              d'intesa con il direttore e con Poste.",
-        ),
+        )
+        .filled_by(ContactRole::Cosc),
     ];
     IncidentCard {
         first_hour,

@@ -139,11 +139,15 @@ fn demo_plans_read_back_with_their_key_content() {
                     "Facoltativo ma utile",
                     "Legge 90/2024",
                 ],
-                &["Assistenza e sicurezza informatica di Poste"],
+                &[
+                    "Referente per la sicurezza di Poste",
+                    "Assistenza informatica di Poste",
+                ],
             ),
             sentinella::model::Audience::PolisOffice => (
                 &[
-                    "Assistenza e sicurezza informatica di Poste",
+                    "Referente per la sicurezza di Poste Italiane",
+                    "Assistenza informatica di Poste",
                     "Direttore dell'ufficio postale",
                     "Non fotografate",
                     "Lo sportello non notifica da sé",

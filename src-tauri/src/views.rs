@@ -209,6 +209,28 @@ pub struct QuestionView {
     /// False when the context answers put the question out of scope.
     pub applies: bool,
     pub answer: Option<AnswerView>,
+    /// The gate the question carries, so the page can say at answer time
+    /// that «Non so» fails it (none for central items and ungated ones).
+    pub gate: Option<GateKindView>,
+}
+
+impl From<sentinella::scoring::GateKind> for GateKindView {
+    fn from(kind: sentinella::scoring::GateKind) -> Self {
+        match kind {
+            sentinella::scoring::GateKind::Baseline => GateKindView::Minimum,
+            sentinella::scoring::GateKind::Essential => GateKindView::Essential,
+        }
+    }
+}
+
+/// Which kind of gate a question carries (docs/scoring.md).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum GateKindView {
+    /// An AgID minimum measure (ABSC level M).
+    Minimum,
+    /// An essential control (CIS IG1, ACN, law).
+    Essential,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -283,6 +305,15 @@ pub fn assessment_view(snapshot: &Snapshot<'_>) -> AssessmentView {
                         option: a.option.clone(),
                         note: a.note.clone(),
                     }),
+                    gate: if qq.central {
+                        None
+                    } else if qq.baseline.is_some() {
+                        Some(GateKindView::Minimum)
+                    } else if qq.essential.is_some() {
+                        Some(GateKindView::Essential)
+                    } else {
+                        None
+                    },
                 })
                 .collect(),
         })
@@ -333,6 +364,8 @@ pub struct ActionView {
     pub cost: &'static str,
     pub horizon: &'static str,
     pub gate_failed: bool,
+    /// Which kind of gate failed, when one did.
+    pub gate: Option<GateKindView>,
     pub unknown: bool,
 }
 
@@ -487,6 +520,7 @@ pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
             cost: a.cost.label_it(),
             horizon: a.horizon.label_it(),
             gate_failed: a.gate_failed,
+            gate: a.gate.map(GateKindView::from),
             unknown: a.unknown,
         })
         .collect();

@@ -230,25 +230,52 @@ async fn flow_part_one(app: &common::App) -> R {
     let plan: [(usize, Option<&str>); 6] = [
         (1, Some("Nomina del 2023 da verificare con la Giunta")),
         (0, None),
-        (2, None),
+        // «Non so» on the DPO question, an essential gate: the note shows.
+        (4, None),
         (3, Some("Chiedere al fornitore: è tutto in cloud?")),
         (1, None),
         (4, None),
     ];
+    let mut notes_shown = 0;
     for (i, (down, note)) in plan.iter().enumerate() {
         if i == 2 {
             app.check_screen("05-question").await?;
             contrast_check_sees_and_catches(app).await?;
         }
         let (q, o) = answer_current(app, *down, *note).await?;
+        notes_shown += usize::from(gate_note_matches(app, &q, &o).await?);
         GIVEN.lock().unwrap().push((q, o, note.map(String::from)));
         if i + 1 < plan.len() {
             next(app).await?;
         }
     }
-    app.shot("06-question-saved").await?;
+    assert_eq!(
+        notes_shown, 1,
+        "the gate note showed for the DPO's «Non so»"
+    );
+    app.check_screen("06-question-saved").await?;
     // The last answered question is where we resume.
     Ok(())
+}
+
+/// «Non so» on a gated question says at once what it means; on any other
+/// answer, or an ungated question, nothing is shown.
+async fn gate_note_matches(app: &common::App, qid: &str, option: &str) -> R<bool> {
+    let (catalog, _) = sentinella::load::Catalog::builtin();
+    let q = catalog
+        .latest("comune")
+        .and_then(|e| e.questionnaire.question(qid))
+        .ok_or("question not in the comune questionnaire")?;
+    let unknown = q
+        .options
+        .iter()
+        .any(|o| o.id == option && o.kind == Some(sentinella::model::SpecialAnswer::Unknown));
+    let gated = !q.central && (q.baseline.is_some() || q.essential.is_some());
+    let shown = app
+        .js("const n = document.getElementById('gate-note'); return !!n && !n.hidden")
+        .await?;
+    assert_eq!(shown.as_bool(), Some(unknown && gated), "{qid} {option}");
+    Ok(unknown && gated)
 }
 
 /// The non-text contrast check measures what is on the question screen, and

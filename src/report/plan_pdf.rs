@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 
-use crate::incident::contacts::{Contact, ContactRole};
+use crate::incident::contacts::Contact;
 use crate::model::{AnswerSheet, Audience, CostBand, Horizon, Mappings, Questionnaire, Role};
 use crate::plan::{Comparison, Plan, PlanAction};
 use crate::scoring::{GateKind, GateStatus, QuestionState, Score, Tier};
@@ -1215,10 +1215,13 @@ fn incident_card(org: &crate::model::Organization, contacts: &[Contact], blocks:
         .contacts
         .iter()
         .map(|c| {
+            let saved = c
+                .role
+                .and_then(|role| contacts.iter().find(|s| s.role == role));
             vec![
                 Cell::new(vec![Span::bold(c.who.clone())]),
                 Cell::new(rich(&c.when)),
-                contact_cell(contacts, &c.roles),
+                saved.map_or_else(Cell::write_in, contact_cell),
             ]
         })
         .collect();
@@ -1239,30 +1242,16 @@ fn incident_card(org: &crate::model::Organization, contacts: &[Contact], blocks:
     }
 }
 
-/// The card's third column: the saved contacts of the row's roles (name,
-/// phone, e-mail), or a line to write on when none is saved.
-fn contact_cell(contacts: &[Contact], roles: &[ContactRole]) -> Cell {
-    let mut spans = Vec::new();
-    for c in roles
-        .iter()
-        .filter_map(|r| contacts.iter().find(|c| c.role == *r))
-    {
-        if !spans.is_empty() {
-            spans.push(Span::plain("\n"));
-        }
-        spans.push(Span::bold(c.name.clone()));
-        if let Some(p) = &c.phone {
-            spans.push(Span::plain(format!("\ntel. {p}")));
-        }
-        if let Some(e) = &c.email {
-            spans.push(Span::plain(format!("\n{e}")));
-        }
+/// A saved contact in the card's third column: name, phone, e-mail.
+fn contact_cell(c: &Contact) -> Cell {
+    let mut spans = vec![Span::bold(c.name.clone())];
+    if let Some(p) = &c.phone {
+        spans.push(Span::plain(format!("\ntel. {p}")));
     }
-    if spans.is_empty() {
-        Cell::write_in()
-    } else {
-        Cell::new(spans)
+    if let Some(e) = &c.email {
+        spans.push(Span::plain(format!("\n{e}")));
     }
+    Cell::new(spans)
 }
 
 fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Block>) {

@@ -207,12 +207,24 @@ register("questionnaire", async (main, params) => {
     note.addEventListener("change", () => { clearTimeout(timer); saveNote(); });
 
     const isLast = index === all.length - 1;
+    // «Non so» on a gated question: said at once, calmly, with what follows.
+    const gateNote = h("p", { class: "gate-note", id: "gate-note", role: "status", hidden: true });
+    const showGateNote = (opt) => {
+      const picked = q.options.find((o) => o.id === opt);
+      const unknown = picked && picked.kind === "unknown";
+      gateNote.hidden = !(unknown && q.gate);
+      gateNote.textContent = !q.gate ? "" : q.gate === "minimum"
+        ? "Va bene rispondere «Non so». Questa è una misura minima che AgID chiede a ogni ente pubblico: finché non si sa se c'è, conta come non rispettata e limita il livello. Nel piano diventa una domanda da fare a chi gestisce i computer."
+        : "Va bene rispondere «Non so». Questa è una delle misure essenziali: finché non si sa se c'è, conta come non rispettata e limita il livello. Nel piano diventa una domanda da fare a chi gestisce i computer.";
+    };
+    showGateNote(q.answer && q.answer.option);
     fill(body,
       h("p", { class: "q-domain", id: "domain-name" }, `Argomento: ${d.title}`),
       h("div", { class: "q-grid" },
         h("fieldset", { "data-question": q.id, "aria-describedby": "why-text" },
           h("legend", { class: "q-text", id: "step-title", tabindex: "-1", "data-autofocus": true }, q.text),
           radioGroup(`q-${q.id}`, q.options, q.answer && q.answer.option, async (opt) => {
+            showGateNote(opt);
             const text = note.value;
             try {
               await save(status, () => api.saveAnswer(id, q.id, opt, text));
@@ -230,6 +242,7 @@ register("questionnaire", async (main, params) => {
             noteHint,
             note)),
         h("div", { class: "q-controls" },
+      gateNote,
       h("div", { class: "button-row" },
         h("button", { type: "button", class: "btn btn-outline-primary", id: "prev", onclick: async () => { await saveNote(); show(index - 1, true); } }, "← Indietro"),
         isLast

@@ -20,7 +20,10 @@ function tierRanges(tiers) {
 function measure(a, i) {
   return h("li", { class: "measure" + (a.gate_failed ? " gate" : "") },
     h("h3", {}, `${i + 1}. ${a.title}`),
-    a.gate_failed ? h("p", { class: "error-text" }, "Misura minima obbligatoria non soddisfatta") : null,
+    // A neutral mark, not an alarm: what kind of measure it is.
+    a.gate_failed
+      ? h("p", { class: "gate-mark" }, a.gate === "essential" ? "Misura essenziale" : "Obbligo AgID (misura minima)")
+      : null,
     h("p", {}, a.why),
     h("dl", {},
       h("div", {}, h("dt", {}, "Chi:"), h("dd", {}, a.owner)),

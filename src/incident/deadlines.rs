@@ -23,33 +23,7 @@ pub const SOURCE_L90: &str = "Legge 28 giugno 2024, n. 90, art. 1 — docs/incid
 pub const SOURCE_VOLUNTARY: &str =
     "D.lgs. 4 settembre 2024, n. 138, art. 26 (notifica volontaria) — docs/incident.md";
 
-/// Population above which a comune is bound by Legge 90/2024.
-pub const L90_POPULATION: u32 = 100_000;
-
-/// ISTAT codes of the 20 regional capitals (comuni capoluogo di regione),
-/// bound by Legge 90/2024 whatever their population.
-pub const REGIONAL_CAPITALS: [(&str, &str); 20] = [
-    ("001272", "Torino"),
-    ("007003", "Aosta"),
-    ("010025", "Genova"),
-    ("015146", "Milano"),
-    ("022205", "Trento"),
-    ("027042", "Venezia"),
-    ("032006", "Trieste"),
-    ("037006", "Bologna"),
-    ("042002", "Ancona"),
-    ("048017", "Firenze"),
-    ("054039", "Perugia"),
-    ("058091", "Roma"),
-    ("063049", "Napoli"),
-    ("066049", "L'Aquila"),
-    ("070006", "Campobasso"),
-    ("072006", "Bari"),
-    ("076063", "Potenza"),
-    ("079023", "Catanzaro"),
-    ("082053", "Palermo"),
-    ("092009", "Cagliari"),
-];
+pub use crate::incident_card::{L90_POPULATION, REGIONAL_CAPITALS};
 
 /// Why a comune is (or is not) bound by Legge 90/2024.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -65,16 +39,18 @@ pub enum L90Scope {
     PolisOffice,
 }
 
-/// Whether Legge 90/2024 binds this organisation (decided from its ISTAT
-/// code and population).
+/// Whether Legge 90/2024 binds this organisation: the same rule as the
+/// plan's incident card ([`crate::incident_card::csirt_duty`]: the ISTAT
+/// list's population when the code is in it, and the regional capitals).
 pub fn l90_scope(org: &Organization) -> L90Scope {
+    use crate::incident_card::{csirt_duty, CsirtDuty};
     match org.kind {
         Audience::PolisOffice => L90Scope::PolisOffice,
-        Audience::Comune if REGIONAL_CAPITALS.iter().any(|(c, _)| *c == org.istat_code) => {
-            L90Scope::RegionalCapital
-        }
-        Audience::Comune if org.population > L90_POPULATION => L90Scope::LargeComune,
-        Audience::Comune => L90Scope::NotInScope,
+        Audience::Comune => match csirt_duty(org) {
+            CsirtDuty::RegionalCapital => L90Scope::RegionalCapital,
+            CsirtDuty::Population => L90Scope::LargeComune,
+            CsirtDuty::Voluntary => L90Scope::NotInScope,
+        },
     }
 }
 

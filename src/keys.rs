@@ -231,6 +231,17 @@ pub fn fingerprint_bytes(key: &[u8]) -> String {
         .join("-")
 }
 
+/// A normalized fingerprint (16 hex digits) written as [`fingerprint`]
+/// writes it: four groups of four upper-case digits.
+pub fn format_fingerprint(normalized: &str) -> String {
+    let digits: Vec<char> = normalized.chars().map(|c| c.to_ascii_uppercase()).collect();
+    digits
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
     use std::os::unix::fs::DirBuilderExt;

@@ -2,7 +2,6 @@
 //! permission of its own), with a bypass for the end-to-end tests: a GTK
 //! dialog cannot be driven through WebDriver.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use tauri::{AppHandle, Runtime};
@@ -128,32 +127,14 @@ pub fn file_name_part(text: &str) -> String {
     clean.trim().to_string()
 }
 
-/// Write the file: to a temporary file beside it, then renamed, so a crash
-/// never leaves half a PDF under the chosen name.
+/// Write the file atomically with the library's writer (exclusive,
+/// unpredictable temporary name; the previous file stays whole on failure).
 fn write_file(path: &Path, bytes: &[u8]) -> AppResult<()> {
-    let fail = |e: std::io::Error| {
+    sentinella::store::file::write_atomic(path, bytes).map_err(|e| {
         eprintln!("sentinella-app: cannot write {}: {e}", path.display());
         AppError::new(format!(
             "Non riesco a salvare il file {}. Scegli un'altra cartella.",
             path.display()
         ))
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("sentinella")
-    ));
-    let mut f = std::fs::File::create(&tmp).map_err(fail)?;
-    f.write_all(bytes).map_err(fail)?;
-    f.sync_all().map_err(fail)?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
     })
 }

@@ -9,14 +9,15 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use sentinella::aggregate::{
-    self, table, AggregateOptions, GroupStats, KeyBook, Record, Report, Scope, DEFAULT_TOP,
+    self, table, AggregateOptions, GroupStats, Report, Scope, DEFAULT_TOP,
 };
-use sentinella::coordinator::{self, CoordinatorDb, FileReport, Outcome};
+use sentinella::coordinator::{self, Acceptance, CoordinatorDb, FileReport, Outcome};
 use sentinella::exchange::{self, ExportOptions, ResultError, VerifiedResult};
 use sentinella::istat::IstatList;
 use sentinella::keys::KeyPair;
 use sentinella::load::{self, Catalog};
 use sentinella::scoring::{self, round1};
+use sentinella::store::file::clashing_input;
 use sentinella::store::{Status, Store};
 
 use super::args::DbAssessment;
@@ -24,9 +25,12 @@ use super::args::DbAssessment;
 use super::output::to_json;
 use super::EXIT_BAD_INPUT;
 
-/// Print to standard output; a closed pipe (`| head`) is not an error.
+/// Print to standard output, control and bidi characters escaped (names
+/// and file names come from outside); a closed pipe (`| head`) is not an
+/// error.
 fn emit(text: &str) -> Result<()> {
     use std::io::Write as _;
+    let text = sentinella::validate::printable(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
@@ -43,6 +47,14 @@ pub fn export(
     with_notes: bool,
     keys: &Path,
 ) -> Result<ExitCode> {
+    let inputs = [answers, source.db.as_deref(), Some(keys)];
+    if let Some(input) = clashing_input(out, inputs.into_iter().flatten()) {
+        bail!(
+            "--out {}: this is {}, an input of this command; choose another file",
+            out.display(),
+            input.display()
+        );
+    }
     let loaded = super::db::answers_from(answers, source, catalog)?;
     // An assessment of the database gets an id unique to this installation
     // and stable across re-exports: its creation time and row id.
@@ -112,7 +124,10 @@ fn result_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         if path.is_dir() {
             let found = load::json_files(path)?;
             if found.is_empty() {
-                eprintln!("warning: {}: no *.json files here", path.display());
+                eprintln!(
+                    "warning: {}: no *.json files here",
+                    sentinella::validate::printable(&path.display().to_string())
+                );
             }
             files.extend(found);
         } else {
@@ -279,17 +294,11 @@ pub fn collect(
     catalog: &Catalog,
     paths: &[PathBuf],
     db: &Path,
-    accept_key: &[String],
+    accept_key: &[Acceptance],
     json: bool,
 ) -> Result<ExitCode> {
     use std::io::IsTerminal as _;
-    let accept: std::collections::BTreeSet<String> = accept_key
-        .iter()
-        .map(|k| coordinator::normalize(k))
-        .collect();
-    if let Some(bad) = accept.iter().find(|k| k.len() != 16) {
-        bail!("--accept-key {bad:?}: a fingerprint has 16 hex digits, like 3F2A-9C01-77DE-B410");
-    }
+    let accept: std::collections::BTreeSet<Acceptance> = accept_key.iter().cloned().collect();
     let files = result_files(paths)?;
     let mut database = CoordinatorDb::open(db)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -323,9 +332,9 @@ pub fn collect(
                 (Some(o), Some(c)) => format!("  {o} ({c})"),
                 _ => String::new(),
             };
-            let hint = match (&r.outcome, &r.signer) {
-                (Outcome::HeldBack, Some(key)) => {
-                    format!("; to accept it, run collect again with --accept-key {key}")
+            let hint = match r.acceptance() {
+                Some(a) if r.expected_signer.is_some() => {
+                    format!("; to accept it, run collect again with --accept-key {a}")
                 }
                 _ => String::new(),
             };
@@ -430,6 +439,7 @@ struct AggregateJson<'a> {
 pub struct AggregateArgs {
     pub paths: Vec<PathBuf>,
     pub db: Option<PathBuf>,
+    pub accept: std::collections::BTreeSet<Acceptance>,
     pub region: Option<String>,
     pub province: Option<String>,
     pub json: bool,
@@ -459,83 +469,111 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
         (None, None) => Scope::Italy,
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let to_record = |name: &str, outcome: Result<VerifiedResult, ResultError>| match outcome {
-        Ok(v) => Ok((Record::from_verified(&v, name), v.warnings)),
-        Err(e) => Err(Rejection {
-            file: name.to_string(),
-            kind: e.kind(),
-            reason: e.to_string(),
-        }),
+    let files = match &args.db {
+        Some(_) => Vec::new(),
+        None => result_files(&args.paths)?,
     };
-    // Verify every file (or every stored current result: scores are never
-    // taken from storage either); one bad file never stops the others.
-    let (file_count, outcomes) = match &args.db {
+    // No output may overwrite an input (nor another output).
+    let outputs: Vec<(&str, &PathBuf)> = [
+        ("--csv", &args.csv),
+        ("--csv-answers", &args.csv_answers),
+        ("--pdf", &args.pdf),
+    ]
+    .into_iter()
+    .filter_map(|(flag, p)| p.as_ref().map(|p| (flag, p)))
+    .collect();
+    for (i, (flag, out)) in outputs.iter().enumerate() {
+        let inputs = args.db.iter().chain(&files).map(PathBuf::as_path);
+        if let Some(input) = clashing_input(out, inputs) {
+            bail!(
+                "{flag} {}: this is {}, an input of this command; choose another file",
+                out.display(),
+                input.display()
+            );
+        }
+        if outputs[..i].iter().any(|(_, o)| o == out) {
+            bail!("{flag} {}: already another output", out.display());
+        }
+    }
+    // The same rules either way: files are imported into an in-memory
+    // coordinator database, exactly as `collect` would into a fresh one;
+    // the current results are then verified again (scores are never taken
+    // from storage either).
+    let (database, reports) = match &args.db {
         Some(db) => {
             if !db.exists() {
                 bail!("{}: no such coordinator database", db.display());
             }
-            let (records, bad) = CoordinatorDb::open(db)?.current_records(catalog, threads)?;
-            let count = records.len() + bad.len();
-            let outcomes = records
-                .into_iter()
-                .map(|r| Ok((r, Vec::new())))
-                .chain(bad.into_iter().map(|u| {
-                    Err(Rejection {
-                        file: u.source,
-                        kind: u.kind,
-                        reason: u.reason,
-                    })
-                }))
-                .collect::<Vec<_>>();
-            (count, outcomes)
+            (CoordinatorDb::open(db)?, Vec::new())
         }
         None => {
-            let files = result_files(&args.paths)?;
-            let outcomes = exchange::verify_each(&files, catalog, threads, |path, outcome| {
-                to_record(&path.display().to_string(), outcome)
-            });
-            (files.len(), outcomes)
+            let mut database = CoordinatorDb::in_memory()?;
+            let reports = coordinator::collect_files(
+                &mut database,
+                &files,
+                catalog,
+                &args.accept,
+                threads,
+                |_| {},
+            )?;
+            (database, reports)
         }
     };
-    let mut records = Vec::new();
-    let mut rejected = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Ok((record, warnings)) => {
-                for w in warnings {
-                    eprintln!("warning: {}: {w}", record.source);
-                }
-                records.push(record);
-            }
-            Err(r) => rejected.push(r),
-        }
-    }
-    let accepted_count = records.len();
-
-    // Trust on first use within this batch: the earliest assessment of an
-    // organization fixes its key; files signed by another key are held back.
-    // (A coordinator database enforced it at import.)
-    let (trusted, held) = if args.db.is_some() {
-        (records, Vec::new())
-    } else {
-        aggregate::check_keys(records, &mut KeyBook::default())
-    };
-    let held_back: Vec<Rejection> = held
-        .iter()
-        .map(|h| Rejection {
-            file: h.record.source.clone(),
-            kind: "other_key",
-            reason: h.error().to_string(),
+    let (records, unverifiable) = database.current_records(catalog, threads)?;
+    let mut rejected: Vec<Rejection> = unverifiable
+        .into_iter()
+        .map(|u| Rejection {
+            file: u.source,
+            kind: u.kind,
+            reason: u.reason,
         })
         .collect();
+    let mut held_back = Vec::new();
+    let count = |f: &dyn Fn(Outcome) -> bool| reports.iter().filter(|r| f(r.outcome)).count();
+    for r in &reports {
+        let row = || Rejection {
+            file: r.source.clone(),
+            kind: r.kind.unwrap_or_default(),
+            reason: r.message.clone().unwrap_or_default(),
+        };
+        match r.outcome {
+            Outcome::HeldBack => held_back.push(row()),
+            Outcome::Rejected => rejected.push(row()),
+            _ => {
+                if let Some(w) = &r.message {
+                    eprintln!(
+                        "warning: {}: {w}",
+                        sentinella::validate::printable(&r.source)
+                    );
+                }
+            }
+        }
+    }
+    let file_count = if args.db.is_some() {
+        records.len() + rejected.len()
+    } else {
+        files.len()
+    };
+    let summary = ImportSummary {
+        files: file_count,
+        accepted: if args.db.is_some() {
+            records.len()
+        } else {
+            count(&|o| o.accepted())
+        },
+        superseded: count(&|o| matches!(o, Outcome::History | Outcome::Replaced)),
+        duplicates: count(&|o| matches!(o, Outcome::Updated | Outcome::Unchanged)),
+        held_back: held_back.len(),
+        rejected: rejected.len(),
+    };
+    let current = records;
 
-    let selection = aggregate::select_current(trusted);
     let opts = AggregateOptions {
         min_group: args.min_group,
         top: DEFAULT_TOP,
     };
-    let reports = aggregate::reports(&selection.current, list, &scope, opts);
-    let in_scope = aggregate::in_scope(&selection.current, list, &scope);
+    let reports = aggregate::reports(&current, list, &scope, opts);
+    let in_scope = aggregate::in_scope(&current, list, &scope);
     let csv_error = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(io) => io,
         other => std::io::Error::other(format!("{other:?}")),
@@ -568,14 +606,7 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
         None => None,
     };
 
-    let summary = ImportSummary {
-        files: file_count,
-        accepted: accepted_count - held_back.len(),
-        superseded: selection.superseded.len(),
-        duplicates: selection.duplicates.len(),
-        held_back: held_back.len(),
-        rejected: rejected.len(),
-    };
+    let summary_problems = summary.held_back + summary.rejected;
     let text = if args.json {
         to_json(&AggregateJson {
             import: summary,
@@ -615,7 +646,13 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
         t
     };
     emit(&text)?;
-    Ok(ExitCode::SUCCESS)
+    // As `collect` and `verify`: a file held back or refused means the
+    // figures are not the whole picture (they are still printed).
+    Ok(if summary_problems > 0 {
+        ExitCode::from(EXIT_BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn import_text(s: &ImportSummary, rejected: &[Rejection], held_back: &[Rejection]) -> String {

@@ -84,11 +84,19 @@ pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
             db,
             out,
         } => {
+            if let Some(path) = &out {
+                if sentinella::store::file::same_file(path, &db) {
+                    anyhow::bail!(
+                        "--out {}: this is the database being read; choose another file",
+                        path.display()
+                    );
+                }
+            }
             let store = Store::open_existing(&db)?;
             let json = store.export_answers(assessment)?;
             match out {
                 Some(path) => {
-                    std::fs::write(&path, json)
+                    sentinella::store::file::write_atomic(&path, json.as_bytes())
                         .with_context(|| format!("cannot write {}", path.display()))?;
                     eprintln!("wrote assessment {assessment} to {}", path.display());
                 }

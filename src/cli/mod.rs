@@ -49,6 +49,22 @@ pub fn run() -> Result<ExitCode> {
             pdf,
             previous,
         } => {
+            if let Some(out) = &pdf {
+                let inputs = [
+                    answers.as_deref(),
+                    previous.as_deref(),
+                    source.db.as_deref(),
+                ];
+                if let Some(input) =
+                    sentinella::store::file::clashing_input(out, inputs.into_iter().flatten())
+                {
+                    bail!(
+                        "--pdf {}: this is {}, an input of this command; choose another file",
+                        out.display(),
+                        input.display()
+                    );
+                }
+            }
             let catalog = catalog(&cli.questionnaire_dirs)?;
             let loaded = db::answers_from(answers.as_deref(), &source, &catalog)?;
             let (score, plan) = score_and_plan(&loaded);
@@ -103,6 +119,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Aggregate {
             paths,
             db,
+            accept_key,
             region,
             province,
             json,
@@ -115,6 +132,7 @@ pub fn run() -> Result<ExitCode> {
             let args = coord::AggregateArgs {
                 paths,
                 db,
+                accept: accept_key.into_iter().collect(),
                 region,
                 province,
                 json,
@@ -204,7 +222,8 @@ fn write_plan_pdf(
             }),
     };
     let pdf = sentinella::report::plan_pdf(&report).context("cannot render the plan PDF")?;
-    std::fs::write(out, &pdf.bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    sentinella::store::file::write_atomic(out, &pdf.bytes)
+        .with_context(|| format!("cannot write {}", out.display()))?;
     if !pdf.replaced_chars.is_empty() {
         eprintln!(
             "warning: characters the font cannot draw were replaced: {:?}",
@@ -282,7 +301,7 @@ fn run_demo(catalog: &Catalog, out: &Path, date: chrono::NaiveDate) -> Result<Ex
             let (score, plan) = score_and_plan(&loaded);
             let write = |suffix: &str, text: String| -> Result<()> {
                 let path = out.join(format!("{}.{suffix}", example.stem));
-                std::fs::write(&path, text)
+                sentinella::store::file::write_atomic(&path, text.as_bytes())
                     .with_context(|| format!("cannot write {}", path.display()))
             };
             write("answers.json", output::to_json(&loaded.sheet)?)?;
@@ -302,7 +321,7 @@ fn run_demo(catalog: &Catalog, out: &Path, date: chrono::NaiveDate) -> Result<Ex
             let pdf = sentinella::report::plan_pdf(&report)
                 .with_context(|| format!("cannot render the plan of {}", example.stem))?;
             let pdf_path = out.join(format!("{}.plan.pdf", example.stem));
-            std::fs::write(&pdf_path, &pdf.bytes)
+            sentinella::store::file::write_atomic(&pdf_path, &pdf.bytes)
                 .with_context(|| format!("cannot write {}", pdf_path.display()))?;
             println!(
                 "{:<48} overall {:>5.1}  tier {:<11} baseline {:<7} actions {:>2}",

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sentinella::coordinator::{CoordinatorDb, CoordinatorError};
+use sentinella::coordinator::{Acceptance, CoordinatorDb, CoordinatorError};
 
 use crate::error::AppError;
 
@@ -17,8 +17,8 @@ pub const COORDINATOR_DB_FILE: &str = "coordinamento.db";
 pub struct HeldFile {
     /// The file.
     pub path: PathBuf,
-    /// Fingerprint of the key that signed it.
-    pub signer: String,
+    /// What accepting it means: its organization and the key that signed it.
+    pub acceptance: Acceptance,
 }
 
 /// The open coordinator database and what the last import held back.
@@ -57,6 +57,9 @@ pub fn coordinator_error(e: CoordinatorError) -> AppError {
         ),
         CoordinatorError::Newer { .. } => {
             "L'archivio del coordinamento è stato scritto da una versione più recente di Sentinella. Aggiorna il programma per aprirlo.".to_string()
+        }
+        CoordinatorError::Backup { .. } => {
+            "Non riesco a fare la copia di sicurezza dell'archivio del coordinamento: controlla lo spazio libero. L'archivio non è stato modificato.".to_string()
         }
         CoordinatorError::Sqlite { .. } | CoordinatorError::Migration { .. } => {
             "Errore interno dell'archivio del coordinamento. I file già importati non sono andati persi; riprova.".to_string()

@@ -14,8 +14,9 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 
 use sentinella::aggregate::{self, table, AggregateOptions, Report, Scope};
-use sentinella::coordinator::{self, FileReport, KeyRecord, Outcome, Progress};
+use sentinella::coordinator::{self, Acceptance, FileReport, KeyRecord, Outcome, Progress};
 use sentinella::istat::IstatList;
+use sentinella::model::Audience;
 use sentinella::report::{region_pdf, RegionInfo};
 use sentinella::scoring::Tier;
 
@@ -130,6 +131,8 @@ pub struct ImportRow {
     pub accepted: bool,
     pub organization: Option<String>,
     pub istat_code: Option<String>,
+    /// `comune` or `polis_office`.
+    pub organization_kind: Option<Audience>,
     pub reason: Option<&'static str>,
     pub signer: Option<String>,
     pub expected_signer: Option<String>,
@@ -162,6 +165,7 @@ fn import_view(folder: Option<String>, paths: &[PathBuf], reports: &[FileReport]
             accepted: r.outcome.accepted(),
             organization: r.organization.clone(),
             istat_code: r.istat_code.clone(),
+            organization_kind: r.organization_kind,
             reason: r.kind.map(texts::reason),
             signer: r.signer.clone(),
             expected_signer: r.expected_signer.clone(),
@@ -200,12 +204,12 @@ fn cancelled() -> ImportView {
     }
 }
 
-/// Import `paths`, accepting `accept` (normalized fingerprints); remember
-/// what was held back.
+/// Import `paths`, accepting `accept` (each a key for one organization);
+/// remember what was held back.
 fn import_paths(
     state: &AppState,
     paths: &[PathBuf],
-    accept: &BTreeSet<String>,
+    accept: &BTreeSet<Acceptance>,
     progress: impl FnMut(Progress),
 ) -> AppResult<Vec<FileReport>> {
     state.with_desk(|desk| {
@@ -221,11 +225,10 @@ fn import_paths(
         desk.held = paths
             .iter()
             .zip(&reports)
-            .filter(|(_, r)| r.outcome == Outcome::HeldBack)
             .filter_map(|(p, r)| {
-                r.signer.clone().map(|signer| HeldFile {
+                r.acceptance().map(|acceptance| HeldFile {
                     path: p.clone(),
-                    signer,
+                    acceptance,
                 })
             })
             .collect();
@@ -287,30 +290,34 @@ pub async fn coord_import<R: Runtime>(
     .await
 }
 
-/// Accept a new key for the files held back by the last import (after the
-/// coordinator confirmed its fingerprint with the comune) and import them.
+/// Accept a new key for one comune or Polis office (after the coordinator
+/// confirmed its fingerprint with them) and import that organization's
+/// files held back by the last import; the others stay held back.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn coord_accept_key<R: Runtime>(
     app: AppHandle<R>,
+    istat_code: String,
+    kind: Audience,
     fingerprint: String,
 ) -> AppResult<ImportView> {
-    let wanted = coordinator::normalize(&fingerprint);
-    if wanted.len() != 16 || fingerprint.len() > 32 {
+    if fingerprint.len() > 32 {
         return Err(AppError::invalid("Codice della chiave non valido."));
     }
+    let wanted = Acceptance::new(&istat_code, kind, &fingerprint)
+        .map_err(|_| AppError::invalid("Codice della chiave non valido."))?;
     blocking(&app, move |state| {
-        // Split the held-back files: those signed by the accepted key are
-        // imported again; the others stay held back.
+        // Split the held-back files: that organization's files signed by
+        // the accepted key are imported again; the others stay held back.
         let (chosen, others): (Vec<HeldFile>, Vec<HeldFile>) = state.with_desk(|desk| {
             Ok(desk
                 .held
                 .iter()
                 .cloned()
-                .partition(|h| coordinator::normalize(&h.signer) == wanted))
+                .partition(|h| h.acceptance == wanted))
         })?;
         if chosen.is_empty() {
             return Err(AppError::invalid(
-                "Nessun file trattenuto è firmato con questa chiave.",
+                "Nessun file trattenuto di questo ente è firmato con questa chiave.",
             ));
         }
         let paths: Vec<PathBuf> = chosen.into_iter().map(|h| h.path).collect();

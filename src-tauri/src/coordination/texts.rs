@@ -21,6 +21,9 @@ pub fn outcome_label(o: Outcome) -> &'static str {
 pub fn reason(kind: &str) -> &'static str {
     match kind {
         "io" => "Il file non si può leggere (permessi o disco).",
+        "not_regular" => "Non è un file normale (per esempio una cartella o un dispositivo): non è stato letto.",
+        "implausible_date" => "Le date del file sono impossibili (una valutazione nel futuro, successiva alla propria esportazione o precedente al 2026): il file non è autentico o l'orologio del computer del comune è sbagliato.",
+        "contested_key" => "Per questo ente non c'è ancora una chiave registrata e i file arrivati sono firmati con chiavi diverse: nessuna è accettata finché non verifichi con il comune quale è quella giusta.",
         "empty" => "Il file è vuoto.",
         "too_large" => "Il file è troppo grande per essere un file di risultati (al massimo 4 MB).",
         "invalid_utf8" | "too_deep" | "not_json" | "not_a_result_file" | "bad_shape"
@@ -49,6 +52,9 @@ mod tests {
         // The kinds the core reports (exchange::ResultError::kind).
         for kind in [
             "io",
+            "not_regular",
+            "implausible_date",
+            "contested_key",
             "empty",
             "too_large",
             "invalid_utf8",

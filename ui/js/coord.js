@@ -89,9 +89,9 @@ function heldSection(rows, onAccept) {
   }
   return h("section", { class: "alert-box held", role: "alert", id: "held-back", "aria-labelledby": "held-title" },
     h("h3", { id: "held-title", class: "h5" }, rows.length === 1
-      ? "Attenzione: un file è stato trattenuto perché firmato con una chiave diversa da quella registrata"
-      : `Attenzione: ${int(rows.length)} file sono stati trattenuti perché firmati con una chiave diversa da quella registrata`),
-    h("p", {}, "Può succedere se il comune ha cambiato computer o ha reinstallato Sentinella, ma anche se qualcuno invia un file a nome suo. Telefona al comune e fatti leggere il codice della chiave che vedono nella schermata dei risultati: accettala solo se coincide."),
+      ? "Attenzione: un file è stato trattenuto perché firmato con una chiave non ancora accettata per quell'ente"
+      : `Attenzione: ${int(rows.length)} file sono stati trattenuti: la chiave che li firma non è ancora accettata per il loro ente`),
+    h("p", {}, "Può succedere se il comune ha cambiato computer o ha reinstallato Sentinella, ma anche se qualcuno invia un file a nome suo. Se per un ente senza chiave registrata arrivano file firmati con chiavi diverse, sono trattenuti tutti. Telefona al comune e fatti leggere il codice della chiave che vedono nella schermata dei risultati: accettala solo se coincide. La chiave accettata vale solo per quell'ente."),
     [...bySigner.values()].map((rs) => {
       const signer = rs[0].signer;
       const who = rs[0].organization ? `${rs[0].organization} (${rs[0].istat_code})` : "Ente sconosciuto";
@@ -99,7 +99,7 @@ function heldSection(rows, onAccept) {
         h("p", {},
           h("strong", {}, who), h("br"),
           `Codice della chiave nel file: `, h("code", {}, signer), h("br"),
-          `Codice registrato finora: `, h("code", {}, rs[0].expected_signer || "–"), h("br"),
+          `Codice registrato finora: `, h("code", {}, rs[0].expected_signer || "nessuno"), h("br"),
           `File: ${rs.map((r) => r.file).join(", ")}`),
         h("button", { type: "button", class: "btn btn-outline-danger btn-sm accept-key", "data-signer": signer, "data-istat": rs[0].istat_code, onclick: () => onAccept(signer, rs[0]) },
           `Ho verificato il codice: accetta la chiave ${signer} per ${who}`));
@@ -261,10 +261,16 @@ function reportSection(r, tiers, index) {
       : null);
 }
 
+/** Counts dashboard requests: only the latest one may fill the page (a
+ * slow refresh of the previous territory must not replace a newer one). */
+let dashboardRequest = 0;
+
 async function showDashboard(box, scope, keepFocus) {
+  const request = ++dashboardRequest;
   fill(box, h("p", { class: "muted" }, "Calcolo in corso…"));
   try {
     const d = await api.coordDashboard(scope);
+    if (request !== dashboardRequest) return;
     lastScope = scope;
     const exportBox = h("div", { id: "export-status", "aria-live": "polite" });
     const exportFile = (ev, what) => saveFile(ev, exportBox, "Preparazione del file…",

@@ -64,6 +64,8 @@ pub struct ProvinceItem {
 #[derive(Debug, Clone, Serialize)]
 pub struct HeldView {
     pub file: String,
+    pub istat_code: String,
+    pub organization_kind: Audience,
     pub signer: String,
 }
 
@@ -110,7 +112,9 @@ fn overview(state: &AppState) -> AppResult<Overview> {
                 .iter()
                 .map(|h| HeldView {
                     file: file_label(&h.path),
-                    signer: h.signer.clone(),
+                    istat_code: h.acceptance.istat_code.clone(),
+                    organization_kind: h.acceptance.kind,
+                    signer: sentinella::keys::format_fingerprint(&h.acceptance.fingerprint),
                 })
                 .collect(),
         })

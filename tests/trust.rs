@@ -737,3 +737,74 @@ fn db_export_never_truncates_the_previous_file() {
         "the previous file was rewritten in place"
     );
 }
+
+/// A version-1 coordinator database (where a replaced key's result stayed
+/// current) is backed up, migrated, and its current results recomputed:
+/// only results of the key on record count.
+#[test]
+fn a_version_1_database_is_backed_up_and_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA application_id = 1397642307;
+             CREATE TABLE keys (istat_code TEXT NOT NULL, kind TEXT NOT NULL,
+                 public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+                 fingerprint TEXT NOT NULL, recorded_at TEXT NOT NULL,
+                 PRIMARY KEY (istat_code, kind)) WITHOUT ROWID;
+             CREATE TABLE results (id INTEGER PRIMARY KEY, istat_code TEXT NOT NULL,
+                 kind TEXT NOT NULL, organization TEXT NOT NULL, questionnaire_id TEXT NOT NULL,
+                 questionnaire_version TEXT NOT NULL, assessment_id TEXT NOT NULL,
+                 assessed_on TEXT NOT NULL, exported_at_ms INTEGER NOT NULL,
+                 fingerprint TEXT NOT NULL, payload_sha256 TEXT NOT NULL, file BLOB NOT NULL,
+                 source TEXT NOT NULL, imported_at TEXT NOT NULL,
+                 current INTEGER NOT NULL CHECK (current IN (0, 1)),
+                 UNIQUE (istat_code, kind, assessment_id),
+                 FOREIGN KEY (istat_code, kind) REFERENCES keys (istat_code, kind));
+             CREATE UNIQUE INDEX results_one_current
+                 ON results (istat_code, questionnaire_id) WHERE current = 1;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        let new_key = KeyPair::from_seed([2; 32]);
+        conn.execute(
+            "INSERT INTO keys VALUES ('056001', 'comune', ?1, ?2, '2026-11-01T00:00:00.000Z')",
+            rusqlite::params![new_key.public_key().as_bytes().to_vec(), fpr(2)],
+        )
+        .unwrap();
+        for (id, fingerprint, day, current) in
+            [(1, fpr(1), "2099-01-01", 1), (2, fpr(2), "2026-11-10", 0)]
+        {
+            conn.execute(
+                "INSERT INTO results VALUES (?1, '056001', 'comune', 'Comune di Prova', 'comune',
+                     '1.0.0', ?2, ?3, 0, ?4, 'sha', x'00', ?5, '2026-11-20T00:00:00.000Z', ?6)",
+                rusqlite::params![
+                    id,
+                    format!("a{id}"),
+                    day,
+                    fingerprint,
+                    format!("{id}.json"),
+                    current
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let db = CoordinatorDb::open(&path).unwrap();
+    let current: Vec<String> = db
+        .current_results()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.source)
+        .collect();
+    assert_eq!(
+        current,
+        ["2.json"],
+        "the replaced key's future-dated result left the figures"
+    );
+    assert_eq!(db.counts().unwrap().results, 2, "kept in history");
+    let backups = sentinella::store::list_backups(&path).unwrap();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(backups[0].reason, "pre-migration-v2");
+}

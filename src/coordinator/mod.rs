@@ -1045,7 +1045,7 @@ fn import_one(
         )
         .optional()?;
     let row_id = match existing {
-        Some((_, sha, _, _)) if sha == v.payload_sha256 => None,
+        Some((_, sha, _, fpr)) if sha == v.payload_sha256 && fpr == v.fingerprint => None,
         // An older export of it, unless the stored one was signed by a
         // replaced key: the key on record's copy wins.
         Some((_, _, ms, fpr)) if ms >= exported_ms && fpr == v.fingerprint => None,

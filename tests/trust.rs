@@ -808,3 +808,42 @@ fn a_version_1_database_is_backed_up_and_migrated() {
     assert_eq!(backups.len(), 1);
     assert_eq!(backups[0].reason, "pre-migration-v2");
 }
+
+/// Class 10, command line: an answers file that is a FIFO is refused at
+/// once (it used to block for ever, and `/dev/zero` to fill the memory).
+#[cfg(unix)]
+#[test]
+fn db_import_refuses_a_fifo() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("answers.json");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sentinella"))
+        .args(["db", "import", "--db"])
+        .arg(dir.path().join("c.db"))
+        .arg(&fifo)
+        .current_dir(common::root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("sentinella db import blocked on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+}

@@ -133,19 +133,11 @@ pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
     }
 }
 
-/// Read an answers file with the loader's size cap.
+/// Read an answers file with the loader's size cap (a hard cap: at most
+/// that many bytes are read; a FIFO or device is refused unread).
 fn read_answers(path: &Path) -> Result<String> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if meta.len() > load::MAX_FILE_BYTES {
-        bail!(
-            "{}: the file is {} bytes, more than the {} bytes allowed",
-            path.display(),
-            meta.len(),
-            load::MAX_FILE_BYTES
-        );
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = sentinella::store::file::read_regular_capped(path, load::MAX_FILE_BYTES)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     String::from_utf8(bytes).with_context(|| format!("{}: not valid UTF-8 text", path.display()))
 }
 

@@ -74,6 +74,7 @@ pub fn save_file<R: Runtime>(
     let Some(path) = save_path(app, title, suggested, kind) else {
         return Ok(None);
     };
+    refuse_own_databases(app, &path)?;
     write_file(&path, bytes)?;
     Ok(Some(path))
 }
@@ -125,6 +126,29 @@ pub fn file_name_part(text: &str) -> String {
         .take(80)
         .collect();
     clean.trim().to_string()
+}
+
+/// An output never goes over one of the app's own databases (the comune's
+/// assessments, the coordinator's archive), whatever name leads to them.
+fn refuse_own_databases<R: Runtime>(app: &AppHandle<R>, path: &Path) -> AppResult<()> {
+    use tauri::Manager as _;
+    let Some(state) = app.try_state::<crate::state::AppState>() else {
+        return Ok(());
+    };
+    let dir = state.data_dir();
+    let own = [
+        dir.join(crate::state::DB_FILE),
+        dir.join(crate::coordination::desk::COORDINATOR_DB_FILE),
+    ];
+    if own
+        .iter()
+        .any(|db| sentinella::store::file::same_file(path, db))
+    {
+        return Err(AppError::invalid(
+            "Questo file è un archivio di Sentinella e non può essere sovrascritto: scegli un altro nome.",
+        ));
+    }
+    Ok(())
 }
 
 /// Write the file atomically with the library's writer (exclusive,

@@ -480,36 +480,19 @@ fn inspect(path: &Path) -> Result<Option<(u32, i64)>, CoordinatorError> {
     Ok(Some((be32(68), i64::from(be32(60)))))
 }
 
-#[cfg(unix)]
-fn create_private(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map(drop)
-}
-
-#[cfg(not(unix))]
-fn create_private(path: &Path) -> std::io::Result<()> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map(drop)
-}
-
 impl CoordinatorDb {
     /// Open a coordinator database, creating it when missing.
     pub fn open(path: &Path) -> Result<CoordinatorDb, CoordinatorError> {
         let state = inspect(path)?;
         match state {
-            None => create_private(path).map_err(|source| CoordinatorError::Io {
-                path: path.into(),
-                action: "cannot create the database file",
-                source,
-            })?,
+            // The store's private creation: 0600 on Unix, never over a file.
+            None => drop(crate::store::file::create_private_file(path).map_err(|e| {
+                CoordinatorError::Io {
+                    path: path.into(),
+                    action: "cannot create the database file",
+                    source: std::io::Error::other(e.to_string()),
+                }
+            })?),
             Some((0, 0)) | Some((APPLICATION_ID, _)) => {}
             Some((STORE_APPLICATION_ID, _)) => {
                 return Err(CoordinatorError::NotCoordinator {

@@ -253,7 +253,10 @@ pub fn verify(
                     r.fingerprint.as_deref().unwrap_or_default(),
                 );
                 for w in &r.warnings {
-                    eprintln!("warning: {}: {w}", r.file);
+                    eprintln!(
+                        "warning: {}",
+                        sentinella::validate::printable(&format!("{}: {w}", r.file))
+                    );
                 }
             } else {
                 let _ = writeln!(

@@ -289,6 +289,20 @@ fn cli_output_escapes_control_characters() {
     );
 }
 
+/// Class 6: JSON output escapes bidirectional characters too, and stays
+/// valid JSON that gives the real name back.
+#[test]
+fn json_output_escapes_bidi_characters_and_stays_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "a\u{202E}nosj.json";
+    common::write(dir.path(), name, "{}");
+    let out = common::sentinella(&["verify", "--json", dir.path().to_str().unwrap()]);
+    let text = common::stdout(&out);
+    assert!(!text.contains('\u{202E}'), "{text:?}");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(json[0]["file"].as_str().unwrap().ends_with(name), "{json}");
+}
+
 /// Class 7: a cell is safe whatever separator the spreadsheet splits on,
 /// and after leading look-alike spaces.
 #[test]

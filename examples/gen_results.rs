@@ -1,5 +1,5 @@
 //! Generate signed result files for benchmarks and demos of the coordinator
-//! side: one per comune of the ISTAT list (cycling over the list, one year
+//! side: one per comune of the ISTAT list (cycling over the list, 35 days
 //! earlier per round, when more are asked for), with varied answers.
 //!
 //! ```sh
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use sentinella::demo::{self, Profile};
@@ -136,10 +136,12 @@ fn result_for(
     } else {
         Profile::WellRun
     };
-    let year = 2026 - i32::try_from(round).unwrap_or(0);
-    let day = (fraction(&format!("{code}/{round}/day")) * 300.0) as u32;
-    let assessed_on = NaiveDate::from_ymd_opt(year, 1, 1)
-        .and_then(|d| d.checked_add_days(chrono::Days::new(u64::from(day))))
+    // Older rounds 35 days apart, all after 2025-01-01 (the earliest date a
+    // result file may carry) and exported a week after the assessment.
+    let day = (fraction(&format!("{code}/{round}/day")) * 300.0) as u64;
+    let assessed_on = NaiveDate::from_ymd_opt(2026, 1, 1)
+        .and_then(|d| d.checked_add_days(chrono::Days::new(day)))
+        .and_then(|d| d.checked_sub_days(chrono::Days::new(35 * round as u64)))
         .context("date")?;
     let mut sheet = demo::example(&q.questionnaire, profile, assessed_on).sheet;
     sheet.organization.name = format!("Comune di {}", comune.name);
@@ -170,10 +172,10 @@ fn result_for(
     let opts = ExportOptions {
         with_notes: false,
         app_version: env!("CARGO_PKG_VERSION").to_string(),
-        exported_at: Utc
-            .with_ymd_and_hms(year, 12, 1, 9, 0, 0)
-            .single()
-            .context("time")?,
+        exported_at: (assessed_on + chrono::Duration::days(7))
+            .and_hms_opt(9, 0, 0)
+            .context("time")?
+            .and_utc(),
         assessment_id: None,
     };
     let payload = exchange::build_payload(&loaded, &score, &opts);

@@ -152,14 +152,20 @@ impl KeyPair {
     pub fn load(path: &Path) -> Result<KeyPair, KeyError> {
         let shown = path.display().to_string();
         check_private(path)?;
-        let text = fs::read_to_string(path).map_err(|source| KeyError::Io {
-            path: shown.clone(),
-            source,
-        })?;
         let invalid = |message: String| KeyError::Invalid {
             path: shown.clone(),
             message,
         };
+        // A key file is about 200 bytes: read at most 64 KB, never a FIFO.
+        let bytes =
+            crate::store::file::read_regular_capped(path, 64 * 1024).map_err(|e| match e {
+                crate::store::file::ReadError::Io(source) => KeyError::Io {
+                    path: shown.clone(),
+                    source,
+                },
+                other => invalid(other.to_string()),
+            })?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
         let file: KeyFile = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
         if file.format != KEY_FORMAT {
             return Err(invalid(format!(
@@ -227,6 +233,17 @@ pub fn fingerprint_bytes(key: &[u8]) -> String {
         .collect::<Vec<_>>()
         .chunks(2)
         .map(|c| c.concat())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A normalized fingerprint (16 hex digits) written as [`fingerprint`]
+/// writes it: four groups of four upper-case digits.
+pub fn format_fingerprint(normalized: &str) -> String {
+    let digits: Vec<char> = normalized.chars().map(|c| c.to_ascii_uppercase()).collect();
+    digits
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
         .collect::<Vec<_>>()
         .join("-")
 }

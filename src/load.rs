@@ -64,6 +64,22 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+    /// A questionnaire that contradicts one already in the catalog.
+    #[error("{file}: {message}")]
+    Conflict {
+        /// The file.
+        file: String,
+        /// What it contradicts.
+        message: String,
+    },
+    /// Not a regular file (a directory, FIFO or device): never read.
+    #[error("{file}: not a regular file ({what})")]
+    NotRegular {
+        /// The file.
+        file: String,
+        /// What it is.
+        what: &'static str,
+    },
     /// The content breaks the format's rules.
     #[error("{file}: {} problem(s):\n{}", issues.len(), IssueList(issues))]
     Invalid {
@@ -125,29 +141,23 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn read_capped(path: &Path) -> Result<String, LoadError> {
+    use crate::store::file::{read_regular_capped, ReadError};
     let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
-        file: file.clone(),
-        source,
+    let bytes = read_regular_capped(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::Io(source) => LoadError::Io {
+            file: file.clone(),
+            source,
+        },
+        ReadError::NotRegular(what) => LoadError::NotRegular {
+            file: file.clone(),
+            what,
+        },
+        ReadError::TooLarge { size, limit } => LoadError::TooLarge {
+            file: file.clone(),
+            size,
+            limit,
+        },
     })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            file,
-            size: meta.len(),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            file,
-            size: bytes.len() as u64,
-            limit: MAX_FILE_BYTES,
-        });
-    }
     String::from_utf8(bytes).map_err(|e| LoadError::Parse {
         file,
         path: "$".into(),
@@ -312,10 +322,46 @@ impl Catalog {
         });
     }
 
-    /// Load every `*.json` file of a directory (not recursive).
+    /// Add a questionnaire unless it contradicts the catalog: the same id
+    /// and version with other content (it would silently change the score of
+    /// every assessment answered against the first), or the same id for
+    /// another audience (a file of one kind could then stand for the other).
+    /// An identical copy is accepted and changes nothing.
+    pub fn add(&mut self, q: LoadedQuestionnaire) -> Result<(), LoadError> {
+        let new = &q.questionnaire;
+        for e in &self.entries {
+            let old = &e.questionnaire;
+            if old.id != new.id {
+                continue;
+            }
+            if old.audience != new.audience {
+                return Err(LoadError::Conflict {
+                    file: q.origin.clone(),
+                    message: format!(
+                        "questionnaire {} is for audience {:?} here ({}), this copy for {:?}: one questionnaire id has one audience",
+                        new.id, old.audience, e.origin, new.audience
+                    ),
+                });
+            }
+            if old.version == new.version && e.content_hash != q.content_hash {
+                return Err(LoadError::Conflict {
+                    file: q.origin.clone(),
+                    message: format!(
+                        "questionnaire {} {} is already loaded from {} with other content (hash {} here, {} in this file): a version never changes; give the new content a new version",
+                        new.id, new.version, e.origin, e.content_hash, q.content_hash
+                    ),
+                });
+            }
+        }
+        self.insert(q);
+        Ok(())
+    }
+
+    /// Load every `*.json` file of a directory (not recursive), each with
+    /// [`Catalog::add`].
     pub fn add_dir(&mut self, dir: &Path) -> Result<(), LoadError> {
         for path in json_files(dir)? {
-            self.insert(questionnaire_file(&path)?);
+            self.add(questionnaire_file(&path)?)?;
         }
         Ok(())
     }
@@ -356,7 +402,7 @@ fn semver_key(v: &str) -> Option<semver::Version> {
     semver::Version::parse(v).ok()
 }
 
-/// The `*.json` files of a directory, sorted by name.
+/// The `*.json` files of a directory (`.JSON` too), sorted by name.
 pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let io = |source| LoadError::Io {
         file: dir.display().to_string(),
@@ -365,7 +411,14 @@ pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "json") {
+        // Every `.json` name (any case) that is not a directory: a file
+        // that cannot be read, a dangling link or a FIFO is then reported
+        // by the reader instead of being skipped in silence.
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            && !path.is_dir()
+        {
             files.push(path);
         }
     }

@@ -8,7 +8,11 @@ fn main() -> ExitCode {
     match cli::run() {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Messages quote file names and file content: escaped.
+            eprintln!(
+                "error: {}",
+                sentinella::validate::printable(&format!("{err:#}"))
+            );
             ExitCode::from(cli::EXIT_BAD_INPUT)
         }
     }

@@ -56,6 +56,62 @@ fn check_text(issues: &mut Issues, path: &str, what: &str, text: &str) {
     if text.trim().is_empty() {
         issues.push(path, format!("{what} is empty"));
     }
+    check_chars(issues, path, text, false);
+}
+
+/// Most options one question may have (a result record indexes them in a
+/// byte, with one value kept for "unanswered").
+pub const MAX_OPTIONS: usize = 64;
+
+/// A character no text field may hold: C0 and C1 control characters (line
+/// feed, carriage return and tab only where `multiline`), DEL, the line and
+/// paragraph separators, and the bidirectional overrides, embeddings and
+/// isolates (they make text display in another order than it is stored, and
+/// control sequences rewrite a terminal).
+pub fn is_forbidden_char(c: char, multiline: bool) -> bool {
+    match c {
+        '\n' | '\r' | '\t' => !multiline,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        '\u{2028}' | '\u{2029}' => !multiline,
+        '\u{061c}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
+
+/// Text made safe for a terminal: every control or bidirectional character
+/// ([`is_forbidden_char`]) except line feed and tab is written as
+/// `\u{XXXX}`, so a hostile name or file name cannot rewrite what the
+/// terminal shows.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c == '\r' || is_forbidden_char(c, true);
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn check_chars(issues: &mut Issues, path: &str, text: &str, multiline: bool) {
+    if let Some(c) = text.chars().find(|&c| is_forbidden_char(c, multiline)) {
+        issues.push(
+            path,
+            format!(
+                "contains the control or bidirectional character U+{:04X}, which is not allowed",
+                u32::from(c)
+            ),
+        );
+    }
 }
 
 /// Every problem of a questionnaire; empty when it is valid.
@@ -211,6 +267,15 @@ fn check_question(
     }
 
     // Options.
+    if q.options.len() > MAX_OPTIONS {
+        issues.push(
+            format!("{path}.options"),
+            format!(
+                "{} options: a question has at most {MAX_OPTIONS} options",
+                q.options.len()
+            ),
+        );
+    }
     let mut ids = HashSet::new();
     let (mut unknown, mut not_applicable, mut levelled) = (0, 0, 0);
     for (oi, o) in q.options.iter().enumerate() {
@@ -662,13 +727,14 @@ pub fn answers_issues(sheet: &AnswerSheet, q: &Questionnaire) -> Vec<Issue> {
     }
 
     let org = &sheet.organization;
-    let name_chars = org.name.trim().chars().count();
-    if name_chars == 0 || name_chars > 200 {
+    // Lengths count every character, padding included.
+    if org.name.trim().is_empty() || org.name.chars().count() > 200 {
         issues.push(
             "$.organization.name",
             "the name must have 1 to 200 characters",
         );
     }
+    check_chars(&mut issues, "$.organization.name", &org.name, false);
     if org.istat_code.len() != 6 || !org.istat_code.bytes().all(|b| b.is_ascii_digit()) {
         issues.push(
             "$.organization.istat_code",
@@ -685,13 +751,13 @@ pub fn answers_issues(sheet: &AnswerSheet, q: &Questionnaire) -> Vec<Issue> {
             ),
         );
     }
-    let region_chars = org.region.trim().chars().count();
-    if region_chars == 0 || region_chars > 60 {
+    if org.region.trim().is_empty() || org.region.chars().count() > 60 {
         issues.push(
             "$.organization.region",
             "the region must have 1 to 60 characters",
         );
     }
+    check_chars(&mut issues, "$.organization.region", &org.region, false);
     if org.population == 0 || org.population > 5_000_000 {
         issues.push(
             "$.organization.population",
@@ -708,6 +774,7 @@ pub fn answers_issues(sheet: &AnswerSheet, q: &Questionnaire) -> Vec<Issue> {
         if role.chars().count() > 200 {
             issues.push("$.assessor_role", "longer than 200 characters");
         }
+        check_chars(&mut issues, "$.assessor_role", role, false);
     }
 
     for (id, option) in &sheet.context {
@@ -743,6 +810,7 @@ pub fn answers_issues(sheet: &AnswerSheet, q: &Questionnaire) -> Vec<Issue> {
                             format!("the note is longer than {MAX_NOTE_CHARS} characters"),
                         );
                     }
+                    check_chars(&mut issues, &format!("$.answers.{id}.note"), note, true);
                 }
             }
         }

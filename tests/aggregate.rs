@@ -36,6 +36,13 @@ fn spec<'a>(code: &'a str, weekly: &'a str) -> Spec<'a> {
 
 /// Export, sign and verify one result, then make its record.
 fn record(s: &Spec) -> Record {
+    let bytes = sealed(s);
+    let v = exchange::verify_bytes(&bytes, &common::catalog(), None).unwrap();
+    Record::from_verified(&v, &format!("{}.json", s.code))
+}
+
+/// Export and sign one result.
+fn sealed(s: &Spec) -> Vec<u8> {
     let list = IstatList::builtin().unwrap();
     let mut loaded = common::answers("tests/fixtures/answers/example1.answers.json");
     let org = &mut loaded.sheet.organization;
@@ -72,9 +79,7 @@ fn record(s: &Spec) -> Record {
     };
     let payload = exchange::build_payload(&loaded, &score, &opts);
     let key = KeyPair::from_seed([s.code.len() as u8; 32]);
-    let bytes = exchange::seal(&payload, &key).unwrap();
-    let v = exchange::verify_bytes(&bytes, &common::catalog(), None).unwrap();
-    Record::from_verified(&v, &format!("{}.json", s.code))
+    exchange::seal(&payload, &key).unwrap()
 }
 
 const WEEKLY: [&str; 4] = ["l0", "l1", "l2", "l3"];
@@ -116,7 +121,7 @@ fn lazio(records: &[Record], min_group: usize) -> Report {
 
 #[test]
 fn coverage_missing_and_suppression_by_area() {
-    let records = aggregate::select_current(lazio_records()).current;
+    let records = lazio_records();
     let report = lazio(&records, 5);
     assert_eq!(report.scope.name, "Lazio");
     assert_eq!(report.total.comuni, 378);
@@ -163,7 +168,7 @@ fn bands_follow_the_istat_population() {
     assert_eq!(PopulationBand::of(5000), PopulationBand::From5000To14999);
     assert_eq!(PopulationBand::of(14999), PopulationBand::From5000To14999);
     assert_eq!(PopulationBand::of(15000), PopulationBand::From15000);
-    let records = aggregate::select_current(lazio_records()).current;
+    let records = lazio_records();
     let report = lazio(&records, 1);
     let list = IstatList::builtin().unwrap();
     let lazio_count = list.in_region("Lazio").count();
@@ -199,7 +204,7 @@ fn quartiles_interpolate_like_spreadsheets() {
 
 #[test]
 fn figures_rank_weakest_questions_and_non_so() {
-    let records = aggregate::select_current(lazio_records()).current;
+    let records = lazio_records();
     let report = lazio(&records, 5);
     let f = report.total.figures.as_ref().unwrap();
     // restore_test is l1 for everyone (level 1): weakest.
@@ -235,48 +240,58 @@ fn figures_rank_weakest_questions_and_non_so() {
 
 #[test]
 fn newest_assessment_is_current_and_resends_are_not_duplicated() {
+    use sentinella::coordinator::{CoordinatorDb, Outcome};
+    // Which result is current is decided by the coordinator database (an
+    // in-memory one for files), the same rules as `collect`.
     let mut old = spec("056044", "l0");
     old.date = "2025-11-20";
     let new = spec("056044", "l3");
     let mut resend = spec("056044", "l3");
     resend.exported_hour = 15;
     let other = spec("056001", "l1");
-    let selection = aggregate::select_current(vec![
-        record(&new),
-        record(&old),
-        record(&resend),
-        record(&other),
-    ]);
-    assert_eq!(selection.current.len(), 2);
-    let current = selection
-        .current
+    let mut db = CoordinatorDb::in_memory().unwrap();
+    let catalog = common::catalog();
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap();
+    let outcomes: Vec<Outcome> = [&new, &old, &resend, &other]
         .iter()
-        .find(|r| r.istat_code == "056044")
-        .unwrap();
+        .map(|s| {
+            db.import(s.code, &sealed(s), &catalog, &Default::default(), now)
+                .unwrap()
+                .outcome
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::New,
+            Outcome::History,
+            Outcome::Updated,
+            Outcome::New
+        ]
+    );
+    let (current, bad) = db.current_records(&catalog, 1).unwrap();
+    assert!(bad.is_empty());
+    assert_eq!(current.len(), 2);
+    let current = current.iter().find(|r| r.istat_code == "056044").unwrap();
     assert_eq!(current.assessed_on.to_string(), "2026-11-20");
     assert_eq!(
         current.exported_at.to_rfc3339(),
         "2026-11-24T15:00:00+00:00"
     );
-    assert_eq!(selection.superseded.len(), 1);
-    assert_eq!(
-        selection.superseded[0].assessed_on.to_string(),
-        "2025-11-20"
-    );
-    assert_eq!(selection.duplicates.len(), 1);
+    assert_eq!(db.counts().unwrap().results, 3, "the 2025 one in history");
 }
 
 #[test]
 fn aggregation_is_deterministic_and_order_free() {
     let records = lazio_records();
-    let a = lazio(&aggregate::select_current(records.clone()).current, 5);
+    let a = lazio(&records.clone(), 5);
     let mut reversed = records;
     reversed.reverse();
-    let b = lazio(&aggregate::select_current(reversed).current, 5);
+    let b = lazio(&reversed, 5);
     assert_eq!(a, b);
     let list = IstatList::builtin().unwrap();
     let italy = aggregate::aggregate(
-        &aggregate::select_current(lazio_records()).current,
+        &lazio_records(),
         "mini",
         list,
         &Scope::Italy,
@@ -285,7 +300,7 @@ fn aggregation_is_deterministic_and_order_free() {
     assert_eq!(italy.total.comuni, 7904);
     assert_eq!(italy.outside_scope, 0);
     let viterbo = aggregate::aggregate(
-        &aggregate::select_current(lazio_records()).current,
+        &lazio_records(),
         "mini",
         list,
         &Scope::Province(list.find_province("VT").unwrap()),
@@ -306,7 +321,7 @@ fn aggregation_is_deterministic_and_order_free() {
         .all(|g| g.assessed == 0 && g.figures.is_none()));
     // Another questionnaire id aggregates nothing.
     let none = aggregate::aggregate(
-        &aggregate::select_current(lazio_records()).current,
+        &lazio_records(),
         "comune",
         list,
         &Scope::Italy,
@@ -334,7 +349,8 @@ fn csv_exports_are_safe_against_formula_injection() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(&rows[0][org], "'=HYPERLINK(\"http://x.invalid\",\"clic\")");
-    assert_eq!(&rows[1][org], "Comune di \"Prova\", sede; @casa");
+    // Safe for a spreadsheet that splits on `;` too (issue 13, class 7).
+    assert_eq!(&rows[1][org], "Comune di \"Prova\", sede; '@casa");
     assert_eq!(&rows[0][0], "056044");
     assert_eq!(&rows[0][1], "Proceno");
     assert!(headers.iter().any(|h| h == "domain:backup"));
@@ -357,40 +373,4 @@ fn csv_exports_are_safe_against_formula_injection() {
     assert_eq!(rows.len(), 2 * 5, "one row per comune and question");
     assert_eq!(&rows[0][5], "backup_weekly");
     assert_eq!(&rows[0][7], "level");
-}
-
-#[test]
-fn trust_on_first_use_holds_back_other_keys() {
-    use sentinella::aggregate::{check_keys, KeyBook, KeyCheck};
-    use sentinella::model::Audience;
-    let mut old = spec("056044", "l1");
-    old.date = "2025-11-20";
-    let first = record(&old);
-    let mut second = record(&spec("056044", "l3"));
-    second.public_key = [7; 32];
-    let other_comune = record(&spec("056001", "l2"));
-    let mut book = KeyBook::default();
-    let (trusted, held) = check_keys(vec![second, other_comune, first.clone()], &mut book);
-    assert_eq!(trusted.len(), 2);
-    assert_eq!(held.len(), 1);
-    assert_eq!(held[0].record.assessed_on.to_string(), "2026-11-20");
-    assert_eq!(held[0].expected, first.public_key);
-    let msg = held[0].error().to_string();
-    assert!(msg.contains("confirm the new fingerprint"), "{msg}");
-    assert_eq!(book.len(), 2);
-    // Once the coordinator accepts the new key, it is the one on record.
-    book.accept("056044", Audience::Comune, [7; 32]);
-    assert_eq!(
-        book.check("056044", Audience::Comune, &[7; 32]),
-        KeyCheck::Known
-    );
-    assert_eq!(
-        book.check("056044", Audience::Comune, &first.public_key),
-        KeyCheck::Conflict([7; 32])
-    );
-    // A Polis office of the same comune has its own key.
-    assert_eq!(
-        book.check("056044", Audience::PolisOffice, &[9; 32]),
-        KeyCheck::FirstSeen
-    );
 }

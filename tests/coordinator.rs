@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use sentinella::coordinator::{CoordinatorDb, CoordinatorError, Outcome};
+use sentinella::coordinator::{Acceptance, CoordinatorDb, CoordinatorError, Outcome, Rules};
 use sentinella::exchange::{self, ExportOptions};
 use sentinella::keys::KeyPair;
 use sentinella::load::Catalog;
@@ -31,7 +31,11 @@ fn result(code: &str, date: &str, hour: u32, seed: u8, weekly: &str) -> Vec<u8> 
     let opts = ExportOptions {
         with_notes: false,
         app_version: "0.1.0".into(),
-        exported_at: Utc.with_ymd_and_hms(2026, 11, 24, hour, 0, 0).unwrap(),
+        // Exported four days after the assessment (a plausible date).
+        exported_at: (loaded.sheet.assessed_on + chrono::Duration::days(4))
+            .and_hms_opt(hour, 0, 0)
+            .unwrap()
+            .and_utc(),
         assessment_id: None,
     };
     exchange::seal(
@@ -42,7 +46,7 @@ fn result(code: &str, date: &str, hour: u32, seed: u8, weekly: &str) -> Vec<u8> 
 }
 
 fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap()
+    Utc.with_ymd_and_hms(2027, 6, 1, 8, 0, 0).unwrap()
 }
 
 struct Fixture {
@@ -66,11 +70,9 @@ impl Fixture {
         self.import_accepting(name, bytes, &[])
     }
 
+    /// `accept`: `CODE:KIND:FINGERPRINT`.
     fn import_accepting(&mut self, name: &str, bytes: &[u8], accept: &[&str]) -> Outcome {
-        let accept: BTreeSet<String> = accept
-            .iter()
-            .map(|k| sentinella::coordinator::normalize(k))
-            .collect();
+        let accept: BTreeSet<Acceptance> = accept.iter().map(|k| k.parse().unwrap()).collect();
         self.db
             .import(name, bytes, &self.catalog, &accept, now())
             .unwrap()
@@ -236,14 +238,26 @@ fn another_key_is_held_back_until_accepted() {
     assert_eq!(report.expected_signer.as_deref(), Some(old_fpr.as_str()));
     let msg = report.message.unwrap();
     assert!(msg.contains(&new_fpr) && msg.contains(&old_fpr), "{msg}");
-    // Accepting another fingerprint does not help; the right one does.
+    // Accepting another fingerprint, or this one for another comune or
+    // kind, does not help; the right one does.
     let other = KeyPair::from_seed([3; 32]).fingerprint();
+    for wrong in [
+        format!("056044:comune:{other}"),
+        format!("056001:comune:{new_fpr}"),
+        format!("056044:polis_office:{new_fpr}"),
+    ] {
+        assert_eq!(
+            f.import_accepting("new.json", &newcomer, &[&wrong]),
+            Outcome::HeldBack,
+            "{wrong}"
+        );
+    }
     assert_eq!(
-        f.import_accepting("new.json", &newcomer, &[&other]),
-        Outcome::HeldBack
-    );
-    assert_eq!(
-        f.import_accepting("new.json", &newcomer, &[&new_fpr.to_lowercase()]),
+        f.import_accepting(
+            "new.json",
+            &newcomer,
+            &[&format!("056044:comune:{}", new_fpr.to_lowercase())]
+        ),
         Outcome::Replaced
     );
     // From now on the old key is the stranger.
@@ -343,12 +357,14 @@ fn a_batch_imports_each_file_on_its_own() {
         .map(|(name, bytes)| Incoming {
             source: name.to_string(),
             bytes: bytes.clone(),
-            verified: exchange::verify_bytes(bytes, &f.catalog, None),
+            verified: exchange::verify_bytes_at(bytes, &f.catalog, None, now()),
         })
         .collect();
-    let reports =
-        f.db.import_batch(incoming, &BTreeSet::new(), now())
-            .unwrap();
+    let rules = Rules {
+        accept: &BTreeSet::new(),
+        contested: &BTreeSet::new(),
+    };
+    let reports = f.db.import_batch(incoming, &rules, now()).unwrap();
     let outcomes: Vec<Outcome> = reports.iter().map(|r| r.outcome).collect();
     assert_eq!(
         outcomes,

@@ -84,7 +84,7 @@ fn record(catalog: &Catalog, qid: &str, code: &str, profile: Profile, vary: bool
     let opts = ExportOptions {
         with_notes: false,
         app_version: "0.1.0".into(),
-        exported_at: Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap(),
+        exported_at: Utc.with_ymd_and_hms(2026, 11, 24, 18, 0, 0).unwrap(),
         assessment_id: None,
     };
     let payload = exchange::build_payload(&loaded, &score, &opts);
@@ -143,7 +143,7 @@ fn lazio_records() -> Vec<Record> {
 
 fn reports(records: &[Record], scope: &Scope, min_group: usize) -> Vec<Report> {
     let list = IstatList::builtin().unwrap();
-    let current = aggregate::select_current(records.to_vec()).current;
+    let current = records.to_vec();
     ["comune", "sportello-polis"]
         .iter()
         .filter(|id| current.iter().any(|r| r.questionnaire.id == **id))

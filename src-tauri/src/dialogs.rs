@@ -6,7 +6,6 @@
 //! enable, a [`stand_in::DialogStandIn`] managed by the app answers
 //! instead. A build without the feature has no trace of it.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use tauri::{AppHandle, Runtime};
@@ -130,6 +129,7 @@ pub fn save_file<R: Runtime>(
     let Some(path) = save_path(app, title, suggested, kind) else {
         return Ok(None);
     };
+    refuse_own_databases(app, &path)?;
     write_file(&path, bytes)?;
     crate::opener::remember(app, &path);
     Ok(Some(path))
@@ -169,32 +169,37 @@ pub fn pick_result_files<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<
     )
 }
 
-/// Write the file: to a temporary file beside it, then renamed, so a crash
-/// never leaves half a PDF under the chosen name.
+/// An output never goes over one of the app's own databases (the comune's
+/// assessments, the coordinator's archive), whatever name leads to them.
+fn refuse_own_databases<R: Runtime>(app: &AppHandle<R>, path: &Path) -> AppResult<()> {
+    use tauri::Manager as _;
+    let Some(state) = app.try_state::<crate::state::AppState>() else {
+        return Ok(());
+    };
+    let dir = state.data_dir();
+    let own = [
+        dir.join(crate::state::DB_FILE),
+        dir.join(crate::coordination::desk::COORDINATOR_DB_FILE),
+    ];
+    if own
+        .iter()
+        .any(|db| sentinella::store::file::same_file(path, db))
+    {
+        return Err(AppError::invalid(
+            "Questo file è un archivio di Sentinella e non può essere sovrascritto: scegli un altro nome.",
+        ));
+    }
+    Ok(())
+}
+
+/// Write the file atomically with the library's writer (exclusive,
+/// unpredictable temporary name; the previous file stays whole on failure).
 fn write_file(path: &Path, bytes: &[u8]) -> AppResult<()> {
-    let fail = |e: std::io::Error| {
+    sentinella::store::file::write_atomic(path, bytes).map_err(|e| {
         eprintln!("sentinella-app: cannot write {}: {e}", path.display());
         AppError::new(format!(
             "Non riesco a salvare il file {}. Scegli un'altra cartella.",
             path.display()
         ))
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("sentinella")
-    ));
-    let mut f = std::fs::File::create(&tmp).map_err(fail)?;
-    f.write_all(bytes).map_err(fail)?;
-    f.sync_all().map_err(fail)?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
     })
 }

@@ -207,6 +207,9 @@ impl From<CoordinatorError> for AppError {
             CoordinatorError::Newer { .. } => {
                 "L'archivio del coordinamento è stato scritto da una versione più recente di Sentinella. Aggiorna il programma per aprirlo.".to_string()
             }
+            CoordinatorError::Backup { .. } => {
+                "Non riesco a fare la copia di sicurezza dell'archivio del coordinamento: controlla lo spazio libero. L'archivio non è stato modificato.".to_string()
+            }
             CoordinatorError::Sqlite { .. } | CoordinatorError::Migration { .. } => {
                 "Errore interno dell'archivio del coordinamento. I file già importati non sono andati persi; riprova.".to_string()
             }

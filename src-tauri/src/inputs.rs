@@ -5,11 +5,13 @@
 
 use serde::Deserialize;
 
+use sentinella::coordinator::Acceptance;
 use sentinella::ids::{AssessmentId, Fingerprint};
+use sentinella::model::Audience;
 use sentinella::usecase::aggregate::CsvTable;
 use sentinella::usecase::territory::ScopeRequest;
 
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 
 /// An assessment id (positive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -53,6 +55,14 @@ impl TryFrom<String> for FingerprintInput {
             .map(FingerprintInput)
             .map_err(|_| AppError::invalid("Codice della chiave non valido."))
     }
+}
+
+/// A key the coordinator accepts for one comune or Polis office, from the
+/// page's three fields (the fingerprint however typed).
+pub fn acceptance(istat_code: &str, kind: Audience, fingerprint: &str) -> AppResult<Acceptance> {
+    let invalid = || AppError::invalid("Codice della chiave non valido.");
+    let fingerprint = FingerprintInput::try_from(fingerprint.to_string()).map_err(|_| invalid())?;
+    Acceptance::new(istat_code, kind, fingerprint.0.digits()).map_err(|_| invalid())
 }
 
 /// Where the result files to import are: a folder, or files picked one by

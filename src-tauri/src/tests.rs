@@ -506,15 +506,23 @@ fn a_comune_exports_a_signed_file_and_a_coordinator_imports_and_aggregates_it() 
         },
     )
     .unwrap();
-    std::fs::write(inbox.path().join("d-other-key.json"), other).unwrap();
     h.pick(inbox.path());
 
+    // First import: the genuine file is accepted, its key recorded.
+    let first = h.ok(
+        "coord_import",
+        json!({ "source": "folder", "on_progress": "__CHANNEL__:4241" }),
+    );
+    assert_eq!(first["accepted"], 1, "{first}");
+    assert_eq!(first["rejected"], 2);
+    // Then the file from another computer arrives.
+    std::fs::write(inbox.path().join("d-other-key.json"), other).unwrap();
     let report = h.ok(
         "coord_import",
         json!({ "source": "folder", "on_progress": "__CHANNEL__:4242" }),
     );
     assert_eq!(report["files"], 4);
-    assert_eq!(report["accepted"], 1);
+    assert_eq!(report["unchanged"], 1);
     assert_eq!(report["held_back"], 1);
     assert_eq!(report["rejected"], 2);
     let rows = report["rows"].as_array().unwrap();
@@ -553,18 +561,22 @@ fn a_comune_exports_a_signed_file_and_a_coordinator_imports_and_aggregates_it() 
     assert!(total["figures"].is_null(), "{total}");
     assert_eq!(d["reports"][0]["missing"].as_array().unwrap().len(), 59);
 
-    // Accepting the wrong key does nothing; the confirmed one imports.
+    // Accepting the wrong key, or the right key for another comune, does
+    // nothing; the confirmed one for this comune imports.
+    let accept = |code: &str, fingerprint: &str| json!({ "istat_code": code, "kind": "comune", "fingerprint": fingerprint });
+    let e = h.err("coord_accept_key", accept("056044", "0000-0000-0000-0000"));
+    assert!(e.contains("Nessun file"), "{e}");
     let e = h.err(
         "coord_accept_key",
-        json!({ "fingerprint": "0000-0000-0000-0000" }),
+        accept("056001", &stranger.fingerprint()),
     );
     assert!(e.contains("Nessun file"), "{e}");
     assert!(h
-        .err("coord_accept_key", json!({ "fingerprint": "x" }))
+        .err("coord_accept_key", accept("056044", "x"))
         .contains("non valido"));
     let accepted = h.ok(
         "coord_accept_key",
-        json!({ "fingerprint": stranger.fingerprint().to_lowercase() }),
+        accept("056044", &stranger.fingerprint().to_lowercase()),
     );
     assert_eq!(accepted["replaced"], 1, "{accepted}");
     let ov = h.ok("coord_overview", json!({}));

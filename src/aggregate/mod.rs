@@ -3,8 +3,10 @@
 //!
 //! - [`Record`]: the compact, verified facts of one assessment (scores were
 //!   recomputed by [`crate::exchange::verify_bytes`]).
-//! - [`select_current`]: one current assessment per comune and questionnaire
-//!   (the newest), older ones kept as superseded, identical re-sends dropped.
+//! - Which results are current (trust on first use, newest per organization,
+//!   kind and questionnaire) is decided once, by the coordinator database
+//!   ([`crate::coordinator`]); `aggregate <files>` imports into an in-memory
+//!   one, so both paths follow the same rules.
 //! - [`aggregate`]: by region, province and population band, comuni assessed
 //!   against every comune of the area, who is missing, quartiles of the
 //!   overall and domain scores, baseline pass rate, weakest questions and
@@ -14,7 +16,7 @@
 
 pub mod table;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,7 +24,7 @@ use serde::Serialize;
 
 use crate::exchange::VerifiedResult;
 use crate::istat::{self, Comune, IstatList, Province};
-use crate::model::{Audience, Questionnaire};
+use crate::model::Questionnaire;
 use crate::scoring::{round1, GateStatus, QuestionState, Tier};
 
 /// Default smallest group that shows figures.
@@ -32,6 +34,9 @@ pub const DEFAULT_TOP: usize = 10;
 
 /// [`Record::options`] value of an unanswered question.
 pub const NO_OPTION: u8 = u8::MAX;
+
+// Every option index of a valid questionnaire fits below NO_OPTION.
+const _: () = assert!(crate::validate::MAX_OPTIONS < NO_OPTION as usize);
 
 /// The verified facts of one assessment, compact enough to hold tens of
 /// thousands in memory.
@@ -145,154 +150,6 @@ impl Record {
             .and_then(|(_, q)| q.options.get(usize::from(index)))
             .map_or("", |o| o.id.as_str())
     }
-
-    fn order_key(&self) -> (NaiveDate, DateTime<Utc>, &str, &str) {
-        (
-            self.assessed_on,
-            self.exported_at,
-            &self.assessment_id,
-            &self.source,
-        )
-    }
-}
-
-/// Who signs for whom: trust on first use. The first key seen for an
-/// organization (ISTAT code + comune or Polis office) is recorded; a result
-/// signed by another key is held back until the coordinator accepts the new
-/// key ([`KeyBook::accept`]). The store persists it; the command line keeps
-/// one for the run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KeyBook {
-    keys: HashMap<(String, Audience), [u8; 32]>,
-}
-
-/// What [`KeyBook::check`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyCheck {
-    /// First key for this organization: now recorded.
-    FirstSeen,
-    /// The key on record.
-    Known,
-    /// Another key than the one on record (which is returned).
-    Conflict([u8; 32]),
-}
-
-impl KeyBook {
-    /// Check (and on first use record) the key of an organization.
-    pub fn check(&mut self, istat_code: &str, kind: Audience, key: &[u8; 32]) -> KeyCheck {
-        match self.keys.get(&(istat_code.to_string(), kind)) {
-            Some(known) if known == key => KeyCheck::Known,
-            Some(known) => KeyCheck::Conflict(*known),
-            None => {
-                self.keys.insert((istat_code.to_string(), kind), *key);
-                KeyCheck::FirstSeen
-            }
-        }
-    }
-
-    /// Accept a new key for an organization (replacing the one on record).
-    pub fn accept(&mut self, istat_code: &str, kind: Audience, key: [u8; 32]) {
-        self.keys.insert((istat_code.to_string(), kind), key);
-    }
-
-    /// The key on record for an organization.
-    pub fn get(&self, istat_code: &str, kind: Audience) -> Option<&[u8; 32]> {
-        self.keys.get(&(istat_code.to_string(), kind))
-    }
-
-    /// Number of organizations with a key.
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// Whether no key is recorded.
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-}
-
-/// A record held back because another key signed it.
-#[derive(Debug, Clone)]
-pub struct HeldBack {
-    /// The record.
-    pub record: Record,
-    /// The key on record for its organization.
-    pub expected: [u8; 32],
-}
-
-impl HeldBack {
-    /// The error to report.
-    pub fn error(&self) -> crate::exchange::ResultError {
-        crate::exchange::ResultError::OtherKey {
-            found: self.record.fingerprint.clone(),
-            expected: crate::keys::fingerprint_bytes(&self.expected),
-        }
-    }
-}
-
-/// Split records into trusted ones and ones signed by a key other than the
-/// one on record. Records are taken oldest first (assessment date, export
-/// time, source), so within a batch the earliest assessment of an
-/// organization fixes its key.
-pub fn check_keys(mut records: Vec<Record>, book: &mut KeyBook) -> (Vec<Record>, Vec<HeldBack>) {
-    records.sort_by(|a, b| {
-        (&a.istat_code, a.assessed_on, a.exported_at, &a.source).cmp(&(
-            &b.istat_code,
-            b.assessed_on,
-            b.exported_at,
-            &b.source,
-        ))
-    });
-    let mut trusted = Vec::with_capacity(records.len());
-    let mut held = Vec::new();
-    for r in records {
-        match book.check(&r.istat_code, r.questionnaire.audience, &r.public_key) {
-            KeyCheck::FirstSeen | KeyCheck::Known => trusted.push(r),
-            KeyCheck::Conflict(expected) => held.push(HeldBack {
-                record: r,
-                expected,
-            }),
-        }
-    }
-    (trusted, held)
-}
-
-/// The outcome of [`select_current`].
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// The current assessment of each comune and questionnaire.
-    pub current: Vec<Record>,
-    /// Older assessments, replaced by a newer one of the same comune.
-    pub superseded: Vec<Record>,
-    /// Re-sends of an assessment already kept (same assessment id): the
-    /// newest export of each assessment is kept.
-    pub duplicates: Vec<Record>,
-}
-
-/// One current assessment per (ISTAT code, questionnaire id): the newest by
-/// assessment date, then export time. The result is sorted by code.
-pub fn select_current(mut records: Vec<Record>) -> Selection {
-    records.sort_by(|a, b| {
-        (&a.istat_code, &a.questionnaire.id)
-            .cmp(&(&b.istat_code, &b.questionnaire.id))
-            .then_with(|| b.order_key().cmp(&a.order_key()))
-    });
-    let mut selection = Selection::default();
-    let mut seen_assessments: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut current_key: Option<(String, String)> = None;
-    for record in records {
-        let key = (record.istat_code.clone(), record.questionnaire.id.clone());
-        let assessment = (record.istat_code.clone(), record.assessment_id.clone());
-        if !seen_assessments.insert(assessment) {
-            selection.duplicates.push(record);
-        } else if current_key.as_ref() == Some(&key) {
-            selection.superseded.push(record);
-        } else {
-            current_key = Some(key);
-            selection.current.push(record);
-        }
-    }
-    selection
 }
 
 /// Population bands of the aggregation.
@@ -594,8 +451,9 @@ pub struct Report {
 
 /// Aggregate the current records of one questionnaire over an area.
 ///
-/// Records of other questionnaires are ignored; pass the output of
-/// [`select_current`] so each comune counts once. The ISTAT list decides a
+/// Records of other questionnaires are ignored; pass the current records
+/// ([`crate::coordinator::CoordinatorDb::current_records`]) so each comune
+/// counts once. The ISTAT list decides a
 /// comune's region, province and population, not the file.
 pub fn aggregate(
     records: &[Record],

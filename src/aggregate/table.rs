@@ -1,11 +1,14 @@
 //! CSV exports of the current records, for spreadsheets: one row per
 //! comune, and one row per comune and question.
 //!
-//! Safe against formula injection (CSV injection): every cell that starts
-//! with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with a
-//! single quote, so a spreadsheet shows it as text instead of running it;
-//! quoting follows RFC 4180 (the `csv` crate). Text is UTF-8, comma-separated,
-//! numbers with a decimal point.
+//! Safe against formula injection (CSV injection) whatever separator the
+//! spreadsheet splits on (`,`, the Italian default `;`, tab or `|`): each
+//! piece of a cell between such separators that starts — after any white
+//! space, including look-alike and zero-width spaces — with `=`, `+`, `-`,
+//! `@`, a tab or a carriage return gets a single quote before that
+//! character, so a spreadsheet shows it as text instead of running it.
+//! Quoting follows RFC 4180 (the `csv` crate). Text is UTF-8,
+//! comma-separated, numbers with a decimal point.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -14,11 +17,51 @@ use super::{PopulationBand, Record};
 use crate::istat::IstatList;
 use crate::scoring::{round1, GateStatus, QuestionState};
 
+/// Characters a spreadsheet may split a line on.
+fn is_separator(c: char) -> bool {
+    matches!(c, ',' | ';' | '\t' | '|')
+}
+
+/// Characters a spreadsheet may skip before a formula: white space of any
+/// kind and the zero-width ones.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() && c != '\t' && c != '\r'
+        || matches!(
+            c,
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+        )
+}
+
+fn starts_formula(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
 /// Make a cell safe for spreadsheets (see the module documentation).
 pub fn safe_cell(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    // At the start of the cell or of a piece after a separator, before any
+    // blank: the next non-blank character decides.
+    let mut at_start = true;
+    let mut out: Option<String> = None;
+    for (i, c) in cell.char_indices() {
+        if at_start && starts_formula(c) {
+            let o = out.get_or_insert_with(|| cell[..i].to_string());
+            o.push('\'');
+            o.push(c);
+            at_start = is_separator(c);
+            continue;
+        }
+        if is_separator(c) {
+            at_start = true;
+        } else if !is_blank(c) {
+            at_start = false;
+        }
+        if let Some(o) = out.as_mut() {
+            o.push(c);
+        }
+    }
+    match out {
+        Some(o) => Cow::Owned(o),
+        None => Cow::Borrowed(cell),
     }
 }
 

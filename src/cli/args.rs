@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use sentinella::coordinator::Acceptance;
 
 use sentinella::ids::{AssessmentId, Fingerprint};
 
@@ -140,10 +141,11 @@ pub enum Command {
         /// The coordinator database (created if missing).
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
-        /// Accept files signed by this key (fingerprint) even where another
-        /// key is on record, after confirming it with the comune (repeatable).
-        #[arg(long, value_name = "FINGERPRINT")]
-        accept_key: Vec<Fingerprint>,
+        /// Accept this key for this comune or Polis office even where
+        /// another key is on record, after confirming its fingerprint with
+        /// them (repeatable), e.g. 056044:comune:3F2A-9C01-77DE-B410.
+        #[arg(long, value_name = "CODE:KIND:FINGERPRINT")]
+        accept_key: Vec<Acceptance>,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -177,6 +179,10 @@ pub struct AggregateArgs {
     /// A coordinator database (see `collect`) instead of files.
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
+    /// With files: accept this key for this comune or Polis office, as
+    /// `collect --accept-key` does (repeatable).
+    #[arg(long, value_name = "CODE:KIND:FINGERPRINT", conflicts_with = "db")]
+    pub accept_key: Vec<Acceptance>,
     /// Only this region (e.g. "Lazio").
     #[arg(long, value_name = "NAME", conflicts_with = "province")]
     pub region: Option<String>,

@@ -7,16 +7,17 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use sentinella::aggregate::{AggregateOptions, GroupStats, Report, DEFAULT_TOP};
-use sentinella::coordinator::{FileReport, Outcome};
+use sentinella::coordinator::{Acceptance, FileReport, Outcome};
 use sentinella::exchange::{RejectionKind, ResultError, VerifiedResult};
 use sentinella::ids::Fingerprint;
 use sentinella::istat::IstatList;
 use sentinella::load::Catalog;
 use sentinella::scoring::round1;
+use sentinella::store::file::clashing_input;
 use sentinella::usecase::aggregate::{self as agg, CsvTable, Gathered, Rejection};
 use sentinella::usecase::collect as coll;
 use sentinella::usecase::export as exp;
@@ -25,7 +26,7 @@ use sentinella::usecase::territory::{self, ScopeRequest};
 use sentinella::usecase::verify as ver;
 
 use super::args::AggregateArgs;
-use super::output::{emit, to_json};
+use super::output::{emit, to_json, warn};
 use super::EXIT_BAD_INPUT;
 
 /// `sentinella export`.
@@ -36,6 +37,20 @@ pub fn export(
     with_notes: bool,
     keys: &Path,
 ) -> Result<ExitCode> {
+    let inputs = [
+        match source {
+            AnswersSource::File(p) => p.as_path(),
+            AnswersSource::Stored { db, .. } => db.as_path(),
+        },
+        keys,
+    ];
+    if let Some(input) = clashing_input(out, inputs) {
+        bail!(
+            "--out {}: this is {}, an input of this command; choose another file",
+            out.display(),
+            input.display()
+        );
+    }
     let e = exp::export_from(source, catalog, keys, with_notes, chrono::Utc::now())?;
     if e.key_created {
         eprintln!(
@@ -68,7 +83,7 @@ pub fn export(
 fn result_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let found = ver::result_files(paths)?;
     for dir in &found.empty_dirs {
-        eprintln!("warning: {}: no *.json files here", dir.display());
+        warn(&format!("{}: no *.json files here", dir.display()));
     }
     Ok(found.files)
 }
@@ -181,7 +196,7 @@ pub fn verify(
         for r in &rows {
             let _ = writeln!(t, "{}", r.line());
             for w in &r.warnings {
-                eprintln!("warning: {}: {w}", r.file);
+                warn(&format!("{}: {w}", r.file));
             }
         }
         let _ = writeln!(
@@ -215,9 +230,10 @@ fn collect_line(r: &FileReport) -> String {
         (Some(o), Some(c)) => format!("  {o} ({c})"),
         _ => String::new(),
     };
-    let hint = match (&r.outcome, &r.signer) {
-        (Outcome::HeldBack, Some(key)) => {
-            format!("; to accept it, run collect again with --accept-key {key}")
+    // A contested organization's message already names the acceptance.
+    let hint = match r.acceptance() {
+        Some(a) if r.expected_signer.is_some() => {
+            format!("; to accept it, run collect again with --accept-key {a}")
         }
         _ => String::new(),
     };
@@ -238,7 +254,7 @@ pub fn collect(
     catalog: &Catalog,
     paths: &[PathBuf],
     db: &Path,
-    accept_key: &[Fingerprint],
+    accept_key: &[Acceptance],
     json: bool,
 ) -> Result<ExitCode> {
     use std::io::IsTerminal as _;
@@ -371,14 +387,44 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
     };
     let scope = territory::resolve(&scope_request(args), list)
         .map_err(|e| anyhow::anyhow!("{flag} {e}"))?;
+    let files = match &args.db {
+        Some(_) => Vec::new(),
+        None => result_files(&args.paths)?,
+    };
+    // No output may overwrite an input (nor another output).
+    let outputs: Vec<(&str, &PathBuf)> = [
+        ("--csv", &args.csv),
+        ("--csv-answers", &args.csv_answers),
+        ("--pdf", &args.pdf),
+    ]
+    .into_iter()
+    .filter_map(|(flag, p)| p.as_ref().map(|p| (flag, p)))
+    .collect();
+    for (i, (flag, out)) in outputs.iter().enumerate() {
+        let inputs = args.db.iter().chain(&files).map(PathBuf::as_path);
+        if let Some(input) = clashing_input(out, inputs) {
+            bail!(
+                "{flag} {}: this is {}, an input of this command; choose another file",
+                out.display(),
+                input.display()
+            );
+        }
+        if outputs[..i].iter().any(|(_, o)| o == out) {
+            bail!("{flag} {}: already another output", out.display());
+        }
+    }
     // Verify every file (or every stored current result: scores are never
     // taken from storage either); one bad file never stops the others.
+    // Files go by the rules of `collect` on a fresh database.
     let gathered = match &args.db {
         Some(db) => agg::gather_db(&coll::open_existing(db)?, catalog)?,
-        None => agg::gather_files(&result_files(&args.paths)?, catalog),
+        None => {
+            let accept = args.accept_key.iter().cloned().collect();
+            agg::gather_files(&files, catalog, &accept)?
+        }
     };
     for (file, w) in &gathered.warnings {
-        eprintln!("warning: {file}: {w}");
+        warn(&format!("{file}: {w}"));
     }
     let opts = AggregateOptions {
         min_group: args.min_group as usize,
@@ -413,6 +459,7 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
             pdf.pages
         );
     }
+    let summary_problems = gathered.held_back.len() + gathered.rejected.len();
     let text = if args.json {
         to_json(&AggregateJson {
             import: ImportSummary::of(&gathered),
@@ -432,7 +479,13 @@ pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
         t
     };
     emit(&text)?;
-    Ok(ExitCode::SUCCESS)
+    // As `collect` and `verify`: a file held back or refused means the
+    // figures are not the whole picture (they are still printed).
+    Ok(if summary_problems > 0 {
+        ExitCode::from(EXIT_BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn import_text(s: &ImportSummary, g: &Gathered) -> String {

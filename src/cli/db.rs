@@ -55,11 +55,19 @@ pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
             db,
             out,
         } => {
+            if let Some(path) = &out {
+                if sentinella::store::file::same_file(path, &db) {
+                    anyhow::bail!(
+                        "--out {}: this is the database being read; choose another file",
+                        path.display()
+                    );
+                }
+            }
             let store = Store::open_existing(&db)?;
             let json = store.export_answers(assessment.get())?;
             match out {
                 Some(path) => {
-                    std::fs::write(&path, json)
+                    sentinella::store::file::write_atomic(&path, json.as_bytes())
                         .with_context(|| format!("cannot write {}", path.display()))?;
                     eprintln!("wrote assessment {assessment} to {}", path.display());
                 }
@@ -96,19 +104,11 @@ pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
     }
 }
 
-/// Read an answers file with the loader's size cap.
+/// Read an answers file with the loader's size cap (a hard cap: at most
+/// that many bytes are read; a FIFO or device is refused unread).
 fn read_answers(path: &Path) -> Result<String> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if meta.len() > load::MAX_FILE_BYTES {
-        bail!(
-            "{}: the file is {} bytes, more than the {} bytes allowed",
-            path.display(),
-            meta.len(),
-            load::MAX_FILE_BYTES
-        );
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = sentinella::store::file::read_regular_capped(path, load::MAX_FILE_BYTES)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     String::from_utf8(bytes).with_context(|| format!("{}: not valid UTF-8 text", path.display()))
 }
 

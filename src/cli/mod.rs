@@ -51,6 +51,22 @@ pub fn run() -> Result<ExitCode> {
             pdf,
             previous,
         } => {
+            if let Some(out) = &pdf {
+                let inputs = [
+                    answers.as_deref(),
+                    previous.as_deref(),
+                    source.db.as_deref(),
+                ];
+                if let Some(input) =
+                    sentinella::store::file::clashing_input(out, inputs.into_iter().flatten())
+                {
+                    bail!(
+                        "--pdf {}: this is {}, an input of this command; choose another file",
+                        out.display(),
+                        input.display()
+                    );
+                }
+            }
             let planned = plan(dirs, answers, &source, previous.as_deref())?;
             match pdf {
                 Some(out) => write_plan_pdf(&planned, &out)?,
@@ -158,7 +174,8 @@ fn warning_text(w: &PlanWarning) -> String {
 /// assessment) and write it to `out`.
 fn write_plan_pdf(planned: &Planned, out: &Path) -> Result<()> {
     let pdf = planning::plan_pdf(planned)?.pdf;
-    std::fs::write(out, &pdf.bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    sentinella::store::file::write_atomic(out, &pdf.bytes)
+        .with_context(|| format!("cannot write {}", out.display()))?;
     if !pdf.replaced_chars.is_empty() {
         eprintln!(
             "warning: characters the font cannot draw were replaced: {:?}",
@@ -236,7 +253,7 @@ fn run_demo(catalog: &Catalog, out: &Path, date: chrono::NaiveDate) -> Result<Ex
             let (loaded, score, plan) = (&planned.loaded, &planned.score, &planned.plan);
             let write = |suffix: &str, text: String| -> Result<()> {
                 let path = out.join(format!("{}.{suffix}", example.stem));
-                std::fs::write(&path, text)
+                sentinella::store::file::write_atomic(&path, text.as_bytes())
                     .with_context(|| format!("cannot write {}", path.display()))
             };
             write("answers.json", output::to_json(&loaded.sheet)?)?;
@@ -250,7 +267,7 @@ fn run_demo(catalog: &Catalog, out: &Path, date: chrono::NaiveDate) -> Result<Ex
                 .with_context(|| format!("cannot render the plan of {}", example.stem))?
                 .pdf;
             let pdf_path = out.join(format!("{}.plan.pdf", example.stem));
-            std::fs::write(&pdf_path, &pdf.bytes)
+            sentinella::store::file::write_atomic(&pdf_path, &pdf.bytes)
                 .with_context(|| format!("cannot write {}", pdf_path.display()))?;
             emit_line(&format!(
                 "{:<48} overall {:>5.1}  tier {:<11} baseline {:<7} actions {:>2}",

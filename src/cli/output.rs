@@ -11,11 +11,14 @@ use sentinella::model::{Horizon, Organization};
 use sentinella::plan::{Plan, PlanAction, SupplierQuestion};
 use sentinella::scoring::{round1, Score};
 
-/// Write to standard output. A closed pipe (`sentinella plan x.json | head
-/// -1`) is a normal end of the output, not an error: the rest is dropped
-/// quietly and the command ends as it would have.
+/// Write to standard output, control and bidirectional characters escaped
+/// (names and file names come from outside: they must not rewrite the
+/// terminal). A closed pipe (`sentinella plan x.json | head -1`) is a
+/// normal end of the output, not an error: the rest is dropped quietly and
+/// the command ends as it would have.
 pub fn emit(text: &str) -> Result<()> {
     use std::io::Write as _;
+    let text = sentinella::validate::printable(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
@@ -28,8 +31,27 @@ pub fn emit_line(line: &str) -> Result<()> {
     emit(&format!("{line}\n"))
 }
 
+/// A warning on standard error, escaped as [`emit`] escapes.
+pub fn warn(text: &str) {
+    eprintln!("warning: {}", sentinella::validate::printable(text));
+}
+
+/// Pretty JSON. serde_json escapes control characters; the bidirectional
+/// ones it leaves are escaped here too (`\u202e`: still valid JSON, and
+/// nothing left for [`emit`] to rewrite).
 pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
-    let mut s = serde_json::to_string_pretty(value)?;
+    let raw = serde_json::to_string_pretty(value)?;
+    let mut s = String::with_capacity(raw.len() + 1);
+    for c in raw.chars() {
+        if c != '\n' && sentinella::validate::is_forbidden_char(c, false) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(s, "\\u{u:04x}");
+            }
+        } else {
+            s.push(c);
+        }
+    }
     s.push('\n');
     Ok(s)
 }

@@ -2,14 +2,15 @@
 //! no database touched), then import it in one transaction with a savepoint
 //! per file. Shared by `sentinella collect` and the app's "Coordinamento".
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
-use super::{CoordinatorDb, CoordinatorError, FileReport, Incoming};
+use super::{Acceptance, CoordinatorDb, CoordinatorError, FileReport, Incoming, Rules};
 use crate::exchange::{self, MAX_RESULT_BYTES};
 use crate::load::Catalog;
+use crate::model::Audience;
 
 /// Files per batch: one commit (one disk sync) per batch.
 const BATCH_FILES: usize = 256;
@@ -27,24 +28,36 @@ pub struct Progress {
 }
 
 /// Verify and import `files` (see the rules of [`super`]); `accept` lists
-/// key fingerprints the coordinator has confirmed (normalized with
-/// [`super::normalize`]). `progress` is called after every batch. One
-/// report per file, in the order given. Only a database failure stops the
-/// run; the batches committed before it stay.
+/// the keys the coordinator has confirmed, each for one organization.
+/// `progress` is called after every batch. One report per file, in the
+/// order given. Only a database failure stops the run; the batches
+/// committed before it stay.
+///
+/// Before importing, every file is verified once to find the organizations
+/// with no key on record that the files claim with two or more keys: those
+/// are contested, and none of their files is trusted unless its key is
+/// accepted. So the decision never depends on the order of the files, nor
+/// on anything their signer chose.
 pub fn collect_files(
     db: &mut CoordinatorDb,
     files: &[PathBuf],
     catalog: &Catalog,
-    accept: &BTreeSet<String>,
+    accept: &BTreeSet<Acceptance>,
     threads: usize,
     mut progress: impl FnMut(Progress),
 ) -> Result<Vec<FileReport>, CoordinatorError> {
+    let now = Utc::now();
+    let contested = contested(db, files, catalog, threads, now)?;
+    let rules = Rules {
+        accept,
+        contested: &contested,
+    };
     let total = files.len();
     let mut reports = Vec::with_capacity(total);
     for batch in batches(files, BATCH_FILES, BATCH_BYTES) {
         let verified = exchange::parallel_map(batch, threads, |p| {
             exchange::read_capped(p).map(|bytes| {
-                let outcome = exchange::verify_bytes(&bytes, catalog, None);
+                let outcome = exchange::verify_bytes_at(&bytes, catalog, None, now);
                 // A rejected file's bytes are never stored: drop them now.
                 let bytes = if outcome.is_ok() { bytes } else { Vec::new() };
                 (bytes, outcome)
@@ -65,13 +78,44 @@ pub fn collect_files(
                 }
             })
             .collect();
-        reports.extend(db.import_batch(incoming, accept, Utc::now())?);
+        reports.extend(db.import_batch(incoming, &rules, now)?);
         progress(Progress {
             done: reports.len(),
             total,
         });
     }
     Ok(reports)
+}
+
+/// The organizations with no key on record that `files` claim with two or
+/// more keys (only files that verify count).
+fn contested(
+    db: &CoordinatorDb,
+    files: &[PathBuf],
+    catalog: &Catalog,
+    threads: usize,
+    now: DateTime<Utc>,
+) -> Result<BTreeSet<(String, Audience)>, CoordinatorError> {
+    let claims = exchange::parallel_map(files, threads, |p| {
+        let bytes = exchange::read_capped(p).ok()?;
+        let v = exchange::verify_bytes_at(&bytes, catalog, None, now).ok()?;
+        Some((
+            v.payload.organization.istat_code,
+            v.questionnaire.questionnaire.audience,
+            v.public_key,
+        ))
+    });
+    let mut keys: BTreeMap<(String, Audience), BTreeSet<[u8; 32]>> = BTreeMap::new();
+    for (code, kind, key) in claims.into_iter().flatten() {
+        keys.entry((code, kind)).or_default().insert(key);
+    }
+    let mut out = BTreeSet::new();
+    for (org, keys) in keys {
+        if keys.len() > 1 && !db.has_key(&org.0, org.1)? {
+            out.insert(org);
+        }
+    }
+    Ok(out)
 }
 
 /// Consecutive slices of `files` of at most `max_files` files and (by file

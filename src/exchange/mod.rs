@@ -26,7 +26,6 @@
 mod verify;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -41,8 +40,9 @@ use crate::model::{Answer, Organization};
 use crate::scoring::{round1, Score};
 
 pub use verify::{
-    parallel_map, read_capped, verify_bytes, verify_each, verify_file, FileError, RejectionKind,
-    ResultError, VerifiedResult, MAX_JSON_DEPTH, MAX_RESULT_BYTES,
+    parallel_map, read_capped, verify_bytes, verify_bytes_at, verify_each, verify_file, FileError,
+    RejectionKind, ResultError, VerifiedResult, EARLIEST_ASSESSMENT, MAX_JSON_DEPTH,
+    MAX_RESULT_BYTES,
 };
 
 /// The format family of result files.
@@ -291,42 +291,7 @@ pub fn export_result(
     Ok((payload, bytes))
 }
 
-/// Write a file atomically: a temporary file beside it, synced, then renamed
-/// over the target, so a crash never leaves half a result file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    write_atomic_with(path, |w| w.write_all(bytes))
-}
-
-/// [`write_atomic`] for content produced by a writer function (large CSV
-/// files are streamed, never held in memory).
-pub fn write_atomic_with<F>(path: &Path, write: F) -> std::io::Result<()>
-where
-    F: FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
-{
-    use std::io::Write as _;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "result".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        write(&mut w)?;
-        w.flush()?;
-        w.get_ref().sync_all()?;
-        drop(w);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+pub use crate::store::file::{write_atomic, write_atomic_with};
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

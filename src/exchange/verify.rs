@@ -4,11 +4,11 @@
 //! unknown fields, its signature verified, its questionnaire matched to the
 //! catalog, its answers validated, and its scores recomputed locally.
 
-use std::io::Read as _;
 use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
+use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -35,6 +35,9 @@ pub enum ResultError {
     /// The file could not be read.
     #[error("cannot read the file: {0}")]
     Io(#[source] std::io::Error),
+    /// A directory, FIFO, device or socket: never read.
+    #[error("not a regular file ({0}): a result file is a regular file")]
+    NotRegular(&'static str),
     /// Zero bytes, or only white space.
     #[error("the file is empty")]
     Empty,
@@ -160,6 +163,9 @@ pub enum ResultError {
         /// Hash of the local copy.
         local: String,
     },
+    /// A date no genuine export can carry.
+    #[error("implausible dates: {0}")]
+    ImplausibleDate(String),
     /// The answers break the questionnaire's rules.
     #[error("the answers do not fit the questionnaire: {}", list_issues(issues))]
     InvalidAnswers {
@@ -190,6 +196,8 @@ fn list_issues(issues: &[Issue]) -> String {
 pub enum RejectionKind {
     /// [`ResultError::Io`].
     Io,
+    /// [`ResultError::NotRegular`].
+    NotRegular,
     /// [`ResultError::Empty`].
     Empty,
     /// [`ResultError::TooLarge`].
@@ -218,20 +226,27 @@ pub enum RejectionKind {
     Tampered,
     /// [`ResultError::OtherKey`].
     OtherKey,
+    /// Not a fault of the file: the coordinator's import held it back
+    /// because no key is on record for its organization and the same
+    /// import brought files of it signed by two or more keys.
+    ContestedKey,
     /// [`ResultError::PayloadFormat`].
     PayloadFormat,
     /// [`ResultError::UnknownQuestionnaire`].
     UnknownQuestionnaire,
     /// [`ResultError::QuestionnaireChanged`].
     QuestionnaireChanged,
+    /// [`ResultError::ImplausibleDate`].
+    ImplausibleDate,
     /// [`ResultError::InvalidAnswers`].
     InvalidAnswers,
 }
 
 impl RejectionKind {
     /// Every kind, in declaration order.
-    pub const ALL: [RejectionKind; 19] = [
+    pub const ALL: [RejectionKind; 22] = [
         RejectionKind::Io,
+        RejectionKind::NotRegular,
         RejectionKind::Empty,
         RejectionKind::TooLarge,
         RejectionKind::InvalidUtf8,
@@ -246,9 +261,11 @@ impl RejectionKind {
         RejectionKind::BadEncoding,
         RejectionKind::Tampered,
         RejectionKind::OtherKey,
+        RejectionKind::ContestedKey,
         RejectionKind::PayloadFormat,
         RejectionKind::UnknownQuestionnaire,
         RejectionKind::QuestionnaireChanged,
+        RejectionKind::ImplausibleDate,
         RejectionKind::InvalidAnswers,
     ];
 
@@ -256,6 +273,7 @@ impl RejectionKind {
     pub fn id(self) -> &'static str {
         match self {
             RejectionKind::Io => "io",
+            RejectionKind::NotRegular => "not_regular",
             RejectionKind::Empty => "empty",
             RejectionKind::TooLarge => "too_large",
             RejectionKind::InvalidUtf8 => "invalid_utf8",
@@ -270,9 +288,11 @@ impl RejectionKind {
             RejectionKind::BadEncoding => "bad_encoding",
             RejectionKind::Tampered => "tampered",
             RejectionKind::OtherKey => "other_key",
+            RejectionKind::ContestedKey => "contested_key",
             RejectionKind::PayloadFormat => "payload_format",
             RejectionKind::UnknownQuestionnaire => "unknown_questionnaire",
             RejectionKind::QuestionnaireChanged => "questionnaire_changed",
+            RejectionKind::ImplausibleDate => "implausible_date",
             RejectionKind::InvalidAnswers => "invalid_answers",
         }
     }
@@ -294,6 +314,7 @@ impl ResultError {
     pub fn rejection_kind(&self) -> RejectionKind {
         match self {
             ResultError::Io(_) => RejectionKind::Io,
+            ResultError::NotRegular(_) => RejectionKind::NotRegular,
             ResultError::Empty => RejectionKind::Empty,
             ResultError::TooLarge { .. } => RejectionKind::TooLarge,
             ResultError::InvalidUtf8 { .. } => RejectionKind::InvalidUtf8,
@@ -311,6 +332,7 @@ impl ResultError {
             ResultError::PayloadFormat { .. } => RejectionKind::PayloadFormat,
             ResultError::UnknownQuestionnaire { .. } => RejectionKind::UnknownQuestionnaire,
             ResultError::QuestionnaireChanged { .. } => RejectionKind::QuestionnaireChanged,
+            ResultError::ImplausibleDate(_) => RejectionKind::ImplausibleDate,
             ResultError::InvalidAnswers { .. } => RejectionKind::InvalidAnswers,
         }
     }
@@ -375,29 +397,16 @@ pub struct VerifiedResult {
     pub warnings: Vec<String>,
 }
 
-/// Read at most [`MAX_RESULT_BYTES`] (+1 to detect more) from a file: a
-/// 100 MB file costs 4 MB of reading, never 100 MB of memory.
+/// Read at most [`MAX_RESULT_BYTES`] (+1 to detect more) from a regular
+/// file: a 100 MB file costs 4 MB of reading, never 100 MB of memory; a
+/// FIFO or a device is refused without reading.
 pub fn read_capped(path: &Path) -> Result<Vec<u8>, ResultError> {
-    let file = std::fs::File::open(path).map_err(ResultError::Io)?;
-    if let Ok(meta) = file.metadata() {
-        if meta.len() > MAX_RESULT_BYTES {
-            return Err(ResultError::TooLarge {
-                size: meta.len(),
-                limit: MAX_RESULT_BYTES,
-            });
-        }
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_RESULT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ResultError::Io)?;
-    if bytes.len() as u64 > MAX_RESULT_BYTES {
-        return Err(ResultError::TooLarge {
-            size: bytes.len() as u64,
-            limit: MAX_RESULT_BYTES,
-        });
-    }
-    Ok(bytes)
+    use crate::store::file::{read_regular_capped, ReadError};
+    read_regular_capped(path, MAX_RESULT_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => ResultError::Io(e),
+        ReadError::NotRegular(what) => ResultError::NotRegular(what),
+        ReadError::TooLarge { size, limit } => ResultError::TooLarge { size, limit },
+    })
 }
 
 /// Read and verify one result file. `expected_key`, when given, is the
@@ -415,11 +424,59 @@ pub fn verify_file(
     verify_bytes(&bytes, catalog, expected_key).map_err(wrap)
 }
 
-/// Verify the bytes of a result file.
+/// Verify the bytes of a result file (dates judged against the clock).
 pub fn verify_bytes(
     bytes: &[u8],
     catalog: &Catalog,
     expected_key: Option<&[u8; 32]>,
+) -> Result<VerifiedResult, ResultError> {
+    verify_bytes_at(bytes, catalog, expected_key, Utc::now())
+}
+
+/// No assessment is dated before this day: the first Sentinella
+/// questionnaire (version 1.0.0) dates from 2026, and the floor keeps a year
+/// of margin before it.
+pub const EARLIEST_ASSESSMENT: NaiveDate = match NaiveDate::from_ymd_opt(2025, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// Refuse dates no genuine export carries: an export after `now` plus a day
+/// of slack (clocks and time zones), an assessment after its own export
+/// (plus a day: the assessment date is local, the export time UTC), or an
+/// assessment before [`EARLIEST_ASSESSMENT`]. A future date would otherwise
+/// keep a result "current" for good.
+fn check_dates(p: &ResultPayload, now: DateTime<Utc>) -> Result<(), ResultError> {
+    let slack = chrono::Duration::days(1);
+    if p.exported_at > now + slack {
+        return Err(ResultError::ImplausibleDate(format!(
+            "exported at {} (after today)",
+            p.exported_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )));
+    }
+    if p.assessed_on > p.exported_at.date_naive() + slack {
+        return Err(ResultError::ImplausibleDate(format!(
+            "assessed on {}, after its own export on {}",
+            p.assessed_on,
+            p.exported_at.date_naive()
+        )));
+    }
+    if p.assessed_on < EARLIEST_ASSESSMENT {
+        return Err(ResultError::ImplausibleDate(format!(
+            "assessed on {}, before any Sentinella questionnaire existed (the earliest date accepted is {EARLIEST_ASSESSMENT})",
+            p.assessed_on
+        )));
+    }
+    Ok(())
+}
+
+/// [`verify_bytes`] with the clock given.
+pub fn verify_bytes_at(
+    bytes: &[u8],
+    catalog: &Catalog,
+    expected_key: Option<&[u8; 32]>,
+    now: DateTime<Utc>,
 ) -> Result<VerifiedResult, ResultError> {
     if bytes.len() as u64 > MAX_RESULT_BYTES {
         return Err(ResultError::TooLarge {
@@ -493,6 +550,7 @@ pub fn verify_bytes(
         }
     }
     let payload_value: ResultPayload = typed(value, "$.payload")?;
+    check_dates(&payload_value, now)?;
 
     // The questionnaire: known, and the same content.
     let stamp = &payload_value.questionnaire;
@@ -524,6 +582,18 @@ pub fn verify_bytes(
         answers: payload_value.answers.clone(),
     };
     let mut issues = validate::answers_issues(&sheet, &entry.questionnaire);
+    if !is_token(&payload_value.assessment_id, 64) {
+        issues.push(Issue {
+            path: "$.assessment_id".into(),
+            message: "an assessment id has 1 to 64 letters, digits, '.', '_', '-' or '+'".into(),
+        });
+    }
+    if !is_token(&payload_value.app_version, 32) {
+        issues.push(Issue {
+            path: "$.app_version".into(),
+            message: "a version has 1 to 32 letters, digits, '.', '_', '-' or '+'".into(),
+        });
+    }
     if !payload_value.notes_included && sheet.answers.values().any(|a| a.note.is_some()) {
         issues.push(Issue {
             path: "$.answers".into(),
@@ -568,6 +638,14 @@ pub fn verify_bytes(
         payload: payload_value,
         warnings,
     })
+}
+
+/// 1 to `max` ASCII letters, digits, `.`, `_`, `-`, `+`.
+fn is_token(s: &str, max: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+'))
 }
 
 /// A warning when the organization's declared province or region differs

@@ -1,5 +1,8 @@
-//! Looking at a database file before touching it, and creating files with
-//! private permissions.
+//! The file layer shared by the store, the coordinator database and every
+//! output: looking at a database file before touching it, creating files
+//! with private permissions, reading untrusted files with a hard cap
+//! ([`read_regular_capped`]), writing outputs atomically ([`write_atomic`])
+//! and telling whether two paths are the same file ([`same_file`]).
 //!
 //! [`inspect`] decides whether a file is a Sentinella database without ever
 //! writing to it: first the raw 100-byte header (no SQLite involved), then a
@@ -267,4 +270,186 @@ pub(crate) fn sync_dir(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+/// Why [`read_regular_capped`] refused a file.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The operating system refused.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// A directory, FIFO, device or socket.
+    #[error("not a regular file ({0})")]
+    NotRegular(&'static str),
+    /// More than the cap.
+    #[error("the file is too large ({size} bytes; at most {limit} bytes are read)")]
+    TooLarge {
+        /// Its size, or the bytes read before giving up.
+        size: u64,
+        /// The cap.
+        limit: u64,
+    },
+}
+
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
+}
+
+/// Read a whole regular file of at most `cap` bytes. A directory, FIFO,
+/// device or socket is refused without reading (a FIFO is opened without
+/// blocking, then refused); at most `cap + 1` bytes are ever read, whatever
+/// the file's metadata claims.
+pub fn read_regular_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(file_kind(&meta)));
+    }
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Swapped for a FIFO since the check above: opening must not block.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(file_kind(&meta)));
+    }
+    if meta.len() > cap {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit: cap,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit: cap,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Whether two paths name the same existing file (after resolving links:
+/// same device and inode on Unix, same canonical path elsewhere).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
+    }
+}
+
+/// The first of `inputs` that is the same file as `output` (an output must
+/// never overwrite what the command reads).
+pub fn clashing_input<'a>(
+    output: &Path,
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> Option<&'a Path> {
+    inputs.into_iter().find(|input| same_file(output, input))
+}
+
+/// Write a file atomically: a new temporary file beside it (created
+/// exclusively under an unpredictable name, so a planted link cannot
+/// redirect the write), synced, then renamed over the target. A crash or a
+/// failure (full disk) never leaves half a file, and the previous file stays
+/// whole until the rename. A target that exists and is not a regular file
+/// (directory, FIFO, device) is refused.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] for content produced by a writer function (large CSV
+/// files are streamed, never held in memory).
+pub fn write_atomic_with<F>(path: &Path, write: F) -> std::io::Result<()>
+where
+    F: FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
+{
+    use std::io::Write as _;
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "{}: {}, not a regular file: refused as an output",
+                    path.display(),
+                    file_kind(&m)
+                ),
+            ))
+        }
+        _ => {}
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let (tmp, file) = create_temp(dir, &name)?;
+    let result = (|| {
+        let mut w = std::io::BufWriter::new(file);
+        write(&mut w)?;
+        w.flush()?;
+        w.get_ref().sync_all()?;
+        drop(w);
+        std::fs::rename(&tmp, path)?;
+        sync_dir(dir);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A new file `.<name>.<16 random hex digits>.tmp` in `dir`, created
+/// exclusively (`O_EXCL`: never through an existing name or link).
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(std::path::PathBuf, File)> {
+    let mut last = None;
+    for _ in 0..8 {
+        let mut random = [0_u8; 8];
+        getrandom::fill(&mut random).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let tmp = dir.join(format!(".{name}.{suffix}.tmp"));
+        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("cannot create a temporary file")))
 }

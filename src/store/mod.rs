@@ -46,7 +46,7 @@
 mod api;
 pub mod backup;
 mod error;
-mod file;
+pub mod file;
 mod incident;
 pub mod schema;
 pub mod time;

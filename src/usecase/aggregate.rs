@@ -2,20 +2,21 @@
 //! the coordinator database), aggregate them by territory, and write the
 //! CSV tables and the territorial PDF summary.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{self, table, AggregateOptions, KeyBook, Record, Report, Scope};
-use crate::coordinator::{CoordinatorDb, CoordinatorError};
+use crate::aggregate::{self, table, AggregateOptions, Record, Report, Scope};
+use crate::coordinator::{self, Acceptance, CoordinatorDb, CoordinatorError, Outcome};
 use crate::exchange::{self, RejectionKind};
 use crate::istat::IstatList;
 use crate::load::Catalog;
 use crate::report::{self, RegionInfo, RenderedPdf, ReportError};
 
-use super::verify::{threads, verify_files};
+use super::verify::threads;
 
 /// A file left out of the figures, and why.
 #[derive(Debug, Clone, Serialize)]
@@ -33,14 +34,16 @@ pub struct Rejection {
 pub struct Gathered {
     /// Files read (or stored results verified).
     pub files: usize,
+    /// Files accepted (current, superseded or duplicates).
+    pub accepted: usize,
     /// The current result of each comune (or office) and questionnaire.
     pub current: Vec<Record>,
     /// Accepted results replaced by a newer assessment.
     pub superseded: usize,
     /// Accepted re-sends of an assessment already counted.
     pub duplicates: usize,
-    /// Files signed by another key than the first one seen for their
-    /// comune.
+    /// Files signed by another key than the one on record for their
+    /// organization (or claimed by two keys at once), not accepted.
     pub held_back: Vec<Rejection>,
     /// Files that failed a check.
     pub rejected: Vec<Rejection>,
@@ -51,58 +54,50 @@ pub struct Gathered {
 impl Gathered {
     /// Files accepted (current, superseded or duplicates).
     pub fn accepted(&self) -> usize {
-        self.current.len() + self.superseded + self.duplicates
+        self.accepted
     }
 }
 
-/// Gather result files: verify each, keep the first key seen for each
-/// organization (trust on first use within the batch; files signed by
-/// another key are held back), then the current result of each.
-pub fn gather_files(files: &[PathBuf], catalog: &Catalog) -> Gathered {
-    let outcomes = verify_files(files, catalog, None, |path, outcome| {
-        let name = path.display().to_string();
-        match outcome {
-            Ok(v) => Ok((Record::from_verified(&v, &name), v.warnings)),
-            Err(e) => Err(Rejection {
-                file: name,
-                kind: e.rejection_kind(),
-                reason: e.to_string(),
+/// Gather result files by the rules of `collect` on a fresh coordinator
+/// database: they are imported into an in-memory one (keys on first use,
+/// contested organizations held back, keys accepted per organization in
+/// `accept`, current result per organization, kind and questionnaire), then
+/// the current results are verified again as [`gather_db`] does. So the
+/// figures of a folder are exactly those of `collect` + `aggregate --db`.
+pub fn gather_files(
+    files: &[PathBuf],
+    catalog: &Catalog,
+    accept: &BTreeSet<Acceptance>,
+) -> Result<Gathered, CoordinatorError> {
+    let mut db = CoordinatorDb::in_memory()?;
+    let reports = coordinator::collect_files(&mut db, files, catalog, accept, threads(), |_| {})?;
+    let mut gathered = gather_db(&db, catalog)?;
+    gathered.files = files.len();
+    let count = |f: &dyn Fn(Outcome) -> bool| reports.iter().filter(|r| f(r.outcome)).count();
+    gathered.accepted = count(&|o| o.accepted());
+    gathered.superseded = count(&|o| matches!(o, Outcome::History | Outcome::Replaced));
+    gathered.duplicates = count(&|o| matches!(o, Outcome::Updated | Outcome::Unchanged));
+    for r in reports {
+        let kind = r.kind.and_then(RejectionKind::from_id);
+        match r.outcome {
+            Outcome::HeldBack => gathered.held_back.push(Rejection {
+                file: r.source,
+                kind: kind.unwrap_or(RejectionKind::OtherKey),
+                reason: r.message.unwrap_or_default(),
             }),
-        }
-    });
-    let mut gathered = Gathered {
-        files: files.len(),
-        ..Gathered::default()
-    };
-    let mut records = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Ok((record, warnings)) => {
-                for w in warnings {
-                    gathered.warnings.push((record.source.clone(), w));
+            Outcome::Rejected => gathered.rejected.push(Rejection {
+                file: r.source,
+                kind: kind.unwrap_or(RejectionKind::Io),
+                reason: r.message.unwrap_or_default(),
+            }),
+            _ => {
+                if let Some(w) = r.message {
+                    gathered.warnings.push((r.source, w));
                 }
-                records.push(record);
             }
-            Err(r) => gathered.rejected.push(r),
         }
     }
-    let (trusted, held) = aggregate::check_keys(records, &mut KeyBook::default());
-    gathered.held_back = held
-        .iter()
-        .map(|h| {
-            let e = h.error();
-            Rejection {
-                file: h.record.source.clone(),
-                kind: e.rejection_kind(),
-                reason: e.to_string(),
-            }
-        })
-        .collect();
-    let selection = aggregate::select_current(trusted);
-    gathered.superseded = selection.superseded.len();
-    gathered.duplicates = selection.duplicates.len();
-    gathered.current = selection.current;
-    gathered
+    Ok(gathered)
 }
 
 /// Gather the current results of a coordinator database (trust and
@@ -113,6 +108,7 @@ pub fn gather_db(db: &CoordinatorDb, catalog: &Catalog) -> Result<Gathered, Coor
     let (records, bad) = db.current_records(catalog, threads())?;
     Ok(Gathered {
         files: records.len() + bad.len(),
+        accepted: records.len(),
         current: records,
         rejected: bad
             .into_iter()

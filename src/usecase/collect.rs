@@ -1,22 +1,25 @@
 //! Collect result files into the coordinator database, and accept a new
-//! key for files held back.
+//! key for one organization's files held back.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::coordinator::{self, CoordinatorDb, CoordinatorError, FileReport, Outcome, Progress};
-use crate::ids::Fingerprint;
+use crate::coordinator::{
+    self, Acceptance, CoordinatorDb, CoordinatorError, FileReport, Outcome, Progress,
+};
 use crate::load::Catalog;
 
 use super::verify::threads;
 
-/// A file held back because a key other than the one on record signed it.
+/// A file held back because a key other than the one on record signed it
+/// (or two keys claimed its organization at once).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldFile {
     /// The file.
     pub path: PathBuf,
-    /// The key that signed it.
-    pub signer: Fingerprint,
+    /// What accepting it means: its organization and the key that signed
+    /// it.
+    pub acceptance: Acceptance,
 }
 
 /// The outcome of a collection.
@@ -39,17 +42,16 @@ impl Collected {
     }
 }
 
-/// Verify and import `files`, accepting files signed by the keys in
-/// `accept` (confirmed by the coordinator) where another key is on record.
+/// Verify and import `files`, accepting the keys in `accept` (each
+/// confirmed by the coordinator for one organization).
 pub fn collect(
     db: &mut CoordinatorDb,
     files: &[PathBuf],
     catalog: &Catalog,
-    accept: &BTreeSet<Fingerprint>,
+    accept: &BTreeSet<Acceptance>,
     progress: impl FnMut(Progress),
 ) -> Result<Collected, CoordinatorError> {
-    let accept: BTreeSet<String> = accept.iter().map(|f| f.digits().to_string()).collect();
-    let reports = coordinator::collect_files(db, files, catalog, &accept, threads(), progress)?;
+    let reports = coordinator::collect_files(db, files, catalog, accept, threads(), progress)?;
     let mut counts = BTreeMap::new();
     for r in &reports {
         *counts.entry(r.outcome).or_insert(0) += 1;
@@ -57,12 +59,10 @@ pub fn collect(
     let held = files
         .iter()
         .zip(&reports)
-        .filter(|(_, r)| r.outcome == Outcome::HeldBack)
         .filter_map(|(p, r)| {
-            let signer = r.signer.as_deref()?.parse().ok()?;
-            Some(HeldFile {
+            r.acceptance().map(|acceptance| HeldFile {
                 path: p.clone(),
-                signer,
+                acceptance,
             })
         })
         .collect();
@@ -77,25 +77,25 @@ pub fn collect(
 /// Why a key could not be accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum AcceptError {
-    /// No held-back file is signed by this key.
-    #[error("no held-back file is signed by key {0}")]
-    NoFile(Fingerprint),
+    /// No held-back file of this organization is signed by this key.
+    #[error("no held-back file matches {0}")]
+    NoFile(Acceptance),
     /// The database failed.
     #[error(transparent)]
     Coordinator(#[from] CoordinatorError),
 }
 
-/// Accept `key` for the files of `held` it signed (after the coordinator
-/// confirmed its fingerprint with the comune) and import them again. The
-/// files signed by other keys stay in `held`, with any newly held back.
+/// Accept a key for one organization (after the coordinator confirmed its
+/// fingerprint with it) and import again the files of `held` it covers.
+/// The other files stay in `held`, with any newly held back.
 pub fn accept_key(
     db: &mut CoordinatorDb,
     held: &mut Vec<HeldFile>,
-    key: &Fingerprint,
+    key: &Acceptance,
     catalog: &Catalog,
 ) -> Result<(Vec<PathBuf>, Collected), AcceptError> {
     let (chosen, others): (Vec<HeldFile>, Vec<HeldFile>) =
-        held.drain(..).partition(|h| &h.signer == key);
+        held.drain(..).partition(|h| &h.acceptance == key);
     if chosen.is_empty() {
         *held = others;
         return Err(AcceptError::NoFile(key.clone()));
@@ -113,7 +113,7 @@ pub fn accept_key(
             *held = others;
             held.extend(paths.into_iter().map(|path| HeldFile {
                 path,
-                signer: key.clone(),
+                acceptance: key.clone(),
             }));
             Err(e.into())
         }

@@ -42,7 +42,8 @@ export const api = {
     ch.onmessage = onProgress;
     return call("coord_import", { source, on_progress: ch });
   },
-  coordAcceptKey: (fingerprint) => call("coord_accept_key", { fingerprint }),
+  coordAcceptKey: (istatCode, kind, fingerprint) =>
+    call("coord_accept_key", { istat_code: istatCode, kind, fingerprint }),
   coordDashboard: (scope) => call("coord_dashboard", { scope }),
   coordExportCsv: (scope, table) => call("coord_export_csv", { scope, table }),
   coordExportPdf: (scope) => call("coord_export_pdf", { scope }),

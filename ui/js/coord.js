@@ -82,26 +82,32 @@ function fileTable(id, caption, rows) {
     h("tbody", {}, rows.map(rowOf)));
 }
 
-/** Held-back files grouped by the key that signed them. */
+/** Held-back files grouped by organization and the key that signed them:
+ * a key is accepted for one comune or Polis office, never for all. */
 function heldSection(rows, onAccept) {
   const bySigner = new Map();
   for (const r of rows) {
-    if (!bySigner.has(r.signer)) bySigner.set(r.signer, []);
-    bySigner.get(r.signer).push(r);
+    const key = `${r.istat_code}|${r.organization_kind}|${r.signer}`;
+    if (!bySigner.has(key)) bySigner.set(key, []);
+    bySigner.get(key).push(r);
   }
   return h("section", { class: "alert-box held", role: "alert", id: "held-back", "aria-labelledby": "held-title" },
     h("h3", { id: "held-title", class: "h5" }, rows.length === 1
-      ? "Attenzione: un file è stato trattenuto perché firmato con una chiave diversa da quella registrata"
-      : `Attenzione: ${int(rows.length)} file sono stati trattenuti perché firmati con una chiave diversa da quella registrata`),
-    h("p", {}, "Può succedere se il comune ha cambiato computer o ha reinstallato Sentinella, ma anche se qualcuno invia un file a nome suo. Telefona al comune e fatti leggere il codice di riconoscimento che vedono nella schermata dei risultati: accettala solo se coincide."),
-    [...bySigner.entries()].map(([signer, rs]) => h("div", { class: "held-key" },
-      h("p", {},
-        h("strong", {}, rs[0].organization ? `${rs[0].organization} (${rs[0].istat_code})` : "Ente sconosciuto"), h("br"),
-        `Codice di riconoscimento nel file: `, h("code", {}, signer), h("br"),
-        `Codice registrato finora: `, h("code", {}, rs[0].expected_signer || "–"), h("br"),
-        `File: ${rs.map((r) => r.file).join(", ")}`),
-      h("button", { type: "button", class: "btn btn-outline-danger btn-sm accept-key", "data-signer": signer, onclick: () => onAccept(signer, rs[0]) },
-        `Ho verificato il codice: accetta la chiave ${signer}`))));
+      ? "Attenzione: un file è stato trattenuto perché firmato con una chiave non ancora accettata per quell'ente"
+      : `Attenzione: ${int(rows.length)} file sono stati trattenuti: la chiave che li firma non è ancora accettata per il loro ente`),
+    h("p", {}, "Può succedere se il comune ha cambiato computer o ha reinstallato Sentinella, ma anche se qualcuno invia un file a nome suo. Se per un ente senza chiave registrata arrivano file firmati con chiavi diverse, sono trattenuti tutti. Telefona al comune e fatti leggere il codice di riconoscimento che vedono nella schermata dei risultati: accettala solo se coincide. La chiave accettata vale solo per quell'ente."),
+    [...bySigner.values()].map((rs) => {
+      const signer = rs[0].signer;
+      const who = rs[0].organization ? `${rs[0].organization} (${rs[0].istat_code})` : "Ente sconosciuto";
+      return h("div", { class: "held-key" },
+        h("p", {},
+          h("strong", {}, who), h("br"),
+          `Codice di riconoscimento nel file: `, h("code", {}, signer), h("br"),
+          `Codice registrato finora: `, h("code", {}, rs[0].expected_signer || "nessuno"), h("br"),
+          `File: ${rs.map((r) => r.file).join(", ")}`),
+        h("button", { type: "button", class: "btn btn-outline-danger btn-sm accept-key", "data-signer": signer, "data-istat": rs[0].istat_code, onclick: () => onAccept(signer, rs[0]) },
+          `Ho verificato il codice: accetta la chiave ${signer} per ${who}`));
+    }));
 }
 
 function importReport(box, v, reload) {
@@ -115,11 +121,11 @@ function importReport(box, v, reload) {
   const onAccept = async (signer, r) => {
     const yes = await confirmDialog(
       "Accettare la nuova chiave?",
-      `Da ora i file di ${r.organization || "questo ente"} saranno accettati solo se firmati con la chiave ${signer}; quelli firmati con la chiave precedente verranno trattenuti. Confermi di aver verificato il codice con il comune?`,
+      `Da ora i file di ${r.organization || "questo ente"} (codice ISTAT ${r.istat_code}) saranno accettati solo se firmati con la chiave ${signer}; i risultati firmati con la chiave precedente passano nello storico e non contano più nei dati. La chiave vale solo per questo ente. Confermi di aver verificato il codice con il comune?`,
       "Accetta la chiave");
     if (!yes) return;
     try {
-      const res = await api.coordAcceptKey(signer);
+      const res = await api.coordAcceptKey(r.istat_code, r.organization_kind, signer);
       importReport(box, res, reload);
       announce(summaryLine(res));
       await reload();
@@ -264,10 +270,16 @@ function reportSection(r, tiers, index) {
       : null);
 }
 
+/** Counts dashboard requests: only the latest one may fill the page (a
+ * slow refresh of the previous territory must not replace a newer one). */
+let dashboardRequest = 0;
+
 async function showDashboard(box, scope, keepFocus) {
+  const request = ++dashboardRequest;
   fill(box, h("p", { class: "muted" }, "Calcolo in corso…"));
   try {
     const d = await api.coordDashboard(scope);
+    if (request !== dashboardRequest) return;
     lastScope = scope;
     const exportBox = h("div", { id: "export-status", "aria-live": "polite" });
     const exportFile = (ev, what) => saveFile(ev, exportBox, "Preparazione del file…",

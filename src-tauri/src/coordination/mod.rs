@@ -17,12 +17,13 @@ use sentinella::aggregate::{AggregateOptions, Report, Scope};
 use sentinella::coordinator::{FileReport, KeyRecord, Outcome, Progress};
 use sentinella::exchange::RejectionKind;
 use sentinella::istat::IstatList;
+use sentinella::model::Audience;
 use sentinella::usecase::aggregate::{self as agg, Gathered};
 use sentinella::usecase::{collect, names, territory};
 
 use crate::dialogs;
 use crate::error::{AppError, AppResult};
-use crate::inputs::{FingerprintInput, ImportSource, ScopeInput, TableInput};
+use crate::inputs::{acceptance, ImportSource, ScopeInput, TableInput};
 use crate::state::AppState;
 
 pub use desk::{Desk, COORDINATOR_DB_FILE};
@@ -62,6 +63,8 @@ pub struct ProvinceItem {
 #[derive(Debug, Clone, Serialize)]
 pub struct HeldView {
     pub file: String,
+    pub istat_code: String,
+    pub organization_kind: Audience,
     pub signer: String,
 }
 
@@ -108,7 +111,9 @@ fn overview(state: &AppState) -> AppResult<Overview> {
                 .iter()
                 .map(|h| HeldView {
                     file: file_label(&h.path),
-                    signer: h.signer.to_string(),
+                    istat_code: h.acceptance.istat_code.clone(),
+                    organization_kind: h.acceptance.kind,
+                    signer: sentinella::keys::format_fingerprint(&h.acceptance.fingerprint),
                 })
                 .collect(),
         })
@@ -129,6 +134,8 @@ pub struct ImportRow {
     pub accepted: bool,
     pub organization: Option<String>,
     pub istat_code: Option<String>,
+    /// `comune` or `polis_office`.
+    pub organization_kind: Option<Audience>,
     pub reason: Option<&'static str>,
     pub signer: Option<String>,
     pub expected_signer: Option<String>,
@@ -161,6 +168,7 @@ fn import_view(folder: Option<String>, paths: &[PathBuf], reports: &[FileReport]
             accepted: r.outcome.accepted(),
             organization: r.organization.clone(),
             istat_code: r.istat_code.clone(),
+            organization_kind: r.organization_kind,
             reason: r.kind.and_then(RejectionKind::from_id).map(texts::reason),
             signer: r.signer.clone(),
             expected_signer: r.expected_signer.clone(),
@@ -273,21 +281,21 @@ pub async fn coord_import<R: Runtime>(
     .await
 }
 
-/// Accept a new key for the files held back by the last import (after the
-/// coordinator confirmed its fingerprint with the comune) and import them.
+/// Accept a new key for one comune or Polis office (after the coordinator
+/// confirmed its fingerprint with them) and import that organization's
+/// files held back by the last import; the others stay held back.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn coord_accept_key<R: Runtime>(
     app: AppHandle<R>,
-    fingerprint: FingerprintInput,
+    istat_code: String,
+    kind: Audience,
+    fingerprint: String,
 ) -> AppResult<ImportView> {
+    let wanted = acceptance(&istat_code, kind, &fingerprint)?;
     blocking(&app, move |state| {
         state.with_desk(|desk| {
-            let (paths, collected) = collect::accept_key(
-                &mut desk.db,
-                &mut desk.held,
-                &fingerprint.0,
-                state.catalog(),
-            )?;
+            let (paths, collected) =
+                collect::accept_key(&mut desk.db, &mut desk.held, &wanted, state.catalog())?;
             Ok(import_view(None, &paths, &collected.reports))
         })
     })

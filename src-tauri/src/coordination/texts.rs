@@ -23,6 +23,9 @@ pub fn outcome_label(o: Outcome) -> &'static str {
 pub fn reason(kind: RejectionKind) -> &'static str {
     match kind {
         RejectionKind::Io => "Il file non si può leggere (permessi o disco).",
+        RejectionKind::NotRegular => "Non è un file normale (per esempio una cartella o un dispositivo): non è stato letto.",
+        RejectionKind::ImplausibleDate => "Le date del file sono impossibili (una valutazione nel futuro, successiva alla propria esportazione o precedente al 2026): il file non è autentico o l'orologio del computer del comune è sbagliato.",
+        RejectionKind::ContestedKey => "Per questo ente non c'è ancora una chiave registrata e i file arrivati sono firmati con chiavi diverse: nessuna è accettata finché non verifichi con il comune quale è quella giusta.",
         RejectionKind::Empty => "Il file è vuoto.",
         RejectionKind::TooLarge => "Il file è troppo grande per essere un file di risultati (al massimo 4 MB).",
         RejectionKind::InvalidUtf8

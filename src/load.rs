@@ -165,6 +165,9 @@ fn parse_tagged<T: DeserializeOwned>(
     text: &str,
     expected: &str,
 ) -> Result<T, LoadError> {
+    // A file saved by Windows Notepad may start with a UTF-8 byte-order mark
+    // (and have CRLF line ends, which JSON allows): not part of the content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| LoadError::Parse {
         file: file.to_string(),
         path: "$".into(),
@@ -410,6 +413,14 @@ mod tests {
         let c = questionnaire_from_str("c", &changed).unwrap();
         assert_ne!(a.content_hash, c.content_hash);
         assert_eq!(a.content_hash.len(), 64);
+    }
+
+    #[test]
+    fn a_file_saved_by_notepad_reads_the_same() {
+        let notepad = format!("\u{feff}{}", MINI.replace('\n', "\r\n"));
+        let a = questionnaire_from_str("a", MINI).unwrap();
+        let b = questionnaire_from_str("b", &notepad).unwrap();
+        assert_eq!(a.content_hash, b.content_hash);
     }
 
     #[test]

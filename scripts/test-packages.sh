@@ -136,7 +136,7 @@ db="$home/Dati del comune/valutazioni è.db"
 mkdir -p "$(dirname "$db")"
 cli db import "$(winpath "$notepad")" --db "$(winpath "$db")" --completed > /dev/null || fail "db import"
 cli db list --db "$(winpath "$db")" --json > "$work/list.json" || fail "db list"
-id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$work/list.json")
+id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1], encoding="utf-8-sig"))[0]["info"]["id"])' "$work/list.json")
 cli score --db "$(winpath "$db")" --assessment "$id" > "$work/score-db.txt" || fail "score --db"
 cmp -s <(tr -d '\r' < "$work/score-lf.txt") <(tr -d '\r' < "$work/score-db.txt") || fail "score from the database differs"
 cli db check --db "$(winpath "$db")" > /dev/null || fail "db check"
@@ -155,11 +155,10 @@ coord="$home/Coordinamento/archivio è.db"
 mkdir -p "$(dirname "$coord")"
 cli collect "$(winpath "$home/Risultati da inviare")" --db "$(winpath "$coord")" --json > "$work/collect.json" \
   || fail "collect: $(cat "$work/collect.json")"
-python3 - "$work/collect.json" <<'EOF' || fail "collect did not accept the file: $(cat "$work/collect.json")"
+python3 - "$work/collect.json" <<'EOF' || fail "collect did not take the file in: $(cat "$work/collect.json")"
 import json, sys
-r = json.load(open(sys.argv[1]))
-text = json.dumps(r)
-sys.exit(0 if '"accepted"' in text and r.get("accepted", [1]) != [] and r.get("accepted", 1) != 0 else 1)
+r = json.load(open(sys.argv[1], encoding="utf-8-sig"))
+sys.exit(0 if r["files"] == 1 and r["counts"] == {"new": 1} else 1)
 EOF
 cli aggregate --db "$(winpath "$coord")" > /dev/null || fail "aggregate --db"
 ok "CLI: collect of a folder into a coordinator database, aggregate"
@@ -192,7 +191,7 @@ xvfb-run -a -s "-screen 0 1024x768x24" bash -c '
   cd "$1" && "$2" ./Sentinella.exe > "$3" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
-    if xwininfo -root -tree 2>/dev/null | grep -q "Sentinella non può aprirsi"; then
+    if xwininfo -root -tree 2>/dev/null | grep -q "Sentinella non pu"; then
       sleep 1; import -window root "$4"; break
     fi
     kill -0 $pid 2>/dev/null || break
@@ -202,7 +201,7 @@ xvfb-run -a -s "-screen 0 1024x768x24" bash -c '
   WINEPREFIX="$WINEPREFIX" /usr/lib/wine/wineserver -k 2>/dev/null || true
   wait $pid 2>/dev/null || true
 ' _ "$app_dir" "$wine" "$log" "$shots/package-windows-app-no-webview2.png"
-grep -q "Sentinella non può aprirsi" "$log.windows" || fail "no Italian message window under Wine; app output: $(cat "$log")"
+grep -q "Sentinella non pu" "$log.windows" || fail "no Italian message window under Wine; app output: $(cat "$log")"
 grep -q "Microsoft Edge WebView2" "$log" || fail "the message is not on stderr: $(cat "$log")"
 ! grep -qi "panicked" "$log" || fail "the app panicked: $(cat "$log")"
 ok "app under Wine: WebView2 missing -> Italian message box (target/screenshots/package-windows-app-no-webview2.png)"

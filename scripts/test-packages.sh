@@ -128,8 +128,10 @@ ok "CLI: score, also of an answers file with a UTF-8 BOM and CRLF"
 
 pdf="$home/Piano di sicurezza – Comune di Forlì.pdf"
 cli plan "$(winpath "$notepad")" --pdf "$(winpath "$pdf")" > /dev/null || fail "plan --pdf"
-pdftotext -layout "$pdf" - | grep -q "Piano" || fail "plan PDF has no text 'Piano'"
-pdffonts "$pdf" | awk 'NR > 2 && $(NF-4) != "yes" { bad = 1 } END { exit bad }' || fail "plan PDF has a font not embedded"
+pdftotext -layout "$pdf" "$work/plan.txt"
+grep -q "Piano di miglioramento" "$work/plan.txt" || fail "plan PDF has no text 'Piano di miglioramento'"
+pdffonts "$pdf" > "$work/fonts.txt"
+awk 'NR > 2 && $(NF-4) != "yes" { bad = 1 } END { exit bad }' "$work/fonts.txt" || fail "plan PDF has a font not embedded"
 ok "CLI: plan PDF at a path with spaces and accents ($(pdfinfo "$pdf" | awk '/^Pages/ {print $2}') pages, text and fonts read back)"
 
 db="$home/Dati del comune/valutazioni è.db"
@@ -178,7 +180,7 @@ for dll in $imports; do
   [ "$dll" = webview2loader.dll ] && continue
   echo "$dll" | grep -Eq "$system_dlls" || fail "the app imports a DLL that Windows does not have: $dll"
 done
-echo "$imports" | grep -qx webview2loader.dll || fail "the app does not import WebView2Loader.dll (unexpected)"
+grep -qx webview2loader.dll <<< "$imports" || fail "the app does not import WebView2Loader.dll (unexpected)"
 x86_64-w64-mingw32-objdump -p "$dist/../target/package/cli/sentinella.exe" | awk '/DLL Name:/ {print $3}' \
   | tr 'A-Z' 'a-z' | while read -r dll; do
     echo "$dll" | grep -Eq "$system_dlls" || fail "the CLI imports a DLL that Windows does not have: $dll"
@@ -219,7 +221,8 @@ key='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\it.sentinella.desk
   || fail "installed files missing in $inst: $(ls "$inst" 2>&1)"
 cmp -s "$inst/Sentinella.exe" "$app_dir/Sentinella.exe" || fail "the installed exe differs from the portable one"
 [ -f "$link" ] || fail "no Start-menu entry"
-"$wine" reg query "$key" /v DisplayVersion 2>/dev/null | grep -q "$version" || fail "no uninstall entry in HKCU"
+reg=$("$wine" reg query "$key" /v DisplayVersion 2>/dev/null || true)
+grep -q "$version" <<< "$reg" || fail "no uninstall entry in HKCU"
 # The user's data (as the app leaves it), then an update over the installed version.
 mkdir -p "$data"
 cp "$db" "$data/sentinella.db"
@@ -237,18 +240,18 @@ ok "installer under Wine: per-user install, Start menu, uninstall entry; update 
 
 # --- 4. The .deb -----------------------------------------------------------------
 deb="$dist/sentinella_${version}_amd64.deb"
-dpkg-deb -f "$deb" Depends | grep -q "libwebkit2gtk-4.1-0" || fail ".deb does not depend on WebKitGTK: $(dpkg-deb -f "$deb" Depends)"
+grep -q "libwebkit2gtk-4.1-0" <<< "$(dpkg-deb -f "$deb" Depends)" || fail ".deb does not depend on WebKitGTK: $(dpkg-deb -f "$deb" Depends)"
 pkg=$(dpkg-deb -f "$deb" Package)
 $sudo dpkg -i "$deb" > /dev/null || fail "dpkg -i"
 files=$(dpkg -L "$pkg")
-echo "$files" | grep -qx /usr/bin/sentinella || fail ".deb lacks /usr/bin/sentinella"
+grep -qx /usr/bin/sentinella <<< "$files" || fail ".deb lacks /usr/bin/sentinella"
 app_bin=$(echo "$files" | grep -E '^/usr/bin/' | grep -vx /usr/bin/sentinella | head -n 1)
 [ -x "$app_bin" ] || fail "no app binary in /usr/bin"
 desktop=$(echo "$files" | grep -E '^/usr/share/applications/.*\.desktop$' | head -n 1)
 [ -n "$desktop" ] || fail "no desktop entry"
 grep -q "^Exec=$(basename "$app_bin")" "$desktop" || fail "desktop entry does not start $(basename "$app_bin"): $(cat "$desktop")"
 icon=$(sed -n 's/^Icon=//p' "$desktop")
-echo "$files" | grep -q "/usr/share/icons/hicolor/.*/apps/$icon.png" || fail "icon $icon not installed"
+grep -q "/usr/share/icons/hicolor/.*/apps/$icon.png" <<< "$files" || fail "icon $icon not installed"
 /usr/bin/sentinella questionnaires > /dev/null || fail "installed CLI"
 check_upgrade linux /usr/bin/sentinella
 ok ".deb installed: $app_bin, /usr/bin/sentinella, $desktop, icon $icon"

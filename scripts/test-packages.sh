@@ -174,7 +174,7 @@ x86_64-w64-mingw32-objdump -p "$app_dir/Sentinella.exe" > "$work/pe.txt"
 grep -q "^Magic.*020b" "$work/pe.txt" || fail "not a PE32+ (64-bit) file"
 grep -q "^Subsystem.*00000002" "$work/pe.txt" || fail "not a GUI-subsystem exe (a console would open)"
 grep -q "Resource Directory" "$work/pe.txt" || fail "no resources (icon, version)"
-system_dlls="^(kernel32|user32|gdi32|advapi32|shell32|ole32|oleaut32|comctl32|comdlg32|uxtheme|dwmapi|shlwapi|ws2_32|userenv|bcrypt|bcryptprimitives|ntdll|msvcrt|crypt32|secur32|winmm|version|imm32|propsys|dbghelp|api-ms-win-[a-z0-9-]+|uiautomationcore|rpcrt4|setupapi|netapi32|iphlpapi|powrprof|d2d1|dwrite|windowscodecs|usp10|shcore)\.dll$"
+system_dlls="^(kernel32|combase|user32|gdi32|advapi32|shell32|ole32|oleaut32|comctl32|comdlg32|uxtheme|dwmapi|shlwapi|ws2_32|userenv|bcrypt|bcryptprimitives|ntdll|msvcrt|crypt32|secur32|winmm|version|imm32|propsys|dbghelp|api-ms-win-[a-z0-9-]+|uiautomationcore|rpcrt4|setupapi|netapi32|iphlpapi|powrprof|d2d1|dwrite|windowscodecs|usp10|shcore)\.dll$"
 imports=$(awk '/DLL Name:/ {print $3}' "$work/pe.txt" | tr 'A-Z' 'a-z' | sort -u)
 for dll in $imports; do
   [ "$dll" = webview2loader.dll ] && continue

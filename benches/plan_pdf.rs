@@ -50,6 +50,7 @@ fn main() {
                 score: &score,
                 plan: &plan,
                 previous: None,
+                contacts: &[],
             };
             // Warm up: fonts and the hyphenation dictionary are parsed once
             // per process.

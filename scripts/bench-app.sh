@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of the desktop app in its real window under Xvfb: cold start to
 # the first interactive screen, memory (app + web processes), answer to
-# "Salvato" latency; the coordinator's import of a folder of N result files
+# "Salvato" latency; "Incidente in corso" click to checklist; the coordinator's import of a folder of N result files
 # and its dashboards. Prints lines starting with BENCH.
 # Usage: ./scripts/bench-app.sh [N...]     (result files for the coordinator part; default 1000 8000)
 # The coordinator part runs the release build (what users run); the first
@@ -15,6 +15,8 @@ need_npm
 [ -d ui/vendor ] || ./scripts/ui-vendor.sh
 xvfb-run -a -s "-screen 0 1366x768x24" \
   cargo test -p sentinella-app --test bench bench_start_memory_save -- --ignored --nocapture 2>&1 | grep -E "^BENCH|test result|panicked"
+xvfb-run -a -s "-screen 0 1366x768x24" \
+  cargo test -p sentinella-app --test bench bench_incident_click_to_checklist -- --ignored --nocapture 2>&1 | grep -E "^BENCH|test result|panicked"
 
 counts=("$@")
 [ ${#counts[@]} -eq 0 ] && counts=(1000 8000)

@@ -1,7 +1,8 @@
 //! Generates an `allow-<command>` permission for each of the app's commands,
 //! so the capability file can grant them one by one.
 
-/// Every `#[tauri::command]` of `src/commands.rs` and `src/coordination/`
+/// Every `#[tauri::command]` of `src/commands.rs`, `src/coordination/` and
+/// `src/incident.rs`
 /// (the list in `lib.rs`).
 const COMMANDS: &[&str] = &[
     "app_info",
@@ -26,6 +27,20 @@ const COMMANDS: &[&str] = &[
     "coord_dashboard",
     "coord_export_csv",
     "coord_export_pdf",
+    "open_saved",
+    "incident_home",
+    "get_contacts",
+    "save_contacts",
+    "open_incident",
+    "get_incident",
+    "add_log_entry",
+    "save_log_typing",
+    "mark_incident_item",
+    "save_incident_details",
+    "close_incident",
+    "get_drafts",
+    "export_drafts",
+    "export_incident_pdf",
 ];
 
 /// The files `scripts/ui-vendor.sh` copies into `ui/vendor/` (git-ignored):

@@ -207,9 +207,18 @@ pub fn example(q: &Questionnaire, profile: Profile, assessed_on: NaiveDate) -> E
     let mut notes_used = 0;
     for (_, question) in q.questions() {
         let key = format!("{}/{}", profile.id(), question.id);
-        // A well-run organization meets the mandatory floor everywhere.
-        let floor = match (profile, &question.baseline) {
-            (Profile::WellRun, Some(b)) => b.min_level,
+        // A well-run organization meets the mandatory floor and the
+        // essential gates everywhere (1.0.0 has no essential gates, so its
+        // examples are unchanged).
+        let floor = match profile {
+            Profile::WellRun => question
+                .baseline
+                .as_ref()
+                .map(|b| b.min_level)
+                .into_iter()
+                .chain(question.essential.as_ref().map(|e| e.min_level))
+                .max()
+                .unwrap_or(0),
             _ => 0,
         };
         let mut levelled: Vec<_> = question

@@ -12,6 +12,7 @@
 //! - [`load`]: files, size caps, format dispatch, content hash, catalog.
 //! - [`scoring`]: the scoring model of docs/scoring.md.
 //! - [`plan`]: the remediation plan and the comparison of two assessments.
+//! - [`incident_card`]: the incident card per audience (who notifies whom).
 //! - [`store`]: the SQLite database of assessments, backups, migrations.
 //! - [`demo`]: deterministic example answers.
 //! - [`report`]: the PDF remediation plan (printpdf + our own layout).
@@ -21,12 +22,20 @@
 //! - [`exchange`]: signed result files (export, hardened verification).
 //! - [`aggregate`]: coordinators' figures by territory, CSV exports.
 //! - [`coordinator`]: the coordinator's database of collected result files.
+//! - [`incident`]: "Incidente in corso" (contacts, triage, checklists,
+//!   deadlines, drafts), pure; its use cases are [`usecase::incident`].
+//! - [`ids`]: typed ids (assessment, ISTAT code, key fingerprint).
+//! - [`usecase`]: every operation of the two faces, with typed inputs,
+//!   results and errors: the CLI and the app are adapters over it.
 
 pub mod aggregate;
 pub mod controls;
 pub mod coordinator;
 pub mod demo;
 pub mod exchange;
+pub mod ids;
+pub mod incident;
+pub mod incident_card;
 pub mod istat;
 pub mod keys;
 pub mod load;
@@ -36,4 +45,5 @@ pub mod report;
 pub mod schema;
 pub mod scoring;
 pub mod store;
+pub mod usecase;
 pub mod validate;

@@ -158,9 +158,26 @@ fn read_capped(path: &Path) -> Result<String, LoadError> {
     })
 }
 
+/// A file format with a `format` tag.
+trait Tagged {
+    fn format_tag(&self) -> &str;
+}
+
+impl Tagged for Questionnaire {
+    fn format_tag(&self) -> &str {
+        &self.format
+    }
+}
+
+impl Tagged for AnswerSheet {
+    fn format_tag(&self) -> &str {
+        &self.format
+    }
+}
+
 /// Parse JSON text into `T`, checking the format tag first so a file of
 /// another format or version gets that message rather than a shape error.
-fn parse_tagged<T: DeserializeOwned>(
+fn parse_tagged<T: DeserializeOwned + Tagged>(
     file: &str,
     text: &str,
     expected: &str,
@@ -168,6 +185,14 @@ fn parse_tagged<T: DeserializeOwned>(
     // A file saved by Windows Notepad may start with a UTF-8 byte-order mark
     // (and have CRLF line ends, which JSON allows): not part of the content.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Fast path for good files (every start-up reads the built-in
+    // questionnaires): a typed parse that succeeds with the right tag. Any
+    // problem takes the slow path below, which names it precisely.
+    if let Ok(parsed) = serde_json::from_str::<T>(text) {
+        if parsed.format_tag() == expected {
+            return Ok(parsed);
+        }
+    }
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| LoadError::Parse {
         file: file.to_string(),
         path: "$".into(),

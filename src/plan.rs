@@ -3,16 +3,21 @@
 //!
 //! Pure: built from the questionnaire, the answers and their [`Score`].
 //!
-//! Order of the actions (docs/scoring.md, "Plan"):
-//! 1. failed baseline gates first (mandatory controls);
-//! 2. then by horizon: 30 days, 90 days, 12 months;
-//! 3. within a horizon, quick wins first (effort S, M, L);
-//! 4. then by priority = weight × gap (gap = target level − current level);
-//! 5. then in questionnaire order.
+//! Two steps (docs/scoring.md, "The remediation plan"):
 //!
-//! The six priority measures are chosen differently: by gate, then by
-//! priority, then effort, at most two per domain so the cover page is not all
-//! about one topic.
+//! 1. **Scheduling by importance.** The horizons' capacity is filled in
+//!    order of importance: actions on a failed gate (baseline or essential)
+//!    first, then by priority = weight × gap, never placing an action before
+//!    its prerequisites (`action.requires`). A prerequisite inherits the
+//!    importance and the natural horizon of what depends on it, so the
+//!    weekly backup is not left behind its offline copy.
+//! 2. **Ordering for reading.** Within each horizon quick wins first (effort
+//!    S, M, L), then failed gates, then priority, then questionnaire order;
+//!    a prerequisite always comes before what depends on it.
+//!
+//! The six priority measures: failed gates first (at most two per domain
+//! while other failed gates remain, but never a lesser action before a
+//! failed gate), then by priority and effort, at most two per domain.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
@@ -20,7 +25,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{AnswerSheet, CostBand, Effort, Horizon, Mappings, Questionnaire, Role};
-use crate::scoring::{evaluate, GateStatus, QuestionState, Score};
+use crate::scoring::{evaluate, GateKind, GateStatus, QuestionState, Score};
 
 /// At most this many actions are scheduled within 30 days, and within 90
 /// days; the rest move to the next horizon, so the first months stay doable
@@ -69,8 +74,15 @@ pub struct PlanAction {
     pub weight: u8,
     /// weight × (target − level).
     pub priority: u8,
-    /// The question's baseline gate failed.
+    /// A gate of the question (baseline or essential) failed.
     pub gate_failed: bool,
+    /// Which kind of gate failed (baseline when both did).
+    pub gate: Option<GateKind>,
+    /// The item is run by central IT (Polis: by Poste), not by the office.
+    pub central: bool,
+    /// Prerequisites that are themselves in the plan (question ids): their
+    /// actions come first.
+    pub requires: Vec<String>,
     /// The answer was "Non so".
     pub unknown: bool,
     /// The question was not answered.
@@ -88,6 +100,8 @@ pub struct SupplierQuestion {
     pub question_text: String,
     /// The question to send (Italian).
     pub text: String,
+    /// The item is run by central IT (Polis: by Poste).
+    pub central: bool,
 }
 
 /// The remediation plan.
@@ -144,6 +158,7 @@ pub fn build(q: &Questionnaire, sheet: &AnswerSheet, score: &Score) -> Plan {
                 domain_title: domain.title.clone(),
                 question_text: question.text.clone(),
                 text: question.action.supplier_question.clone(),
+                central: question.central,
             });
         }
         let level = result.state.scored_level();
@@ -169,47 +184,71 @@ pub fn build(q: &Questionnaire, sheet: &AnswerSheet, score: &Score) -> Plan {
             target: question.target_level,
             weight: question.weight,
             priority: question.weight.saturating_mul(gap),
-            gate_failed: result.gate == Some(GateStatus::Failed),
+            gate_failed: result.any_gate_failed(),
+            gate: if result.gate == Some(GateStatus::Failed) {
+                Some(GateKind::Baseline)
+            } else if result.essential == Some(GateStatus::Failed) {
+                Some(GateKind::Essential)
+            } else {
+                None
+            },
+            central: question.central,
+            requires: question.action.requires.clone(),
             unknown,
             unanswered: result.state == QuestionState::Unanswered,
         });
     }
+    // Only prerequisites that are themselves actions matter.
+    let present: BTreeMap<String, ()> = actions
+        .iter()
+        .map(|a| (a.question_id.clone(), ()))
+        .collect();
+    for a in &mut actions {
+        a.requires.retain(|r| present.contains_key(r));
+    }
     let position = |a: &PlanAction| order.get(&a.question_id).copied().unwrap_or(usize::MAX);
+    let positions: Vec<usize> = actions.iter().map(position).collect();
+    schedule(&mut actions, &positions);
 
-    let plan_order = |a: &PlanAction| {
+    // Reading order: by horizon, quick wins first, then prerequisites moved
+    // before what depends on them.
+    let reading = |a: &PlanAction| {
         (
-            !a.gate_failed,
             a.horizon,
             a.effort,
+            !a.gate_failed,
             Reverse(a.priority),
             position(a),
         )
     };
-    actions.sort_by_key(plan_order);
-    schedule(&mut actions);
-    actions.sort_by_key(plan_order);
+    actions.sort_by_key(reading);
+    let actions = prerequisites_first(actions);
 
     let mut ranked: Vec<&PlanAction> = actions.iter().collect();
     ranked.sort_by_key(|a| (!a.gate_failed, Reverse(a.priority), a.effort, position(a)));
     let mut priorities: Vec<String> = Vec::new();
-    let mut per_domain: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in &ranked {
-        if priorities.len() == PRIORITY_COUNT {
-            break;
+    for gated in [true, false] {
+        let class: Vec<&&PlanAction> = ranked.iter().filter(|a| a.gate_failed == gated).collect();
+        let mut per_domain: BTreeMap<&str, usize> = BTreeMap::new();
+        for a in &class {
+            if priorities.len() == PRIORITY_COUNT {
+                break;
+            }
+            let n = per_domain.entry(a.domain_id.as_str()).or_default();
+            if *n < PRIORITY_PER_DOMAIN {
+                *n += 1;
+                priorities.push(a.question_id.clone());
+            }
         }
-        let n = per_domain.entry(a.domain_id.as_str()).or_default();
-        if *n < PRIORITY_PER_DOMAIN {
-            *n += 1;
-            priorities.push(a.question_id.clone());
-        }
-    }
-    // Fewer domains than needed: fill with the next most important.
-    for a in &ranked {
-        if priorities.len() == PRIORITY_COUNT {
-            break;
-        }
-        if !priorities.contains(&a.question_id) {
-            priorities.push(a.question_id.clone());
+        // Fewer domains than needed: fill with the next most important of
+        // the same class, so no failed gate is skipped for a lesser action.
+        for a in &class {
+            if priorities.len() == PRIORITY_COUNT {
+                break;
+            }
+            if !priorities.contains(&a.question_id) {
+                priorities.push(a.question_id.clone());
+            }
         }
     }
 
@@ -220,23 +259,112 @@ pub fn build(q: &Questionnaire, sheet: &AnswerSheet, score: &Score) -> Plan {
     }
 }
 
-/// Spread the actions over the horizons: in plan order, each action takes
-/// its natural horizon if it has room, else the next one with room.
-fn schedule(actions: &mut [PlanAction]) {
-    let mut used = [0usize; 2];
-    for a in actions.iter_mut() {
-        let mut slot = Horizon::ALL
-            .iter()
-            .position(|h| *h == a.natural_horizon)
-            .unwrap_or(Horizon::ALL.len() - 1);
-        while slot < HORIZON_CAPACITY.len() && used[slot] >= HORIZON_CAPACITY[slot] {
-            slot += 1;
+/// Spread the actions over the horizons by importance.
+///
+/// Each action's effective importance and natural horizon are those of the
+/// most important action that (transitively) requires it. Then, repeatedly,
+/// the most important action whose prerequisites are all placed takes the
+/// earliest horizon that is not before its natural one nor before any of
+/// its prerequisites and still has room.
+fn schedule(actions: &mut [PlanAction], positions: &[usize]) {
+    let n = actions.len();
+    let index: BTreeMap<&str, usize> = actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.question_id.as_str(), i))
+        .collect();
+    let prereqs: Vec<Vec<usize>> = actions
+        .iter()
+        .map(|a| {
+            a.requires
+                .iter()
+                .filter_map(|r| index.get(r.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let slot_of = |h: Horizon| Horizon::ALL.iter().position(|x| *x == h).unwrap_or(2);
+    // (gated, priority, natural slot) propagated to prerequisites; the graph
+    // is acyclic (validated), so n rounds reach the fixed point.
+    let mut gated: Vec<bool> = actions.iter().map(|a| a.gate_failed).collect();
+    let mut priority: Vec<u8> = actions.iter().map(|a| a.priority).collect();
+    let mut natural: Vec<usize> = actions.iter().map(|a| slot_of(a.natural_horizon)).collect();
+    for _ in 0..n {
+        let mut changed = false;
+        for i in 0..n {
+            for &p in &prereqs[i] {
+                if gated[i] && !gated[p] {
+                    gated[p] = true;
+                    changed = true;
+                }
+                if priority[i] > priority[p] {
+                    priority[p] = priority[i];
+                    changed = true;
+                }
+                if natural[i] < natural[p] {
+                    natural[p] = natural[i];
+                    changed = true;
+                }
+            }
         }
-        if let Some(n) = used.get_mut(slot) {
-            *n += 1;
+        if !changed {
+            break;
         }
-        a.horizon = Horizon::ALL[slot.min(Horizon::ALL.len() - 1)];
     }
+    let importance = |i: usize| {
+        (
+            !gated[i],
+            Reverse(priority[i]),
+            natural[i],
+            positions.get(i).copied(),
+        )
+    };
+    let mut slot: Vec<Option<usize>> = vec![None; n];
+    let mut used = [0usize; 2];
+    for _ in 0..n {
+        let next = (0..n)
+            .filter(|&i| slot[i].is_none())
+            .filter(|&i| prereqs[i].iter().all(|&p| slot[p].is_some()))
+            .min_by_key(|&i| importance(i));
+        // A cycle cannot pass validation; place whatever is left in order.
+        let Some(i) = next.or_else(|| (0..n).find(|&i| slot[i].is_none())) else {
+            break;
+        };
+        let mut s = prereqs[i]
+            .iter()
+            .filter_map(|&p| slot[p])
+            .fold(natural[i], usize::max);
+        while s < HORIZON_CAPACITY.len() && used[s] >= HORIZON_CAPACITY[s] {
+            s += 1;
+        }
+        if let Some(u) = used.get_mut(s) {
+            *u += 1;
+        }
+        slot[i] = Some(s);
+    }
+    for (a, s) in actions.iter_mut().zip(slot) {
+        a.horizon = Horizon::ALL[s.unwrap_or(2).min(Horizon::ALL.len() - 1)];
+    }
+}
+
+/// Keeps the given order except that no action comes before one it
+/// requires: repeatedly takes the first action whose prerequisites are all
+/// taken.
+fn prerequisites_first(actions: Vec<PlanAction>) -> Vec<PlanAction> {
+    let mut pending: Vec<PlanAction> = actions;
+    let mut done: Vec<PlanAction> = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .position(|a| {
+                a.requires.iter().all(|r| {
+                    done.iter().any(|d| &d.question_id == r)
+                        || !pending.iter().any(|p| &p.question_id == r)
+                })
+            })
+            .unwrap_or(0);
+        done.push(pending.remove(ready));
+    }
+    done
 }
 
 /// How one domain moved between two assessments.
@@ -273,10 +401,18 @@ pub struct Comparison {
     pub closed: Vec<(String, String)>,
     /// Actions of the current plan that were not in the previous one.
     pub new_gaps: Vec<(String, String)>,
+    /// Questions asked now that the previous assessment's questionnaire
+    /// version did not have (ids, in questionnaire order): a gap there is
+    /// new because the question is.
+    pub new_questions: Vec<String>,
+    /// Questions of the previous version that are no longer asked.
+    pub removed_questions: Vec<String>,
 }
 
 /// Compare two assessments. Domains and questions are matched by id, so two
-/// versions of a questionnaire compare on what they share.
+/// versions of a questionnaire compare on what they share (a question id
+/// that keeps its meaning keeps its id across versions); the questions only
+/// one of them asks are listed.
 pub fn compare(before: (&Score, &Plan), after: (&Score, &Plan)) -> Comparison {
     let (score_before, plan_before) = before;
     let (score_after, plan_after) = after;
@@ -313,11 +449,26 @@ pub fn compare(before: (&Score, &Plan), after: (&Score, &Plan)) -> Comparison {
         .filter(|a| !has(plan_before, &a.question_id))
         .map(|a| (a.question_id.clone(), a.title.clone()))
         .collect();
+    let asked = |score: &Score, id: &str| score.questions.iter().any(|q| q.id == id);
+    let new_questions = score_after
+        .questions
+        .iter()
+        .filter(|q| !asked(score_before, &q.id))
+        .map(|q| q.id.clone())
+        .collect();
+    let removed_questions = score_before
+        .questions
+        .iter()
+        .filter(|q| !asked(score_after, &q.id))
+        .map(|q| q.id.clone())
+        .collect();
     Comparison {
         overall_before: score_before.overall,
         overall_after: score_after.overall,
         domains,
         closed,
         new_gaps,
+        new_questions,
+        removed_questions,
     }
 }

@@ -9,8 +9,9 @@
 //!   questions; the overall score is the same ratio over all domains (a
 //!   weighted mean of the domain scores).
 //! - A question with a baseline gate passes it with a level ≥ `min_level`;
-//!   "Non so" and unanswered fail it. Any failed gate caps the tier at
-//!   [`Tier::Developing`].
+//!   "Non so" and unanswered fail it. The same holds for an essential gate
+//!   (two-step login, supported systems, tested restore...). Any failed gate
+//!   of either kind caps the tier at [`Tier::Developing`].
 
 use std::collections::BTreeMap;
 
@@ -78,6 +79,16 @@ pub struct QuestionResult {
     /// The baseline gate, if the question carries one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateStatus>,
+    /// The essential gate, if the question carries one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub essential: Option<GateStatus>,
+}
+
+impl QuestionResult {
+    /// A gate of either kind failed on this question.
+    pub fn any_gate_failed(&self) -> bool {
+        self.gate == Some(GateStatus::Failed) || self.essential == Some(GateStatus::Failed)
+    }
 }
 
 /// One domain's score.
@@ -110,17 +121,33 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// Every tier, lowest first.
+    pub const ALL: [Tier; 4] = [
+        Tier::Initial,
+        Tier::Developing,
+        Tier::Established,
+        Tier::Advanced,
+    ];
+
+    /// The lowest overall score of the tier (docs/scoring.md): the one
+    /// place the thresholds are written; reports and the app's charts take
+    /// them from here.
+    pub const fn threshold(self) -> f64 {
+        match self {
+            Tier::Initial => 0.0,
+            Tier::Developing => 40.0,
+            Tier::Established => 65.0,
+            Tier::Advanced => 85.0,
+        }
+    }
+
     /// The tier of an overall score, before any cap.
     pub fn from_score(score: f64) -> Tier {
-        if score >= 85.0 {
-            Tier::Advanced
-        } else if score >= 65.0 {
-            Tier::Established
-        } else if score >= 40.0 {
-            Tier::Developing
-        } else {
-            Tier::Initial
-        }
+        Tier::ALL
+            .into_iter()
+            .rev()
+            .find(|t| score >= t.threshold())
+            .unwrap_or(Tier::Initial)
     }
 
     /// Stable id.
@@ -159,7 +186,18 @@ impl Tier {
 /// The tier a failed baseline gate caps the result at.
 pub const GATE_CAP: Tier = Tier::Developing;
 
-/// Baseline status: the gates of the mandatory ABSC controls.
+/// The kind of gate that failed, as the report names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateKind {
+    /// A mandatory ABSC control (AgID misure minime, level M).
+    Baseline,
+    /// An essential control (CIS IG1, ACN basic measure, GDPR...).
+    Essential,
+}
+
+/// Status of one kind of gate: the mandatory ABSC controls
+/// ([`Score::baseline`]) or the essential controls ([`Score::essential`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BaselineStatus {
     /// True when every applicable gate passed.
@@ -179,8 +217,10 @@ pub struct Score {
     pub tier: Tier,
     /// The tier the score alone would give.
     pub uncapped_tier: Tier,
-    /// Baseline gates.
+    /// Baseline gates (mandatory ABSC controls).
     pub baseline: BaselineStatus,
+    /// Essential gates (docs/scoring.md lists them with their sources).
+    pub essential: BaselineStatus,
     /// Domain scores, in questionnaire order.
     pub domains: Vec<DomainScore>,
     /// Applicable questions answered "Non so".
@@ -195,6 +235,57 @@ impl Score {
     /// A question's result by id.
     pub fn question(&self, id: &str) -> Option<&QuestionResult> {
         self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// The tier is lower than the score alone would give.
+    pub fn is_capped(&self) -> bool {
+        self.tier < self.uncapped_tier
+    }
+
+    /// The kinds of gate that failed, baseline first.
+    pub fn failed_gate_kinds(&self) -> Vec<GateKind> {
+        let mut kinds = Vec::new();
+        if !self.baseline.met {
+            kinds.push(GateKind::Baseline);
+        }
+        if !self.essential.met {
+            kinds.push(GateKind::Essential);
+        }
+        kinds
+    }
+
+    /// Why the tier is capped, in Italian, when it is: "2 misure minime e
+    /// 1 misura essenziale non rispettate".
+    pub fn cap_reason_it(&self) -> Option<String> {
+        if !self.is_capped() {
+            return None;
+        }
+        let counted = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let (b, e) = (self.baseline.failed.len(), self.essential.failed.len());
+        let mut parts = Vec::new();
+        if b > 0 {
+            parts.push(counted(b, "misura minima", "misure minime"));
+        }
+        if e > 0 {
+            parts.push(counted(e, "misura essenziale", "misure essenziali"));
+        }
+        let agree = if b + e == 1 {
+            "non rispettata"
+        } else {
+            "non rispettate"
+        };
+        Some(format!("{} {agree}", parts.join(" e ")))
+    }
+
+    /// Every gate of both kinds passed.
+    pub fn gates_met(&self) -> bool {
+        self.baseline.met && self.essential.met
     }
 
     /// A domain's score by id.
@@ -279,6 +370,7 @@ pub fn score(q: &Questionnaire, sheet: &AnswerSheet) -> Score {
         failed: Vec::new(),
         passed: Vec::new(),
     };
+    let mut essential = baseline.clone();
     let (mut unknown, mut unanswered) = (Vec::new(), Vec::new());
     let (mut total_earned, mut total_weight) = (0.0_f64, 0.0_f64);
 
@@ -301,22 +393,26 @@ pub fn score(q: &Questionnaire, sheet: &AnswerSheet) -> Score {
                     _ => answered += 1,
                 }
             }
-            let gate = question.baseline.as_ref().map(|b| {
+            let check = |min_level: u8| {
                 if !state.is_applicable() {
                     GateStatus::NotApplicable
-                } else if matches!(state, QuestionState::Level(l) if l >= b.min_level) {
+                } else if matches!(state, QuestionState::Level(l) if l >= min_level) {
                     GateStatus::Passed
                 } else {
                     GateStatus::Failed
                 }
-            });
-            match gate {
-                Some(GateStatus::Passed) => baseline.passed.push(question.id.clone()),
-                Some(GateStatus::Failed) => {
-                    baseline.met = false;
-                    baseline.failed.push(question.id.clone());
+            };
+            let gate = question.baseline.as_ref().map(|b| check(b.min_level));
+            let essential_gate = question.essential.as_ref().map(|e| check(e.min_level));
+            for (status, summary) in [(gate, &mut baseline), (essential_gate, &mut essential)] {
+                match status {
+                    Some(GateStatus::Passed) => summary.passed.push(question.id.clone()),
+                    Some(GateStatus::Failed) => {
+                        summary.met = false;
+                        summary.failed.push(question.id.clone());
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
             questions.push(QuestionResult {
                 id: question.id.clone(),
@@ -324,6 +420,7 @@ pub fn score(q: &Questionnaire, sheet: &AnswerSheet) -> Score {
                 weight: question.weight,
                 state,
                 gate,
+                essential: essential_gate,
             });
         }
         total_earned += earned;
@@ -339,7 +436,7 @@ pub fn score(q: &Questionnaire, sheet: &AnswerSheet) -> Score {
 
     let overall = ratio(total_earned, total_weight).unwrap_or(0.0);
     let uncapped_tier = Tier::from_score(overall);
-    let tier = if baseline.met {
+    let tier = if baseline.met && essential.met {
         uncapped_tier
     } else {
         uncapped_tier.min(GATE_CAP)
@@ -349,6 +446,7 @@ pub fn score(q: &Questionnaire, sheet: &AnswerSheet) -> Score {
         tier,
         uncapped_tier,
         baseline,
+        essential,
         domains,
         unknown,
         unanswered,

@@ -178,6 +178,7 @@ pub fn questionnaire_issues(q: &Questionnaire) -> Vec<Issue> {
             check_question(&mut issues, &qpath, question, &context_options, q.audience);
         }
     }
+    check_requires(&mut issues, q);
     issues.0
 }
 
@@ -289,6 +290,7 @@ fn check_question(
     }
 
     check_mappings(issues, path, q);
+    check_essential(issues, path, q);
 
     // Action.
     let a = &q.action;
@@ -316,6 +318,140 @@ fn check_question(
             &format!("{apath}.owner_rules[{ri}].when"),
             &rule.when,
             context,
+        );
+    }
+}
+
+/// An essential gate: a level in range, at or below the target, and at
+/// least one source; CIS and ACN sources must be real ids.
+fn check_essential(issues: &mut Issues, path: &str, q: &Question) {
+    let Some(e) = &q.essential else {
+        return;
+    };
+    let t = controls::tables();
+    let epath = format!("{path}.essential");
+    if !(1..=3).contains(&e.min_level) {
+        issues.push(
+            format!("{epath}.min_level"),
+            format!("min_level {} is out of range 1-3", e.min_level),
+        );
+    } else if e.min_level > q.target_level {
+        issues.push(
+            format!("{epath}.min_level"),
+            format!(
+                "min_level {} is above target_level {}",
+                e.min_level, q.target_level
+            ),
+        );
+    }
+    if e.sources.is_empty() {
+        issues.push(
+            format!("{epath}.sources"),
+            "an essential gate names at least one source (CIS safeguard, ACN measure or law)",
+        );
+    }
+    for (i, src) in e.sources.iter().enumerate() {
+        let spath = format!("{epath}.sources[{i}]");
+        if let Some(id) = src.strip_prefix("CIS ") {
+            if !t.cis.contains_key(id) {
+                issues.push(
+                    spath,
+                    format!("{src:?} is not a CIS Controls v8.1 safeguard"),
+                );
+            }
+        } else if let Some(id) = src.strip_prefix("ACN ") {
+            if !t.acn.contains_key(id) {
+                issues.push(
+                    spath,
+                    format!("{src:?} is not one of the ACN NIS basic measures"),
+                );
+            }
+        } else if src.trim().is_empty() {
+            issues.push(spath, "source is empty");
+        }
+    }
+}
+
+/// Prerequisites between actions: known question ids, not the question
+/// itself, and no cycle.
+fn check_requires(issues: &mut Issues, q: &Questionnaire) {
+    let mut paths: HashMap<&str, String> = HashMap::new();
+    for (di, d) in q.domains.iter().enumerate() {
+        for (qi, question) in d.questions.iter().enumerate() {
+            paths.insert(
+                &question.id,
+                format!("$.domains[{di}].questions[{qi}].action.requires"),
+            );
+        }
+    }
+    let mut graph: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (_, question) in q.questions() {
+        let path = paths.get(question.id.as_str()).cloned().unwrap_or_default();
+        let mut seen = HashSet::new();
+        for (i, r) in question.action.requires.iter().enumerate() {
+            if r == &question.id {
+                issues.push(format!("{path}[{i}]"), "an action cannot require itself");
+            } else if !paths.contains_key(r.as_str()) {
+                issues.push(
+                    format!("{path}[{i}]"),
+                    format!("{r:?} is not a scored question of this questionnaire"),
+                );
+            } else if !seen.insert(r.as_str()) {
+                issues.push(format!("{path}[{i}]"), format!("{r:?} is listed twice"));
+            } else {
+                graph.entry(&question.id).or_default().push(r);
+            }
+        }
+    }
+    // Depth-first search for a cycle; report each cycle once, at the
+    // question where it closes.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Open,
+        Done,
+    }
+    fn visit<'a>(
+        node: &'a str,
+        graph: &HashMap<&'a str, Vec<&'a str>>,
+        marks: &mut HashMap<&'a str, Mark>,
+        stack: &mut Vec<&'a str>,
+        cycles: &mut Vec<Vec<&'a str>>,
+    ) {
+        match marks.get(node) {
+            Some(Mark::Done) => return,
+            Some(Mark::Open) => {
+                let start = stack.iter().position(|n| *n == node).unwrap_or(0);
+                let mut cycle: Vec<&str> = stack.get(start..).unwrap_or_default().to_vec();
+                cycle.push(node);
+                cycles.push(cycle);
+                return;
+            }
+            None => {}
+        }
+        marks.insert(node, Mark::Open);
+        stack.push(node);
+        for next in graph.get(node).map(Vec::as_slice).unwrap_or_default() {
+            visit(next, graph, marks, stack, cycles);
+        }
+        stack.pop();
+        marks.insert(node, Mark::Done);
+    }
+    let mut marks = HashMap::new();
+    let mut cycles = Vec::new();
+    for (_, question) in q.questions() {
+        visit(
+            &question.id,
+            &graph,
+            &mut marks,
+            &mut Vec::new(),
+            &mut cycles,
+        );
+    }
+    for cycle in cycles {
+        let at = cycle.first().copied().unwrap_or_default();
+        issues.push(
+            paths.get(at).cloned().unwrap_or_else(|| "$".into()),
+            format!("prerequisites form a cycle: {}", cycle.join(" -> ")),
         );
     }
 }
@@ -384,6 +520,22 @@ fn check_mappings(issues: &mut Issues, path: &str, q: &Question) {
         .filter(|id| t.absc_level(id) == Some(AbscLevel::M))
         .map(String::as_str)
         .collect();
+    if q.central {
+        // Run centrally: the office cannot meet or fail a gate on it.
+        if q.baseline.is_some() {
+            issues.push(
+                format!("{path}.baseline"),
+                "a question about central IT (central: true) carries no baseline gate",
+            );
+        }
+        if q.essential.is_some() {
+            issues.push(
+                format!("{path}.essential"),
+                "a question about central IT (central: true) carries no essential gate",
+            );
+        }
+        return;
+    }
     match &q.baseline {
         None if !mandatory.is_empty() => issues.push(
             format!("{path}.baseline"),
@@ -596,4 +748,113 @@ pub fn answers_issues(sheet: &AnswerSheet, q: &Questionnaire) -> Vec<Issue> {
         }
     }
     issues.0
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+    use super::*;
+
+    const MINI: &str = include_str!("../tests/fixtures/questionnaires/mini.json");
+
+    fn mini() -> Questionnaire {
+        serde_json::from_str(MINI).expect("mini.json parses")
+    }
+
+    fn question<'a>(q: &'a mut Questionnaire, id: &str) -> &'a mut Question {
+        q.domains
+            .iter_mut()
+            .flat_map(|d| d.questions.iter_mut())
+            .find(|x| x.id == id)
+            .expect("question")
+    }
+
+    fn messages(q: &Questionnaire) -> Vec<String> {
+        questionnaire_issues(q)
+            .into_iter()
+            .map(|i| i.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_fixture_is_valid() {
+        assert_eq!(messages(&mini()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn prerequisites_must_exist_and_not_loop() {
+        let mut q = mini();
+        question(&mut q, "backup_weekly").action.requires = vec!["restore_test".into()];
+        let m = messages(&q);
+        assert!(
+            m.iter().any(|x| x.contains("prerequisites form a cycle")
+                && x.contains("backup_weekly")
+                && x.contains("restore_test")),
+            "{m:?}"
+        );
+
+        let mut q = mini();
+        question(&mut q, "named_accounts").action.requires =
+            vec!["named_accounts".into(), "nope".into()];
+        let m = messages(&q);
+        assert!(
+            m.iter().any(|x| x.contains("cannot require itself")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter()
+                .any(|x| x.contains("\"nope\" is not a scored question")
+                    && x.contains("$.domains[1].questions[0].action.requires[1]")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn essential_gates_name_real_sources() {
+        let mut q = mini();
+        let x = question(&mut q, "restore_test");
+        x.essential = Some(crate::model::EssentialGate {
+            min_level: 3,
+            sources: vec!["CIS 99.9".into(), "ACN XX.YY-01".into()],
+        });
+        let m = messages(&q);
+        assert!(
+            m.iter()
+                .any(|x| x.contains("min_level 3 is above target_level 2")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter().any(|x| x.contains("\"CIS 99.9\" is not a CIS")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter()
+                .any(|x| x.contains("\"ACN XX.YY-01\" is not one of the ACN")),
+            "{m:?}"
+        );
+
+        let mut q = mini();
+        question(&mut q, "restore_test").essential = Some(crate::model::EssentialGate {
+            min_level: 1,
+            sources: vec![],
+        });
+        assert!(messages(&q)
+            .iter()
+            .any(|x| x.contains("names at least one source")));
+    }
+
+    #[test]
+    fn central_items_carry_no_gate() {
+        let mut q = mini();
+        question(&mut q, "backup_weekly").central = true;
+        let m = messages(&q);
+        assert!(
+            m.iter()
+                .any(|x| x.contains("central IT (central: true) carries no baseline gate")),
+            "{m:?}"
+        );
+        let x = question(&mut q, "backup_weekly");
+        x.baseline = None;
+        assert_eq!(messages(&q), Vec::<String>::new());
+    }
 }

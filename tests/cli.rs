@@ -226,7 +226,9 @@ fn plan_prints_ordered_actions() {
         .iter()
         .map(|a| a["question_id"].as_str().unwrap())
         .collect();
-    assert_eq!(order, ["backup_offline", "server_admin", "backup_weekly"]);
+    // docs/scoring.md, example 2: the weekly backup is the offline copy's
+    // prerequisite, so it comes first within 30 days.
+    assert_eq!(order, ["backup_weekly", "backup_offline", "server_admin"]);
     assert_eq!(v["actions"][0]["owner"], "it_supplier");
     assert_eq!(v["supplier_questions"].as_array().unwrap().len(), 1);
 }
@@ -308,4 +310,40 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let out = sentinella(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Run `sentinella args` with its standard output closed before it writes
+/// anything, as `sentinella … | head -1` does once `head` has its line.
+fn with_closed_stdout(args: &[&str]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sentinella"))
+        .args(args)
+        .current_dir(common::root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The only reader goes away: every write of the child gets EPIPE.
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let plan = "tests/fixtures/answers/example1.answers.json";
+    for args in [
+        vec!["plan", "--questionnaires", FIXTURES, plan],
+        vec!["plan", "--questionnaires", FIXTURES, "--json", plan],
+        vec!["score", "--questionnaires", FIXTURES, plan],
+        vec!["questionnaires"],
+        vec!["verify", "--questionnaires", FIXTURES, plan],
+    ] {
+        let out = with_closed_stdout(&args);
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
+        let expected = if args[0] == "verify" { 2 } else { 0 };
+        assert_eq!(out.status.code(), Some(expected), "{args:?}: {err}");
+    }
 }

@@ -48,26 +48,26 @@ fn every_gap_gets_exactly_one_action_and_horizons_respect_capacity() {
                     "{id} {profile:?} over capacity"
                 );
             }
+            // Only a prerequisite is ever brought forward (with what needs it).
             for a in &p.actions {
+                let needed = p
+                    .actions
+                    .iter()
+                    .any(|b| b.requires.contains(&a.question_id));
                 assert!(
-                    a.horizon >= a.natural_horizon,
+                    a.horizon >= a.natural_horizon || needed,
                     "{}: brought forward",
                     a.question_id
                 );
             }
-            // Failed gates lead; then horizons never go back.
-            let first_other = p
-                .actions
-                .iter()
-                .position(|a| !a.gate_failed)
-                .unwrap_or(p.actions.len());
-            assert!(p.actions[first_other..].iter().all(|a| !a.gate_failed));
-            assert!(p.actions[..first_other]
-                .windows(2)
-                .all(|w| w[0].horizon <= w[1].horizon));
-            assert!(p.actions[first_other..]
-                .windows(2)
-                .all(|w| w[0].horizon <= w[1].horizon));
+            // Read by horizon; a prerequisite never comes after what needs it.
+            assert!(p.actions.windows(2).all(|w| w[0].horizon <= w[1].horizon));
+            for (i, a) in p.actions.iter().enumerate() {
+                for r in &a.requires {
+                    let at = p.actions.iter().position(|b| &b.question_id == r).unwrap();
+                    assert!(at < i, "{id} {profile:?}: {r} after {}", a.question_id);
+                }
+            }
             // Priorities: up to six distinct actions of the plan.
             assert_eq!(p.priorities.len(), PRIORITY_COUNT.min(p.actions.len()));
             let mut uniq = p.priorities.clone();

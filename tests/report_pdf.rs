@@ -59,6 +59,7 @@ fn render(ex: &Example) -> RenderedPdf {
         score: &ex.score,
         plan: &ex.plan,
         previous: None,
+        contacts: &[],
     })
     .unwrap_or_else(|e| panic!("{}: {e}", ex.stem))
 }
@@ -114,11 +115,10 @@ fn demo_plans_read_back_with_their_key_content() {
         for needle in [
             "Scheda incidente",
             "Nella prima ora",
-            "Polizia Postale",
+            "Polizia Postale e per la Sicurezza Cibernetica",
             "CSIRT Italia",
             "Garante per la protezione dei dati personali",
             "72 ore",
-            "DPO",
             "Metodo",
         ] {
             assert!(
@@ -127,6 +127,52 @@ fn demo_plans_read_back_with_their_key_content() {
                 ex.stem
             );
         }
+        // The incident card differs by audience (issue 12): a comune calls
+        // its own chain and learns whether notifying CSIRT Italia is a duty;
+        // a Polis office escalates to Poste and photographs nothing.
+        let (must, must_not): (&[&str], &[&str]) = match ex.sheet.organization.kind {
+            sentinella::model::Audience::Comune => (
+                &[
+                    "(COSC)",
+                    "Fornitore informatico",
+                    "DPO",
+                    "Facoltativo ma utile",
+                    "Legge 90/2024",
+                ],
+                &["Assistenza e sicurezza informatica di Poste"],
+            ),
+            sentinella::model::Audience::PolisOffice => (
+                &[
+                    "Assistenza e sicurezza informatica di Poste",
+                    "Direttore dell'ufficio postale",
+                    "Non fotografate",
+                    "Lo sportello non notifica da sé",
+                ],
+                &[
+                    "fotografate lo schermo con il telefono",
+                    "Facoltativo ma utile",
+                ],
+            ),
+        };
+        for needle in must {
+            assert!(text.contains(needle), "{}: card lacks {needle:?}", ex.stem);
+        }
+        for needle in must_not {
+            assert!(!text.contains(needle), "{}: card has {needle:?}", ex.stem);
+        }
+        // The honest headline: a capped tier says why, beside the average.
+        if ex.score.is_capped() {
+            assert!(text.contains("Media delle risposte"), "{}", ex.stem);
+            assert!(text.contains("limitato:"), "{}", ex.stem);
+        }
+        // Polis 2.0.0: the items Poste runs are listed to verify with Poste.
+        let central = ex.questionnaire.questions().any(|(_, q)| q.central);
+        assert_eq!(
+            text.contains("Da verificare con Poste Italiane"),
+            central,
+            "{}",
+            ex.stem
+        );
         let n = pdf.pages;
         assert!(text.contains("Pagina 1 di"), "{}", ex.stem);
         assert!(
@@ -263,6 +309,7 @@ fn a_previous_assessment_adds_the_changes_section() {
             assessed_on: NaiveDate::from_ymd_opt(2025, 11, 3).unwrap(),
             comparison: &comparison,
         }),
+        contacts: &[],
     })
     .unwrap();
     assert!(pdf.replaced_chars.is_empty());

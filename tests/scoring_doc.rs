@@ -15,8 +15,8 @@ fn worked_examples_of_the_scoring_doc_hold() {
         .map(|rest| rest.split("```").next().unwrap())
         .collect();
     assert!(
-        blocks.len() >= 3,
-        "docs/scoring.md needs at least three worked examples"
+        blocks.len() >= 4,
+        "docs/scoring.md needs at least four worked examples"
     );
     for block in blocks {
         let field = |name: &str| -> Option<String> {
@@ -57,6 +57,11 @@ fn worked_examples_of_the_scoring_doc_hold() {
                 .collect()
         };
         assert_eq!(score.baseline.failed, list("failed"), "{ctx}: failed gates");
+        assert_eq!(
+            score.essential.failed,
+            list("essential_failed"),
+            "{ctx}: failed essential gates"
+        );
         assert_eq!(score.unknown, list("unknown"), "{ctx}: unknown");
         let order: Vec<String> = plan.actions.iter().map(|a| a.question_id.clone()).collect();
         assert_eq!(order, list("plan"), "{ctx}: plan order");

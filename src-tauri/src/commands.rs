@@ -1,20 +1,22 @@
-//! The commands the window may call: thin wrappers over the core library and
-//! the store. Each one checks its input here, in Rust, before anything else,
-//! and answers with an Italian message when something is wrong.
+//! The commands the window may call: adapters over the library's use
+//! cases ([`sentinella::usecase`]). Each one parses its input here, in
+//! Rust (ids, tokens, free text; see also [`crate::inputs`]), calls one
+//! operation, and presents the result with Italian words ([`crate::views`]).
 
 use chrono::Local;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 
-use sentinella::model::{Audience, Organization, QuestionnaireRef};
-use sentinella::store::NewAssessment;
+use sentinella::ids::IstatCode;
+use sentinella::usecase::assessment::{self as assessments, AnswerInput, NewAssessmentRequest};
+use sentinella::usecase::export::{self as export, KeyInfo};
+use sentinella::usecase::planning;
 use sentinella::validate::MAX_NOTE_CHARS;
 
 use crate::comuni::{self, Comune};
 use crate::dialogs;
-use crate::error::{AppError, AppResult};
-use crate::pdf;
-use crate::result_file::{self, ExportSaved, KeyInfo};
+use crate::error::{key_error, AppError, AppResult};
+use crate::inputs::{Id, OrganizationId};
 use crate::state::{AppState, DB_FILE};
 use crate::views::{
     self, AssessmentRow, AssessmentView, HistoryView, QuestionnaireSummary, ResultsView,
@@ -26,14 +28,8 @@ pub const MAX_NAME_CHARS: usize = 120;
 pub const MAX_QUERY_CHARS: usize = 80;
 /// Most comuni returned by one type-ahead query.
 pub const SEARCH_LIMIT: usize = 12;
-
-fn check_id(id: i64) -> AppResult<i64> {
-    if id > 0 {
-        Ok(id)
-    } else {
-        Err(AppError::invalid("Identificativo non valido."))
-    }
-}
+/// Folder of the signing key inside the data directory.
+pub const KEYS_DIR: &str = "chiavi";
 
 /// An id from the questionnaire files: short, letters, digits, `-_.`.
 fn check_token<'a>(s: &'a str, what: &str) -> AppResult<&'a str> {
@@ -104,13 +100,16 @@ pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
         questionnaires: views::questionnaires(state.catalog()),
         comuni_count: comuni::count(),
         comuni_attribution: comuni::ATTRIBUTION,
-        pdf_available: pdf::AVAILABLE,
+        pdf_available: true,
     })
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_assessments(state: State<'_, AppState>) -> AppResult<Vec<AssessmentRow>> {
-    state.with_store(|store, catalog| views::assessment_rows(store, catalog))
+    state.with_store(|store, catalog| {
+        let listed = assessments::list(store, catalog)?;
+        Ok(views::assessment_rows(listed, catalog))
+    })
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -136,64 +135,46 @@ pub struct NewAssessmentInput {
     pub assessor_role: String,
 }
 
+impl NewAssessmentInput {
+    /// Check the form and turn it into the library's request.
+    fn parse(self) -> AppResult<NewAssessmentRequest> {
+        let questionnaire_id = check_token(&self.questionnaire_id, "Questionario")?.to_string();
+        let istat_code: IstatCode = self.istat_code.parse().map_err(|_| {
+            AppError::invalid("Scegli il comune dall'elenco (codice ISTAT di sei cifre).")
+        })?;
+        let role = check_line(&self.assessor_role, "il tuo ruolo", MAX_NAME_CHARS)?;
+        let office_name = self
+            .office_name
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| check_line(&n, "il nome dell'ufficio postale", MAX_NAME_CHARS))
+            .transpose()?;
+        Ok(NewAssessmentRequest {
+            questionnaire_id,
+            istat_code,
+            office_name,
+            assessor_role: Some(role),
+            assessed_on: Local::now().date_naive(),
+        })
+    }
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn create_assessment(
     state: State<'_, AppState>,
     input: NewAssessmentInput,
 ) -> AppResult<i64> {
-    let qid = check_token(&input.questionnaire_id, "Questionario")?;
-    let code = input.istat_code.trim();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::invalid(
-            "Scegli il comune dall'elenco (codice ISTAT di sei cifre).",
-        ));
-    }
-    let Some(comune) = comuni::get(code) else {
-        return Err(AppError::invalid(
-            "Il codice ISTAT non corrisponde a nessun comune dell'elenco.",
-        ));
-    };
-    let role = check_line(&input.assessor_role, "il tuo ruolo", MAX_NAME_CHARS)?;
-    state.with_store(|store, catalog| {
-        let Some(entry) = catalog.latest(qid) else {
-            return Err(AppError::invalid("Questionario non disponibile."));
-        };
-        let q = &entry.questionnaire;
-        let name = match q.audience {
-            Audience::Comune => format!("Comune di {}", comune.name),
-            Audience::PolisOffice => {
-                let given = input.office_name.as_deref().unwrap_or("");
-                check_line(given, "il nome dell'ufficio postale", MAX_NAME_CHARS)?
-            }
-        };
-        let new = NewAssessment {
-            organization: Organization {
-                name,
-                istat_code: comune.istat_code.clone(),
-                province: comune.province.clone(),
-                region: comune.region.clone(),
-                population: comune.population,
-                kind: q.audience,
-            },
-            questionnaire: QuestionnaireRef {
-                id: q.id.clone(),
-                version: q.version.clone(),
-            },
-            content_hash: entry.content_hash.clone(),
-            assessor_role: Some(role),
-            assessed_on: Local::now().date_naive(),
-        };
-        Ok(store.create_assessment(catalog, &new)?)
-    })
+    let request = input.parse()?;
+    let list = crate::coordination::istat()?;
+    state
+        .with_store(|store, catalog| Ok(assessments::create(store, catalog, list, &request)?.get()))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn get_assessment(state: State<'_, AppState>, id: i64) -> AppResult<AssessmentView> {
-    let id = check_id(id)?;
+pub async fn get_assessment(state: State<'_, AppState>, id: Id) -> AppResult<AssessmentView> {
     state.with_store(|store, catalog| {
-        let stored = store.load_assessment(id)?;
-        let q = views::questionnaire_of(catalog, &stored.info)?;
-        Ok(views::assessment_view(&stored, q))
+        Ok(views::assessment_view(&assessments::snapshot(
+            store, catalog, id.0,
+        )?))
     })
 }
 
@@ -205,107 +186,87 @@ pub struct Saved {
     pub total: usize,
 }
 
-fn saved(at: chrono::DateTime<chrono::Utc>, view: &AssessmentView) -> Saved {
-    Saved {
-        saved_at: at.with_timezone(&Local).format("%H:%M:%S").to_string(),
-        answered: view.progress.answered,
-        total: view.progress.total,
+impl From<assessments::Saved> for Saved {
+    fn from(s: assessments::Saved) -> Saved {
+        Saved {
+            saved_at: s.at.with_timezone(&Local).format("%H:%M:%S").to_string(),
+            answered: s.progress.answered,
+            total: s.progress.total,
+        }
     }
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_context_answer(
     state: State<'_, AppState>,
-    id: i64,
+    id: Id,
     question: String,
     option: String,
 ) -> AppResult<Saved> {
-    let id = check_id(id)?;
     let question = check_token(&question, "Domanda")?;
     let option = check_token(&option, "Risposta")?;
-    state.with_store(|store, catalog| {
-        let s = store.save_context_answer(catalog, id, question, option)?;
-        let stored = store.load_assessment(id)?;
-        let q = views::questionnaire_of(catalog, &stored.info)?;
-        Ok(saved(s.answered_at, &views::assessment_view(&stored, q)))
-    })
+    let input = AnswerInput::Context { question, option };
+    state.with_store(|store, catalog| Ok(assessments::answer(store, catalog, id.0, input)?.into()))
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_answer(
     state: State<'_, AppState>,
-    id: i64,
+    id: Id,
     question: String,
     option: String,
     note: Option<String>,
 ) -> AppResult<Saved> {
-    let id = check_id(id)?;
     let question = check_token(&question, "Domanda")?;
     let option = check_token(&option, "Risposta")?;
     let note = check_note(note)?;
-    state.with_store(|store, catalog| {
-        let s = store.save_answer(catalog, id, question, option, note.as_deref())?;
-        let stored = store.load_assessment(id)?;
-        let q = views::questionnaire_of(catalog, &stored.info)?;
-        Ok(saved(s.answered_at, &views::assessment_view(&stored, q)))
-    })
+    let input = AnswerInput::Scored {
+        question,
+        option,
+        note: note.as_deref(),
+    };
+    state.with_store(|store, catalog| Ok(assessments::answer(store, catalog, id.0, input)?.into()))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn set_position(state: State<'_, AppState>, id: i64, position: String) -> AppResult<()> {
-    let id = check_id(id)?;
+pub async fn set_position(state: State<'_, AppState>, id: Id, position: String) -> AppResult<()> {
     let position = check_token(&position, "Posizione")?;
-    state.with_store(|store, catalog| Ok(store.set_last_position(catalog, id, position)?))
+    state
+        .with_store(|store, catalog| Ok(assessments::set_position(store, catalog, id.0, position)?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn complete_assessment(state: State<'_, AppState>, id: i64) -> AppResult<()> {
-    let id = check_id(id)?;
-    state.with_store(|store, _| Ok(store.complete(id)?))
+pub async fn complete_assessment(state: State<'_, AppState>, id: Id) -> AppResult<()> {
+    state.with_store(|store, _| Ok(assessments::complete(store, id.0)?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn reopen_assessment(state: State<'_, AppState>, id: i64) -> AppResult<()> {
-    let id = check_id(id)?;
-    state.with_store(|store, _| Ok(store.reopen(id)?))
+pub async fn reopen_assessment(state: State<'_, AppState>, id: Id) -> AppResult<()> {
+    state.with_store(|store, _| Ok(assessments::reopen(store, id.0)?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn delete_assessment(state: State<'_, AppState>, id: i64) -> AppResult<()> {
-    let id = check_id(id)?;
-    state.with_store(|store, _| Ok(store.delete_assessment(id)?))
+pub async fn delete_assessment(state: State<'_, AppState>, id: Id) -> AppResult<()> {
+    state.with_store(|store, _| Ok(assessments::delete(store, id.0)?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn get_results(state: State<'_, AppState>, id: i64) -> AppResult<ResultsView> {
-    let id = check_id(id)?;
+pub async fn get_results(state: State<'_, AppState>, id: Id) -> AppResult<ResultsView> {
     state.with_store(|store, catalog| {
-        let stored = store.load_assessment(id)?;
-        let q = views::questionnaire_of(catalog, &stored.info)?;
-        let prev = match store.previous_completed(id)? {
-            Some(p) => {
-                let ps = store.load_assessment(p.id)?;
-                views::questionnaire_of(catalog, &ps.info)
-                    .ok()
-                    .map(|pq| (ps, pq))
-            }
-            None => None,
-        };
-        Ok(views::results_view(
-            &stored,
-            q,
-            prev.as_ref().map(|(ps, pq)| (ps, *pq)),
-        ))
+        let plan = planning::plan_stored(store, catalog, id.0, None)?;
+        Ok(views::results_view(&plan.info, &plan.planned))
     })
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn get_history(
     state: State<'_, AppState>,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> AppResult<HistoryView> {
-    let org = check_id(organization_id)?;
-    state.with_store(|store, catalog| views::history_view(store, catalog, org))
+    state.with_store(|store, catalog| {
+        let entries = assessments::history(store, catalog, organization_id.0)?;
+        Ok(views::history_view(organization_id.0, &entries))
+    })
 }
 
 /// Where the PDF went: `None` when the user closed the dialog.
@@ -319,12 +280,21 @@ pub struct PdfSaved {
 pub async fn generate_pdf<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    id: i64,
+    id: Id,
 ) -> AppResult<PdfSaved> {
-    let id = check_id(id)?;
     // Render first, so a failure never leaves the user with an empty file.
-    let (bytes, suggested) = state.with_store(|store, catalog| pdf::render(store, catalog, id))?;
-    let path = dialogs::save_file(&app, "Salva il piano PDF", &suggested, dialogs::PDF, &bytes)?;
+    let pdf = state.with_store(|store, catalog| {
+        let plan = planning::plan_stored(store, catalog, id.0, None)?;
+        Ok(planning::plan_pdf(&plan.planned)?)
+    })?;
+    let bytes = pdf.pdf.bytes;
+    let path = dialogs::save_file(
+        &app,
+        "Salva il piano PDF",
+        &pdf.file_name,
+        dialogs::PDF,
+        &bytes,
+    )?;
     Ok(PdfSaved {
         bytes: if path.is_some() { bytes.len() } else { 0 },
         path: path.map(|p| p.display().to_string()),
@@ -335,7 +305,21 @@ pub async fn generate_pdf<R: Runtime>(
 /// fingerprint the comune tells its coordinator.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn signing_key(state: State<'_, AppState>) -> AppResult<KeyInfo> {
-    Ok(result_file::key_info(&result_file::key(state.data_dir())?))
+    let dir = state.data_dir().join(KEYS_DIR);
+    export::signing_key(&dir).map_err(|e| key_error(&e, &dir))
+}
+
+/// Where the result file went.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportSaved {
+    /// `None` when the user closed the dialog.
+    pub path: Option<String>,
+    /// The key that signed it.
+    pub fingerprint: String,
+    /// Whether the notes are in the file.
+    pub notes_included: bool,
+    /// Notes in the assessment.
+    pub notes: usize,
 }
 
 /// "Esporta risultati": sign the result file of a completed assessment and
@@ -344,22 +328,31 @@ pub async fn signing_key(state: State<'_, AppState>) -> AppResult<KeyInfo> {
 pub async fn export_result<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    id: i64,
+    id: Id,
     with_notes: bool,
 ) -> AppResult<ExportSaved> {
-    let id = check_id(id)?;
-    let key = result_file::key(state.data_dir())?;
+    let dir = state.data_dir().join(KEYS_DIR);
+    let key = sentinella::keys::KeyPair::load_or_create(&dir).map_err(|e| key_error(&e, &dir))?;
     // Build and check first, so a failure never leaves a file behind.
-    let export = state
-        .with_store(|store, catalog| result_file::build(store, catalog, &key, id, with_notes))?;
+    let now = chrono::Utc::now();
+    let e = state.with_store(|store, catalog| {
+        Ok(export::export_stored(
+            store, catalog, &key, id.0, with_notes, now,
+        )?)
+    })?;
     let path = dialogs::save_file(
         &app,
         "Salva il file dei risultati",
-        &export.file_name,
+        &e.file_name,
         dialogs::JSON,
-        &export.bytes,
+        &e.bytes,
     )?;
-    Ok(ExportSaved::new(path, &key, with_notes, export.notes))
+    Ok(ExportSaved {
+        path: path.map(|p| p.display().to_string()),
+        fingerprint: e.fingerprint.to_string(),
+        notes_included: e.notes_included,
+        notes: e.notes,
+    })
 }
 
 #[cfg(test)]
@@ -380,7 +373,5 @@ mod tests {
         assert!(check_note(Some("riga 1\nriga 2".into())).is_ok());
         assert!(check_note(Some("\u{7}".into())).is_err());
         assert!(check_note(Some("x".repeat(MAX_NOTE_CHARS + 1))).is_err());
-        assert!(check_id(0).is_err());
-        assert!(check_id(-3).is_err());
     }
 }

@@ -1,6 +1,10 @@
 //! The native file dialogs, opened from Rust (the page has no dialog or file
-//! permission of its own), with a bypass for the end-to-end tests: a GTK
-//! dialog cannot be driven through WebDriver.
+//! permission of its own).
+//!
+//! Tests cannot drive a GTK dialog (neither through WebDriver nor in the
+//! mock runtime): with the `e2e` cargo feature, which only test builds
+//! enable, a [`stand_in::DialogStandIn`] managed by the app answers
+//! instead. A build without the feature has no trace of it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,12 +14,62 @@ use tauri_plugin_dialog::DialogExt;
 
 use crate::error::{AppError, AppResult};
 
-/// For the end-to-end tests only: save dialogs are skipped and files are
-/// written into this directory under their suggested names.
-pub const E2E_SAVE_DIR_ENV: &str = "SENTINELLA_E2E_SAVE_DIR";
-/// For the end-to-end tests only: the folder picker is skipped and returns
-/// this folder.
-pub const E2E_PICK_DIR_ENV: &str = "SENTINELLA_E2E_PICK_DIR";
+/// The dialogs' stand-in of the test builds.
+#[cfg(feature = "e2e")]
+pub mod stand_in {
+    use std::path::PathBuf;
+    use std::sync::Mutex;
+
+    use tauri::{AppHandle, Manager, Runtime};
+
+    /// Test builds only: save dialogs write into `save_dir` under the
+    /// suggested name; the folder and file pickers return `pick_dir`.
+    #[derive(Debug, Default)]
+    pub struct DialogStandIn {
+        save_dir: Mutex<Option<PathBuf>>,
+        pick_dir: Mutex<Option<PathBuf>>,
+    }
+
+    fn get(m: &Mutex<Option<PathBuf>>) -> Option<PathBuf> {
+        m.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn set(m: &Mutex<Option<PathBuf>>, dir: PathBuf) {
+        *m.lock().unwrap_or_else(|p| p.into_inner()) = Some(dir);
+    }
+
+    impl DialogStandIn {
+        /// From the environment the end-to-end tests give the app
+        /// (`SENTINELLA_E2E_SAVE_DIR`, `SENTINELLA_E2E_PICK_DIR`).
+        pub fn from_env() -> DialogStandIn {
+            let dir = |name: &str| std::env::var_os(name).map(PathBuf::from);
+            DialogStandIn {
+                save_dir: Mutex::new(dir("SENTINELLA_E2E_SAVE_DIR")),
+                pick_dir: Mutex::new(dir("SENTINELLA_E2E_PICK_DIR")),
+            }
+        }
+
+        /// Save dialogs write into `dir`.
+        pub fn save_into(&self, dir: PathBuf) {
+            set(&self.save_dir, dir);
+        }
+
+        /// Pickers return `dir`.
+        pub fn pick(&self, dir: PathBuf) {
+            set(&self.pick_dir, dir);
+        }
+    }
+
+    /// The save folder, when a stand-in is managed and has one.
+    pub fn save_dir<R: Runtime>(app: &AppHandle<R>) -> Option<PathBuf> {
+        get(&app.try_state::<DialogStandIn>()?.save_dir)
+    }
+
+    /// The picked folder, when a stand-in is managed and has one.
+    pub fn pick_dir<R: Runtime>(app: &AppHandle<R>) -> Option<PathBuf> {
+        get(&app.try_state::<DialogStandIn>()?.pick_dir)
+    }
+}
 
 /// What kind of file a save dialog offers.
 #[derive(Debug, Clone, Copy)]
@@ -46,8 +100,9 @@ fn save_path<R: Runtime>(
     suggested: &str,
     kind: FileKind,
 ) -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os(E2E_SAVE_DIR_ENV) {
-        return Some(PathBuf::from(dir).join(suggested));
+    #[cfg(feature = "e2e")]
+    if let Some(dir) = stand_in::save_dir(app) {
+        return Some(dir.join(suggested));
     }
     let chosen = app
         .dialog()
@@ -76,13 +131,15 @@ pub fn save_file<R: Runtime>(
         return Ok(None);
     };
     write_file(&path, bytes)?;
+    crate::opener::remember(app, &path);
     Ok(Some(path))
 }
 
 /// Ask for a folder. `None` when the user closed the dialog.
 pub fn pick_folder<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os(E2E_PICK_DIR_ENV) {
-        return Some(PathBuf::from(dir));
+    #[cfg(feature = "e2e")]
+    if let Some(dir) = stand_in::pick_dir(app) {
+        return Some(dir);
     }
     app.dialog()
         .file()
@@ -94,8 +151,9 @@ pub fn pick_folder<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<PathBu
 
 /// Ask for one or more result files. `None` when the user closed the dialog.
 pub fn pick_result_files<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<Vec<PathBuf>> {
-    if let Some(dir) = std::env::var_os(E2E_PICK_DIR_ENV) {
-        return sentinella::load::json_files(&PathBuf::from(dir)).ok();
+    #[cfg(feature = "e2e")]
+    if let Some(dir) = stand_in::pick_dir(app) {
+        return sentinella::load::json_files(&dir).ok();
     }
     let files = app
         .dialog()
@@ -109,23 +167,6 @@ pub fn pick_result_files<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<
             .filter_map(|f| f.into_path().ok())
             .collect(),
     )
-}
-
-/// Make a name safe as a file name: letters, digits, spaces and `-'.,`;
-/// anything else becomes `_`; at most 80 characters.
-pub fn file_name_part(text: &str) -> String {
-    let clean: String = text
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '.' | ',') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(80)
-        .collect();
-    clean.trim().to_string()
 }
 
 /// Write the file: to a temporary file beside it, then renamed, so a crash

@@ -1,7 +1,14 @@
 //! The one error type of the app's commands: a plain Italian message for the
 //! person at the screen. The technical detail goes to the log (stderr).
 
+use sentinella::coordinator::CoordinatorError;
+use sentinella::keys::KeyError;
 use sentinella::store::StoreError;
+use sentinella::usecase::assessment::AssessmentError;
+use sentinella::usecase::collect::AcceptError;
+use sentinella::usecase::export::ExportError;
+use sentinella::usecase::planning::PlanError;
+use sentinella::usecase::territory::ScopeError;
 use serde::{Serialize, Serializer};
 
 /// An error returned by a command, shown to the user as is.
@@ -28,7 +35,6 @@ impl Serialize for AppError {
 }
 
 impl From<StoreError> for AppError {
-    #[allow(unreachable_patterns)] // new store variants fall into the last arm
     fn from(e: StoreError) -> AppError {
         eprintln!("sentinella-app: store error: {e}");
         let msg = match &e {
@@ -45,6 +51,10 @@ impl From<StoreError> for AppError {
                 "Il file dei dati ({}) risulta danneggiato e non è stato modificato. Si può ripristinare una copia di sicurezza.",
                 path.display()
             ),
+            StoreError::Damaged(_) => {
+                "Il file dei dati risulta danneggiato. Si può ripristinare una copia di sicurezza."
+                    .to_string()
+            }
             StoreError::TooNew { .. } => {
                 "I dati sono stati scritti da una versione più recente di Sentinella. Aggiorna il programma per aprirli."
                     .to_string()
@@ -85,6 +95,11 @@ impl From<StoreError> for AppError {
             StoreError::Load(_) | StoreError::InvalidBackup { .. } => {
                 "Il file scelto non si può usare.".to_string()
             }
+            StoreError::Incident(e) => e.italian(),
+            StoreError::IncidentNotFound(_) => "Questo incidente non esiste.".to_string(),
+            StoreError::IncidentClosed(_) => {
+                "Questo incidente è chiuso: il registro non si può più modificare.".to_string()
+            }
             StoreError::Migration(_)
             | StoreError::Sqlite(_)
             | StoreError::Json(_)
@@ -92,9 +107,121 @@ impl From<StoreError> for AppError {
                 "Errore interno dell'archivio dei dati. Nessuna risposta già salvata è andata persa; riprova."
                     .to_string()
             }
-            _ => "Errore imprevisto dell'archivio dei dati.".to_string(),
         };
         AppError(msg)
+    }
+}
+
+/// The questionnaire version of an assessment is not installed here.
+const QUESTIONNAIRE_UNAVAILABLE: &str = "La versione del questionario usata da questa autovalutazione non è disponibile in questa installazione.";
+
+impl From<AssessmentError> for AppError {
+    fn from(e: AssessmentError) -> AppError {
+        match e {
+            AssessmentError::Store(e) => e.into(),
+            AssessmentError::QuestionnaireUnavailable { .. } => {
+                AppError::new(QUESTIONNAIRE_UNAVAILABLE)
+            }
+            AssessmentError::UnknownQuestionnaire(_) => {
+                AppError::invalid("Questionario non disponibile.")
+            }
+            AssessmentError::UnknownComune(_) => {
+                AppError::invalid("Il codice ISTAT non corrisponde a nessun comune dell'elenco.")
+            }
+            AssessmentError::MissingOfficeName => {
+                AppError::invalid("Scrivi il nome dell'ufficio postale.")
+            }
+        }
+    }
+}
+
+impl From<PlanError> for AppError {
+    fn from(e: PlanError) -> AppError {
+        match e {
+            PlanError::Assessment(e) => e.into(),
+            PlanError::Store(e) => e.into(),
+            PlanError::Load(_)
+            | PlanError::OtherQuestionnaire { .. }
+            | PlanError::PreviousIsLater { .. }
+            | PlanError::Render(_) => {
+                eprintln!("sentinella-app: plan failed: {e}");
+                AppError::new(
+                    "Non è stato possibile preparare il piano PDF. Le risposte non sono state toccate.",
+                )
+            }
+        }
+    }
+}
+
+/// The signing key could not be read or created.
+pub fn key_error(e: &KeyError, dir: &std::path::Path) -> AppError {
+    eprintln!("sentinella-app: signing key in {}: {e}", dir.display());
+    AppError::new(format!(
+        "Non riesco a leggere o a creare la chiave di firma di questa installazione (cartella {}). Controlla i permessi della cartella dei dati.",
+        dir.display()
+    ))
+}
+
+impl From<ExportError> for AppError {
+    fn from(e: ExportError) -> AppError {
+        match e {
+            ExportError::Assessment(e) => e.into(),
+            ExportError::Store(e) => e.into(),
+            ExportError::Draft(_) => AppError::invalid(
+                "Concludi l'autovalutazione prima di esportare i risultati: il coordinamento riceve solo autovalutazioni concluse.",
+            ),
+            ExportError::Key(_) => {
+                eprintln!("sentinella-app: export failed: {e}");
+                AppError::new("Non riesco a leggere o a creare la chiave di firma di questa installazione. Controlla i permessi della cartella dei dati.")
+            }
+            ExportError::Load(_) | ExportError::Exchange(_) => {
+                eprintln!("sentinella-app: export failed: {e}");
+                AppError::new("Non è stato possibile preparare il file dei risultati. Le risposte non sono state toccate.")
+            }
+        }
+    }
+}
+
+impl From<ScopeError> for AppError {
+    fn from(e: ScopeError) -> AppError {
+        AppError::invalid(match e {
+            ScopeError::UnknownRegion { .. } => "Regione non trovata nell'elenco ISTAT.",
+            ScopeError::UnknownProvince { .. } => "Provincia non trovata nell'elenco ISTAT.",
+            ScopeError::TooLong => "Territorio non valido.",
+        })
+    }
+}
+
+impl From<CoordinatorError> for AppError {
+    fn from(e: CoordinatorError) -> AppError {
+        eprintln!("sentinella-app: coordinator database: {e}");
+        AppError::new(match e {
+            CoordinatorError::Io { path, .. } => format!(
+                "Non riesco a leggere o scrivere l'archivio del coordinamento ({}). Controlla lo spazio libero e i permessi della cartella dei dati.",
+                path.display()
+            ),
+            CoordinatorError::NotCoordinator { path, .. } => format!(
+                "Il file {} non è un archivio del coordinamento di Sentinella. Non è stato modificato.",
+                path.display()
+            ),
+            CoordinatorError::Newer { .. } => {
+                "L'archivio del coordinamento è stato scritto da una versione più recente di Sentinella. Aggiorna il programma per aprirlo.".to_string()
+            }
+            CoordinatorError::Sqlite { .. } | CoordinatorError::Migration { .. } => {
+                "Errore interno dell'archivio del coordinamento. I file già importati non sono andati persi; riprova.".to_string()
+            }
+        })
+    }
+}
+
+impl From<AcceptError> for AppError {
+    fn from(e: AcceptError) -> AppError {
+        match e {
+            AcceptError::NoFile(_) => {
+                AppError::invalid("Nessun file trattenuto è firmato con questa chiave.")
+            }
+            AcceptError::Coordinator(e) => e.into(),
+        }
     }
 }
 

@@ -8,8 +8,9 @@ pub mod comuni;
 pub mod coordination;
 pub mod dialogs;
 pub mod error;
-pub mod pdf;
-pub mod result_file;
+pub mod incident;
+pub mod inputs;
+pub mod opener;
 pub mod state;
 pub mod views;
 pub mod webview;
@@ -48,6 +49,20 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             coordination::coord_dashboard,
             coordination::coord_export_csv,
             coordination::coord_export_pdf,
+            opener::open_saved,
+            incident::incident_home,
+            incident::get_contacts,
+            incident::save_contacts,
+            incident::open_incident,
+            incident::get_incident,
+            incident::add_log_entry,
+            incident::save_log_typing,
+            incident::mark_incident_item,
+            incident::save_incident_details,
+            incident::close_incident,
+            incident::get_drafts,
+            incident::export_drafts,
+            incident::export_incident_pdf,
         ])
 }
 
@@ -69,6 +84,13 @@ pub fn run() {
         .setup(|app| {
             let dir = data_dir(app);
             app.manage(AppState::open(&dir));
+            app.manage(opener::SavedFiles::default());
+            #[cfg(feature = "e2e")]
+            if let Some(stand_in) = opener::stand_in::OpenerStandIn::from_env() {
+                app.manage(stand_in);
+            }
+            #[cfg(feature = "e2e")]
+            app.manage(dialogs::stand_in::DialogStandIn::from_env());
             Ok(())
         })
         .run(tauri::generate_context!());

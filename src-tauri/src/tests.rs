@@ -9,15 +9,8 @@ use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
+use crate::dialogs::stand_in::DialogStandIn;
 use crate::state::AppState;
-
-/// The dialogs are replaced by environment variables (the mock runtime
-/// cannot show them); tests that use them take turns.
-static DIALOGS: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn dialogs_lock() -> std::sync::MutexGuard<'static, ()> {
-    DIALOGS.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 struct Harness {
     _app: App<MockRuntime>,
@@ -29,6 +22,8 @@ fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let app = crate::with_commands(mock_builder())
         .manage(AppState::open(dir.path()))
+        // The mock runtime cannot show the native dialogs.
+        .manage(DialogStandIn::default())
         .build(tauri::generate_context!())
         .unwrap();
     let window = match app.get_webview_window("main") {
@@ -45,6 +40,18 @@ fn harness() -> Harness {
 }
 
 impl Harness {
+    /// Save dialogs write into `dir`.
+    fn save_into(&self, dir: &std::path::Path) {
+        self._app
+            .state::<DialogStandIn>()
+            .save_into(dir.to_path_buf());
+    }
+
+    /// Pickers return `dir`.
+    fn pick(&self, dir: &std::path::Path) {
+        self._app.state::<DialogStandIn>().pick(dir.to_path_buf());
+    }
+
     fn call(&self, cmd: &str, args: Value) -> Result<Value, String> {
         self.call_from("tauri://localhost", cmd, args)
     }
@@ -286,12 +293,11 @@ fn bad_input_gets_an_italian_message_and_changes_nothing() {
 fn the_pdf_is_rendered_by_rust_and_written_where_chosen() {
     let h = harness();
     let id = h.new_comune();
-    let _g = dialogs_lock();
     let saved = tempfile::tempdir().unwrap();
     // Stands in for the native dialog, which the mock runtime cannot show.
-    std::env::set_var(crate::dialogs::E2E_SAVE_DIR_ENV, saved.path());
+    h.save_into(saved.path());
     let r = h.ok("generate_pdf", json!({ "id": id }));
-    let out = saved.path().join(crate::pdf::file_name(
+    let out = saved.path().join(sentinella::usecase::names::plan_pdf(
         "Comune di Proceno",
         chrono::Local::now().date_naive(),
     ));
@@ -311,11 +317,11 @@ fn the_pdf_is_rendered_by_rust_and_written_where_chosen() {
 fn pdf_file_names_are_safe() {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
     assert_eq!(
-        crate::pdf::file_name("Comune di Sant'Angelo", day),
+        sentinella::usecase::names::plan_pdf("Comune di Sant'Angelo", day),
         "Piano di sicurezza - Comune di Sant'Angelo - 2026-11-24.pdf"
     );
     assert_eq!(
-        crate::pdf::file_name("../a/b<c>", day),
+        sentinella::usecase::names::plan_pdf("../a/b<c>", day),
         "Piano di sicurezza - .._a_b_c_ - 2026-11-24.pdf"
     );
 }
@@ -422,9 +428,8 @@ fn a_comune_exports_a_signed_file_and_a_coordinator_imports_and_aggregates_it() 
     let h = harness();
     let id = h.new_comune();
     answer_first(&h, id, 10, 1);
-    let _g = dialogs_lock();
     let saved = tempfile::tempdir().unwrap();
-    std::env::set_var(crate::dialogs::E2E_SAVE_DIR_ENV, saved.path());
+    h.save_into(saved.path());
 
     // A draft is not sent; a completed assessment is, notes left out.
     let e = h.err("export_result", json!({ "id": id, "with_notes": false }));
@@ -502,7 +507,7 @@ fn a_comune_exports_a_signed_file_and_a_coordinator_imports_and_aggregates_it() 
     )
     .unwrap();
     std::fs::write(inbox.path().join("d-other-key.json"), other).unwrap();
-    std::env::set_var(crate::dialogs::E2E_PICK_DIR_ENV, inbox.path());
+    h.pick(inbox.path());
 
     let report = h.ok(
         "coord_import",

@@ -9,11 +9,12 @@ use serde::Serialize;
 
 use sentinella::load::Catalog;
 use sentinella::model::{AnswerSheet, Audience, Questionnaire, SpecialAnswer};
-use sentinella::plan::{self, Plan};
-use sentinella::scoring::{self, QuestionState, Score};
-use sentinella::store::{AssessmentInfo, Status, Store, StoredAssessment};
+use sentinella::scoring::{self, QuestionState};
+use sentinella::store::{AssessmentInfo, ListedAssessment, Status};
+use sentinella::usecase::assessment::{HistoryEntry, Snapshot};
+use sentinella::usecase::planning::Planned;
 
-use crate::error::{AppError, AppResult};
+pub use sentinella::usecase::assessment::Progress;
 
 /// "Comune" or "Sportello Polis".
 pub fn audience_label(a: Audience) -> &'static str {
@@ -79,26 +80,6 @@ pub fn questionnaires(catalog: &Catalog) -> Vec<QuestionnaireSummary> {
     out
 }
 
-/// Questions in scope and answered, for progress bars.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Progress {
-    pub answered: usize,
-    pub total: usize,
-}
-
-fn progress(score: &Score) -> Progress {
-    let mut p = Progress::default();
-    for q in &score.questions {
-        if q.state != QuestionState::OutOfScope {
-            p.total += 1;
-            if q.state != QuestionState::Unanswered {
-                p.answered += 1;
-            }
-        }
-    }
-    p
-}
-
 /// One row of the home screen.
 #[derive(Debug, Clone, Serialize)]
 pub struct AssessmentRow {
@@ -119,8 +100,7 @@ pub struct AssessmentRow {
 }
 
 /// Every assessment, newest first.
-pub fn assessment_rows(store: &Store, catalog: &Catalog) -> AppResult<Vec<AssessmentRow>> {
-    let listed = store.list_assessments(catalog)?;
+pub fn assessment_rows(listed: Vec<ListedAssessment>, catalog: &Catalog) -> Vec<AssessmentRow> {
     let mut rows = Vec::with_capacity(listed.len());
     for l in listed {
         let info = l.info;
@@ -156,7 +136,7 @@ pub fn assessment_rows(store: &Store, catalog: &Catalog) -> AppResult<Vec<Assess
             tier_label: l.score.as_ref().map(|s| s.tier.label_it()),
         });
     }
-    Ok(rows)
+    rows
 }
 
 /// The header of an assessment on every screen.
@@ -249,24 +229,11 @@ pub struct AssessmentView {
     pub progress: Progress,
 }
 
-/// The questionnaire of a stored assessment.
-pub fn questionnaire_of<'c>(
-    catalog: &'c Catalog,
-    info: &AssessmentInfo,
-) -> AppResult<&'c Questionnaire> {
-    catalog
-        .get(&info.questionnaire.id, &info.questionnaire.version)
-        .map(|e| &*e.questionnaire)
-        .ok_or_else(|| {
-            AppError::new(
-                "La versione del questionario usata da questa autovalutazione non è disponibile in questa installazione.",
-            )
-        })
-}
-
-pub fn assessment_view(stored: &StoredAssessment, q: &Questionnaire) -> AssessmentView {
+pub fn assessment_view(snapshot: &Snapshot<'_>) -> AssessmentView {
+    let stored = &snapshot.opened.stored;
+    let q = &*snapshot.opened.questionnaire.questionnaire;
     let sheet = &stored.sheet;
-    let score = scoring::score(q, sheet);
+    let score = &snapshot.score;
     let context = q
         .context
         .iter()
@@ -309,7 +276,9 @@ pub fn assessment_view(stored: &StoredAssessment, q: &Questionnaire) -> Assessme
                             kind: o.kind,
                         })
                         .collect(),
-                    applies: scoring::applies(qq, &sheet.context),
+                    applies: score
+                        .question(&qq.id)
+                        .is_none_or(|r| r.state != QuestionState::OutOfScope),
                     answer: sheet.answers.get(&qq.id).map(|a| AnswerView {
                         option: a.option.clone(),
                         note: a.note.clone(),
@@ -323,7 +292,7 @@ pub fn assessment_view(stored: &StoredAssessment, q: &Questionnaire) -> Assessme
         context,
         domains,
         last_position: stored.info.last_position.clone(),
-        progress: progress(&score),
+        progress: snapshot.progress,
     }
 }
 
@@ -395,16 +364,52 @@ pub struct PreviousView {
     pub new_gaps: Vec<String>,
 }
 
+/// A maturity tier with its range of overall scores (from
+/// [`sentinella::scoring::Tier::threshold`], the one place they are
+/// written), for the page's legend and chart colours.
+#[derive(Debug, Clone, Serialize)]
+pub struct TierView {
+    pub id: &'static str,
+    pub label: &'static str,
+    /// Lowest score of the tier.
+    pub from: f64,
+    /// Lowest score of the next tier (none for the top one).
+    pub below: Option<f64>,
+    /// Whether this is the tier a plan aims at (the charts' target line).
+    pub target: bool,
+}
+
+/// Every tier, lowest first.
+pub fn tiers() -> Vec<TierView> {
+    use sentinella::scoring::Tier;
+    Tier::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, t)| TierView {
+            id: t.id(),
+            label: t.label_it(),
+            from: t.threshold(),
+            below: Tier::ALL.get(i + 1).map(|n| n.threshold()),
+            target: *t == Tier::Established,
+        })
+        .collect()
+}
+
 /// The results screen.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResultsView {
+    pub tiers: Vec<TierView>,
     pub header: Header,
     pub overall: f64,
     pub tier_label: &'static str,
     pub uncapped_tier_label: &'static str,
     pub capped: bool,
+    /// Why the tier is capped (Italian), when it is.
+    pub cap_reason: Option<String>,
     pub domains: Vec<DomainResult>,
     pub baseline: BaselineView,
+    /// The essential gates (docs/scoring.md); `controls` holds the sources.
+    pub essential: BaselineView,
     pub priorities: Vec<ActionView>,
     pub actions_total: usize,
     pub unknown: Vec<UnknownView>,
@@ -433,20 +438,10 @@ fn answer_label(q: &Questionnaire, sheet: &AnswerSheet, question_id: &str) -> St
     }
 }
 
-/// Score and plan of a stored assessment.
-pub fn score_and_plan(q: &Questionnaire, sheet: &AnswerSheet) -> (Score, Plan) {
-    let score = scoring::score(q, sheet);
-    let plan = plan::build(q, sheet, &score);
-    (score, plan)
-}
-
-pub fn results_view(
-    stored: &StoredAssessment,
-    q: &Questionnaire,
-    previous: Option<(&StoredAssessment, &Questionnaire)>,
-) -> ResultsView {
-    let sheet = &stored.sheet;
-    let (score, plan) = score_and_plan(q, sheet);
+pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
+    let q = planned.questionnaire();
+    let sheet = planned.sheet();
+    let (score, plan) = (&planned.score, &planned.plan);
     let failed = score
         .baseline
         .failed
@@ -460,6 +455,22 @@ pub fn results_view(
                 .question(id)
                 .and_then(|x| x.baseline.as_ref())
                 .map(|b| b.controls.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let essential_failed = score
+        .essential
+        .failed
+        .iter()
+        .map(|id| GateView {
+            question_id: id.clone(),
+            question: q.question(id).map(|x| x.text.clone()).unwrap_or_default(),
+            domain: domain_title(q, id),
+            answer: answer_label(q, sheet, id),
+            controls: q
+                .question(id)
+                .and_then(|x| x.essential.as_ref())
+                .map(|e| e.sources.clone())
                 .unwrap_or_default(),
         })
         .collect();
@@ -498,12 +509,11 @@ pub fn results_view(
                 .unwrap_or_default(),
         })
         .collect();
-    let previous = previous.map(|(prev, pq)| {
-        let (ps, pp) = score_and_plan(pq, &prev.sheet);
-        let c = plan::compare((&ps, &pp), (&score, &plan));
-        PreviousView {
-            id: prev.info.id,
-            assessed_on: prev.info.assessed_on,
+    let previous = planned.previous.as_ref().and_then(|p| {
+        let c = &p.comparison;
+        Some(PreviousView {
+            id: p.id?.get(),
+            assessed_on: p.assessed_on,
             overall_before: r1(c.overall_before),
             overall_after: r1(c.overall_after),
             delta: r1(c.overall_after - c.overall_before),
@@ -519,14 +529,16 @@ pub fn results_view(
                 .collect(),
             closed: c.closed.iter().map(|(_, t)| t.clone()).collect(),
             new_gaps: c.new_gaps.iter().map(|(_, t)| t.clone()).collect(),
-        }
+        })
     });
     ResultsView {
-        header: header(&stored.info, q),
+        tiers: tiers(),
+        header: header(info, q),
         overall: r1(score.overall),
         tier_label: score.tier.label_it(),
         uncapped_tier_label: score.uncapped_tier.label_it(),
         capped: score.tier != score.uncapped_tier,
+        cap_reason: score.cap_reason_it(),
         domains: score
             .domains
             .iter()
@@ -543,11 +555,16 @@ pub fn results_view(
             passed: score.baseline.passed.len(),
             failed,
         },
+        essential: BaselineView {
+            met: score.essential.met,
+            passed: score.essential.passed.len(),
+            failed: essential_failed,
+        },
         priorities,
         actions_total: plan.actions.len(),
         unknown,
         unanswered: score.unanswered.len(),
-        progress: progress(&score),
+        progress: Progress::of(score),
         previous,
     }
 }
@@ -580,34 +597,28 @@ pub struct HistoryView {
     pub rows: Vec<HistoryRow>,
 }
 
-pub fn history_view(
-    store: &Store,
-    catalog: &Catalog,
-    organization_id: i64,
-) -> AppResult<HistoryView> {
-    let infos = store.history(organization_id)?;
+pub fn history_view(organization_id: i64, entries: &[HistoryEntry<'_>]) -> HistoryView {
     let mut domains: Vec<HistoryDomain> = Vec::new();
     let mut rows = Vec::new();
     let mut name = String::new();
     let mut kind_label = "";
-    for info in infos {
+    for entry in entries {
+        let info = &entry.info;
         name.clone_from(&info.organization.name);
         kind_label = audience_label(info.organization.kind);
-        let entry = catalog.get(&info.questionnaire.id, &info.questionnaire.version);
         let mut row = HistoryRow {
             id: info.id,
             assessed_on: info.assessed_on,
             status_label: status_label(info.status),
             questionnaire_title: entry
+                .questionnaire
                 .map(|e| e.questionnaire.title.clone())
                 .unwrap_or_else(|| info.questionnaire.id.clone()),
             overall: None,
             tier_label: None,
             domains: BTreeMap::new(),
         };
-        if let Some(e) = entry {
-            let stored = store.load_assessment(info.id)?;
-            let s = scoring::score(&e.questionnaire, &stored.sheet);
+        if let Some(s) = &entry.score {
             row.overall = Some(r1(s.overall));
             row.tier_label = Some(s.tier.label_it());
             for d in &s.domains {
@@ -622,11 +633,11 @@ pub fn history_view(
         }
         rows.push(row);
     }
-    Ok(HistoryView {
+    HistoryView {
         organization_id,
         organization: name,
         kind_label,
         domains,
         rows,
-    })
+    }
 }

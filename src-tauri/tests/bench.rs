@@ -230,3 +230,80 @@ fn bench_coordinator_import_and_dashboard() {
         app.close().await.unwrap();
     });
 }
+
+/// "Incidente in corso": from the click on the header button to the triage
+/// on screen, and from the triage's submit to the first-hour checklist on
+/// screen, measured inside the page (no WebDriver round trips), 10 times
+/// each on a database with one comune and its contacts. Target: the
+/// checklist on screen within 1 s of the click.
+#[test]
+#[ignore = "benchmark: run scripts/bench-app.sh"]
+fn bench_incident_click_to_checklist() {
+    if !can_run() {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    {
+        use sentinella::model::{Audience, Organization};
+        let mut store = sentinella::store::Store::open(&data.path().join("sentinella.db")).unwrap();
+        let org = Organization {
+            name: "Comune di Proceno".into(),
+            istat_code: "056044".into(),
+            province: "VT".into(),
+            region: "Lazio".into(),
+            population: 605,
+            kind: Audience::Comune,
+        };
+        sentinella::usecase::incident::save_contacts(
+            &mut store,
+            &org,
+            &[sentinella::usecase::incident::ContactInput {
+                role: sentinella::incident::ContactRole::ItSupport,
+                name: "Alfa Informatica".into(),
+                phone: "0761 123456".into(),
+                email: String::new(),
+            }],
+        )
+        .unwrap();
+    }
+    common::rt().block_on(async {
+        let driver = Driver::start(data.path(), &[]);
+        let app = driver.launch().await.unwrap();
+        let mut to_triage = Vec::new();
+        let mut to_checklist = Vec::new();
+        let mut total = Vec::new();
+        for _ in 0..10 {
+            app.c.execute("document.getElementById('nav-home').click(); return true;", vec![]).await.unwrap();
+            app.wait_screen("home").await.unwrap();
+            let r = app
+                .c
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     const until = (f) => new Promise((ok) => { const tick = () => f() ? ok() : requestAnimationFrame(tick); tick(); });
+                     const t0 = performance.now();
+                     document.getElementById('nav-incident').click();
+                     await until(() => document.body.dataset.screen === 'incident' && document.getElementById('triage-go'));
+                     const t1 = performance.now();
+                     document.querySelector('input[name=case][value=ransomware]').click();
+                     document.querySelector('input[name=personal_data][value=yes]').click();
+                     const t2 = performance.now();
+                     document.getElementById('triage-go').click();
+                     await until(() => document.body.dataset.screen === 'incident-run' && document.querySelectorAll('#steps li').length > 0);
+                     const t3 = performance.now();
+                     done([t1 - t0, t3 - t2, (t1 - t0) + (t3 - t2)]);",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let a = r.as_array().unwrap();
+            to_triage.push(a[0].as_f64().unwrap());
+            to_checklist.push(a[1].as_f64().unwrap());
+            total.push(a[2].as_f64().unwrap());
+        }
+        let (m1, _, x1) = stats(to_triage);
+        let (m2, _, x2) = stats(to_checklist);
+        let (m3, _, x3) = stats(total);
+        println!("BENCH incident: header click to triage on screen median {m1:.0} ms, max {x1:.0} ms; triage submit to checklist on screen median {m2:.0} ms, max {x2:.0} ms; both (without the user's three answers) median {m3:.0} ms, max {x3:.0} ms (target <= 1000 ms)");
+        app.close().await.unwrap();
+    });
+}

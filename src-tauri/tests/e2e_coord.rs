@@ -123,7 +123,7 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
     let files = ASSESSED + 2;
     assert!(
         summary.contains(&format!("{files} file letti: {ASSESSED} importati"))
-            && summary.contains("1 trattenuto")
+            && summary.contains("1 trattenuto in attesa di conferma")
             && summary.contains("1 scartato"),
         "{summary}"
     );
@@ -154,7 +154,15 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
         20,
     )
     .await?;
-    assert!(app.text("#keys").await?.contains(stranger));
+    // The key list is refreshed after the summary (a second call): wait
+    // for it rather than read it at once.
+    app.wait_js(
+        &format!(
+            "const k = document.getElementById('keys'); return !!k && k.textContent.includes('{stranger}')"
+        ),
+        20,
+    )
+    .await?;
 
     // The province: eight comuni assessed out of sixty, the median shown.
     app.js("const s = document.getElementById('scope'); s.value = 'province:VT'; return true")

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use sentinella::ids::{AssessmentId, Fingerprint};
+
 /// Cyber-hygiene self-assessment for Italian comuni and Polis post-office counters.
 #[derive(Debug, Parser)]
 #[command(name = "sentinella", version, about, long_about = None)]
@@ -69,6 +71,12 @@ pub enum Command {
         #[arg(long, value_name = "OLDER_ANSWERS", requires = "pdf")]
         previous: Option<PathBuf>,
     },
+    /// "Incidente in corso": open an incident, keep its log, print the
+    /// deadlines and the ready drafts; set the emergency contacts.
+    Incident {
+        #[command(subcommand)]
+        command: super::incident::IncidentCommand,
+    },
     /// Work with a Sentinella database: check, back up, restore, import,
     /// export, list.
     Db {
@@ -117,7 +125,7 @@ pub enum Command {
         paths: Vec<PathBuf>,
         /// Require this signer (public-key fingerprint, e.g. 3F2A-9C01-77DE-B410).
         #[arg(long, value_name = "FINGERPRINT")]
-        key: Option<String>,
+        key: Option<Fingerprint>,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -135,7 +143,7 @@ pub enum Command {
         /// Accept files signed by this key (fingerprint) even where another
         /// key is on record, after confirming it with the comune (repeatable).
         #[arg(long, value_name = "FINGERPRINT")]
-        accept_key: Vec<String>,
+        accept_key: Vec<Fingerprint>,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -153,39 +161,43 @@ pub enum Command {
     },
     /// Aggregate result files, or the current results of a coordinator
     /// database, by region, province and population band.
-    Aggregate {
-        /// Result files, or directories of *.json result files.
-        #[arg(
-            value_name = "FILE_OR_DIR",
-            required_unless_present = "db",
-            conflicts_with = "db"
-        )]
-        paths: Vec<PathBuf>,
-        /// A coordinator database (see `collect`) instead of files.
-        #[arg(long, value_name = "FILE")]
-        db: Option<PathBuf>,
-        /// Only this region (e.g. "Lazio").
-        #[arg(long, value_name = "NAME", conflicts_with = "province")]
-        region: Option<String>,
-        /// Only this province (abbreviation "VT", ISTAT code "056" or name).
-        #[arg(long, value_name = "CODE")]
-        province: Option<String>,
-        /// Print JSON instead of text.
-        #[arg(long)]
-        json: bool,
-        /// Write one CSV row per comune to this file.
-        #[arg(long, value_name = "FILE")]
-        csv: Option<PathBuf>,
-        /// Write one CSV row per comune and question to this file.
-        #[arg(long, value_name = "FILE")]
-        csv_answers: Option<PathBuf>,
-        /// Write the territorial summary (PDF, in Italian) to this file.
-        #[arg(long, value_name = "FILE")]
-        pdf: Option<PathBuf>,
-        /// Show no figure for groups of fewer comuni than this.
-        #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-        min_group: u32,
-    },
+    Aggregate(AggregateArgs),
+}
+
+/// The arguments of `aggregate`.
+#[derive(Debug, clap::Args)]
+pub struct AggregateArgs {
+    /// Result files, or directories of *.json result files.
+    #[arg(
+        value_name = "FILE_OR_DIR",
+        required_unless_present = "db",
+        conflicts_with = "db"
+    )]
+    pub paths: Vec<PathBuf>,
+    /// A coordinator database (see `collect`) instead of files.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Only this region (e.g. "Lazio").
+    #[arg(long, value_name = "NAME", conflicts_with = "province")]
+    pub region: Option<String>,
+    /// Only this province (abbreviation "VT", ISTAT code "056" or name).
+    #[arg(long, value_name = "CODE")]
+    pub province: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Write one CSV row per comune to this file.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write one CSV row per comune and question to this file.
+    #[arg(long, value_name = "FILE")]
+    pub csv_answers: Option<PathBuf>,
+    /// Write the territorial summary (PDF, in Italian) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
+    /// Show no figure for groups of fewer comuni than this.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_group: u32,
 }
 
 /// `--db FILE --assessment ID`: an assessment stored in a database.
@@ -196,7 +208,7 @@ pub struct DbAssessment {
     pub db: Option<PathBuf>,
     /// The assessment id (see `sentinella db list`).
     #[arg(long, value_name = "ID", requires = "db")]
-    pub assessment: Option<i64>,
+    pub assessment: Option<AssessmentId>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -240,7 +252,7 @@ pub enum DbCommand {
     Export {
         /// The assessment id (see `sentinella db list`).
         #[arg(value_name = "ASSESSMENT")]
-        assessment: i64,
+        assessment: AssessmentId,
         /// The database file.
         #[arg(long, value_name = "FILE")]
         db: PathBuf,

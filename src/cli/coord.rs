@@ -1,125 +1,76 @@
-//! The coordinators' commands: `export`, `verify` and `aggregate`, working
-//! directly on result files (the `--db` forms come with the store).
+//! The coordinators' commands: `export`, `verify`, `collect`, `keys` and
+//! `aggregate`. Each parses its arguments, calls one operation of
+//! [`sentinella::usecase`] and prints.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::Serialize;
 
-use sentinella::aggregate::{
-    self, table, AggregateOptions, GroupStats, KeyBook, Record, Report, Scope, DEFAULT_TOP,
-};
-use sentinella::coordinator::{self, CoordinatorDb, FileReport, Outcome};
-use sentinella::exchange::{self, ExportOptions, ResultError, VerifiedResult};
+use sentinella::aggregate::{AggregateOptions, GroupStats, Report, DEFAULT_TOP};
+use sentinella::coordinator::{FileReport, Outcome};
+use sentinella::exchange::{RejectionKind, ResultError, VerifiedResult};
+use sentinella::ids::Fingerprint;
 use sentinella::istat::IstatList;
-use sentinella::keys::KeyPair;
-use sentinella::load::{self, Catalog};
-use sentinella::scoring::{self, round1};
-use sentinella::store::{Status, Store};
+use sentinella::load::Catalog;
+use sentinella::scoring::round1;
+use sentinella::usecase::aggregate::{self as agg, CsvTable, Gathered, Rejection};
+use sentinella::usecase::collect as coll;
+use sentinella::usecase::export as exp;
+use sentinella::usecase::planning::AnswersSource;
+use sentinella::usecase::territory::{self, ScopeRequest};
+use sentinella::usecase::verify as ver;
 
-use super::args::DbAssessment;
-
-use super::output::to_json;
+use super::args::AggregateArgs;
+use super::output::{emit, to_json};
 use super::EXIT_BAD_INPUT;
-
-/// Print to standard output; a closed pipe (`| head`) is not an error.
-fn emit(text: &str) -> Result<()> {
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
-    }
-}
 
 /// `sentinella export`.
 pub fn export(
     catalog: &Catalog,
-    answers: Option<&Path>,
-    source: &DbAssessment,
+    source: &AnswersSource,
     out: &Path,
     with_notes: bool,
     keys: &Path,
 ) -> Result<ExitCode> {
-    let loaded = super::db::answers_from(answers, source, catalog)?;
-    // An assessment of the database gets an id unique to this installation
-    // and stable across re-exports: its creation time and row id.
-    let assessment_id = match (&source.db, source.assessment) {
-        (Some(db), Some(id)) => {
-            let info = Store::open_existing(db)?.assessment_info(id)?;
-            if info.status != Status::Completed {
-                eprintln!(
-                    "warning: assessment {id} is still a draft; the coordinator will receive it as it is now"
-                );
-            }
-            Some(exchange::store_assessment_id(
-                &info.organization.istat_code,
-                &info.created_at,
-                id,
-            ))
-        }
-        _ => None,
-    };
-    let score = scoring::score(&loaded.questionnaire.questionnaire, &loaded.sheet);
-    let key = KeyPair::load_or_create(keys)?;
-    if key.created {
+    let e = exp::export_from(source, catalog, keys, with_notes, chrono::Utc::now())?;
+    if e.key_created {
         eprintln!(
             "created a new signing key in {} (fingerprint {}): tell your coordinator this fingerprint",
             keys.display(),
-            key.fingerprint()
+            e.fingerprint
         );
     }
-    let opts = ExportOptions {
-        with_notes,
-        app_version: env!("CARGO_PKG_VERSION").to_string(),
-        exported_at: chrono::Utc::now(),
-        assessment_id,
-    };
-    let (payload, bytes) = exchange::export_result(&loaded, &key, &opts)?;
-    exchange::write_atomic(out, &bytes)
+    sentinella::exchange::write_atomic(out, &e.bytes)
         .with_context(|| format!("cannot write {}", out.display()))?;
-    let notes = loaded
-        .sheet
-        .answers
-        .values()
-        .filter(|a| a.note.is_some())
-        .count();
-    println!(
-        "wrote {} — {} ({}), {} {}, overall {:.1}, notes {}; signed by key {}",
+    let notes = match (e.notes_included, e.notes) {
+        (_, 0) => "none".to_string(),
+        (true, n) => format!("included ({n})"),
+        (false, n) => format!("left out ({n}; use --with-notes to include them)"),
+    };
+    emit(&format!(
+        "wrote {} — {} ({}), {} {}, overall {:.1}, notes {notes}; signed by key {}\n",
         out.display(),
-        loaded.sheet.organization.name,
-        loaded.sheet.organization.istat_code,
-        payload.questionnaire.id,
-        payload.questionnaire.version,
-        round1(score.overall),
-        match (with_notes, notes) {
-            (_, 0) => "none".to_string(),
-            (true, n) => format!("included ({n})"),
-            (false, n) => format!("left out ({n}; use --with-notes to include them)"),
-        },
-        key.fingerprint()
-    );
+        e.payload.organization.name,
+        e.payload.organization.istat_code,
+        e.payload.questionnaire.id,
+        e.payload.questionnaire.version,
+        round1(e.score.overall),
+        e.fingerprint
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The files named on the command line: files as given, directories
-/// expanded to their `*.json` files (not recursive), sorted.
+/// The files named on the command line, with a warning per empty folder.
 fn result_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let found = load::json_files(path)?;
-            if found.is_empty() {
-                eprintln!("warning: {}: no *.json files here", path.display());
-            }
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
+    let found = ver::result_files(paths)?;
+    for dir in &found.empty_dirs {
+        eprintln!("warning: {}: no *.json files here", dir.display());
     }
-    Ok(files)
+    Ok(found.files)
 }
 
 #[derive(Serialize)]
@@ -127,7 +78,7 @@ struct VerifyRow {
     file: String,
     ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error_kind: Option<&'static str>,
+    error_kind: Option<RejectionKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,12 +104,12 @@ struct VerifyRow {
 }
 
 impl VerifyRow {
-    fn rejected(file: &Path, e: &ResultError) -> VerifyRow {
-        VerifyRow {
+    fn new(file: &Path, outcome: Result<VerifiedResult, ResultError>) -> VerifyRow {
+        let mut row = VerifyRow {
             file: file.display().to_string(),
-            ok: false,
-            error_kind: Some(e.kind()),
-            error: Some(e.to_string()),
+            ok: outcome.is_ok(),
+            error_kind: None,
+            error: None,
             istat_code: None,
             organization: None,
             questionnaire: None,
@@ -169,26 +120,47 @@ impl VerifyRow {
             baseline_met: None,
             fingerprint: None,
             warnings: Vec::new(),
+        };
+        match outcome {
+            Err(e) => {
+                row.error_kind = Some(e.rejection_kind());
+                row.error = Some(e.to_string());
+            }
+            Ok(v) => {
+                row.istat_code = Some(v.payload.organization.istat_code);
+                row.organization = Some(v.payload.organization.name);
+                row.questionnaire = Some(v.payload.questionnaire.id);
+                row.version = Some(v.payload.questionnaire.version);
+                row.assessed_on = Some(v.payload.assessed_on);
+                row.overall = Some(round1(v.score.overall));
+                row.tier = Some(v.score.tier.id());
+                row.baseline_met = Some(v.score.baseline.met);
+                row.fingerprint = Some(v.fingerprint);
+                row.warnings = v.warnings;
+            }
         }
+        row
     }
 
-    fn accepted(file: &Path, v: &VerifiedResult) -> VerifyRow {
-        VerifyRow {
-            file: file.display().to_string(),
-            ok: true,
-            error_kind: None,
-            error: None,
-            istat_code: Some(v.payload.organization.istat_code.clone()),
-            organization: Some(v.payload.organization.name.clone()),
-            questionnaire: Some(v.payload.questionnaire.id.clone()),
-            version: Some(v.payload.questionnaire.version.clone()),
-            assessed_on: Some(v.payload.assessed_on),
-            overall: Some(round1(v.score.overall)),
-            tier: Some(v.score.tier.id()),
-            baseline_met: Some(v.score.baseline.met),
-            fingerprint: Some(v.fingerprint.clone()),
-            warnings: v.warnings.clone(),
+    fn line(&self) -> String {
+        if !self.ok {
+            return format!(
+                "REJECTED  {}: {}",
+                self.file,
+                self.error.as_deref().unwrap_or_default()
+            );
         }
+        format!(
+            "ok        {}  {} ({}), {} {}, assessed {}, overall {:.1} (recomputed), key {}",
+            self.file,
+            self.organization.as_deref().unwrap_or_default(),
+            self.istat_code.as_deref().unwrap_or_default(),
+            self.questionnaire.as_deref().unwrap_or_default(),
+            self.version.as_deref().unwrap_or_default(),
+            self.assessed_on.map(|d| d.to_string()).unwrap_or_default(),
+            self.overall.unwrap_or_default(),
+            self.fingerprint.as_deref().unwrap_or_default(),
+        )
     }
 }
 
@@ -196,57 +168,20 @@ impl VerifyRow {
 pub fn verify(
     catalog: &Catalog,
     paths: &[PathBuf],
-    key: Option<&str>,
+    key: Option<&Fingerprint>,
     json: bool,
 ) -> Result<ExitCode> {
     let files = result_files(paths)?;
-    let wanted = key.map(coordinator::normalize);
-    if wanted.as_ref().is_some_and(|k| k.len() != 16) {
-        bail!("--key: a fingerprint has 16 hex digits, like 3F2A-9C01-77DE-B410");
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let rows = exchange::verify_each(&files, catalog, threads, |file, outcome| {
-        let outcome = outcome.and_then(|v| match &wanted {
-            Some(k) if &coordinator::normalize(&v.fingerprint) != k => Err(ResultError::OtherKey {
-                found: v.fingerprint.clone(),
-                expected: key.unwrap_or_default().to_string(),
-            }),
-            _ => Ok(v),
-        });
-        match &outcome {
-            Ok(v) => VerifyRow::accepted(file, v),
-            Err(e) => VerifyRow::rejected(file, e),
-        }
-    });
+    let rows = ver::verify_files(&files, catalog, key, VerifyRow::new);
     let rejected = rows.iter().filter(|r| !r.ok).count();
-    let mut t = String::new();
-    if json {
-        t = to_json(&rows)?;
+    let text = if json {
+        to_json(&rows)?
     } else {
+        let mut t = String::new();
         for r in &rows {
-            if r.ok {
-                let _ = writeln!(
-                    t,
-                    "ok        {}  {} ({}), {} {}, assessed {}, overall {:.1} (recomputed), key {}",
-                    r.file,
-                    r.organization.as_deref().unwrap_or_default(),
-                    r.istat_code.as_deref().unwrap_or_default(),
-                    r.questionnaire.as_deref().unwrap_or_default(),
-                    r.version.as_deref().unwrap_or_default(),
-                    r.assessed_on.map(|d| d.to_string()).unwrap_or_default(),
-                    r.overall.unwrap_or_default(),
-                    r.fingerprint.as_deref().unwrap_or_default(),
-                );
-                for w in &r.warnings {
-                    eprintln!("warning: {}: {w}", r.file);
-                }
-            } else {
-                let _ = writeln!(
-                    t,
-                    "REJECTED  {}: {}",
-                    r.file,
-                    r.error.as_deref().unwrap_or_default()
-                );
+            let _ = writeln!(t, "{}", r.line());
+            for w in &r.warnings {
+                eprintln!("warning: {}: {w}", r.file);
             }
         }
         let _ = writeln!(
@@ -256,8 +191,9 @@ pub fn verify(
             rows.len() - rejected,
             rejected
         );
-    }
-    emit(&t)?;
+        t
+    };
+    emit(&text)?;
     Ok(if rejected > 0 {
         ExitCode::from(EXIT_BAD_INPUT)
     } else {
@@ -269,9 +205,32 @@ pub fn verify(
 struct CollectJson<'a> {
     database: String,
     files: usize,
-    counts: std::collections::BTreeMap<&'static str, usize>,
+    counts: BTreeMap<&'static str, usize>,
     reports: &'a [FileReport],
-    stored: coordinator::Counts,
+    stored: sentinella::coordinator::Counts,
+}
+
+fn collect_line(r: &FileReport) -> String {
+    let who = match (&r.organization, &r.istat_code) {
+        (Some(o), Some(c)) => format!("  {o} ({c})"),
+        _ => String::new(),
+    };
+    let hint = match (&r.outcome, &r.signer) {
+        (Outcome::HeldBack, Some(key)) => {
+            format!("; to accept it, run collect again with --accept-key {key}")
+        }
+        _ => String::new(),
+    };
+    let message = r
+        .message
+        .as_deref()
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default();
+    format!(
+        "{:<10} {}{who}{message}{hint}",
+        r.outcome.id().to_uppercase(),
+        r.source
+    )
 }
 
 /// `sentinella collect`.
@@ -279,77 +238,44 @@ pub fn collect(
     catalog: &Catalog,
     paths: &[PathBuf],
     db: &Path,
-    accept_key: &[String],
+    accept_key: &[Fingerprint],
     json: bool,
 ) -> Result<ExitCode> {
     use std::io::IsTerminal as _;
-    let accept: std::collections::BTreeSet<String> = accept_key
-        .iter()
-        .map(|k| coordinator::normalize(k))
-        .collect();
-    if let Some(bad) = accept.iter().find(|k| k.len() != 16) {
-        bail!("--accept-key {bad:?}: a fingerprint has 16 hex digits, like 3F2A-9C01-77DE-B410");
-    }
     let files = result_files(paths)?;
-    let mut database = CoordinatorDb::open(db)?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut database = sentinella::coordinator::CoordinatorDb::open(db)?;
     let show_progress = !json && std::io::stderr().is_terminal() && files.len() >= 200;
-    let reports =
-        coordinator::collect_files(&mut database, &files, catalog, &accept, threads, |p| {
-            if show_progress {
-                eprint!("\rimported {} of {} files", p.done, p.total);
-            }
-        })?;
+    let accept = accept_key.iter().cloned().collect();
+    let collected = coll::collect(&mut database, &files, catalog, &accept, |p| {
+        if show_progress {
+            eprint!("\rimported {} of {} files", p.done, p.total);
+        }
+    })?;
     if show_progress {
         eprintln!();
     }
-    let mut counts = std::collections::BTreeMap::new();
-    for r in &reports {
-        *counts.entry(r.outcome.id()).or_insert(0) += 1;
-    }
-    let stored = database.counts()?;
+    // By id, as always printed.
+    let counts: BTreeMap<&'static str, usize> =
+        collected.counts.iter().map(|(o, n)| (o.id(), *n)).collect();
+    let stored = collected.stored;
     let text = if json {
         to_json(&CollectJson {
             database: db.display().to_string(),
             files: files.len(),
             counts: counts.clone(),
-            reports: &reports,
+            reports: &collected.reports,
             stored,
         })?
     } else {
         let mut t = String::new();
-        for r in &reports {
-            let who = match (&r.organization, &r.istat_code) {
-                (Some(o), Some(c)) => format!("  {o} ({c})"),
-                _ => String::new(),
-            };
-            let hint = match (&r.outcome, &r.signer) {
-                (Outcome::HeldBack, Some(key)) => {
-                    format!("; to accept it, run collect again with --accept-key {key}")
-                }
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                t,
-                "{:<10} {}{who}{}{hint}",
-                r.outcome.id().to_uppercase(),
-                r.source,
-                r.message
-                    .as_deref()
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            );
+        for r in &collected.reports {
+            let _ = writeln!(t, "{}", collect_line(r));
         }
-        let _ = writeln!(
-            t,
-            "{} file(s): {}",
-            files.len(),
-            counts
-                .iter()
-                .map(|(k, v)| format!("{v} {}", k.replace('_', " ")))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let summary: Vec<String> = counts
+            .iter()
+            .map(|(k, v)| format!("{v} {}", k.replace('_', " ")))
+            .collect();
+        let _ = writeln!(t, "{} file(s): {}", files.len(), summary.join(", "));
         let _ = writeln!(
             t,
             "{}: {} comuni/offices with a key on record, {} results stored, {} current",
@@ -361,8 +287,8 @@ pub fn collect(
         t
     };
     emit(&text)?;
-    let held = counts.get("held_back").copied().unwrap_or(0);
-    let rejected = counts.get("rejected").copied().unwrap_or(0);
+    let held = collected.count(Outcome::HeldBack);
+    let rejected = collected.count(Outcome::Rejected);
     if held > 0 && !json {
         eprintln!(
             "WARNING: {held} file(s) held back: signed by a key other than the one on record for that comune. Confirm the new fingerprint with the comune before accepting it (--accept-key)."
@@ -377,10 +303,7 @@ pub fn collect(
 
 /// `sentinella keys`.
 pub fn keys(db: &Path, json: bool) -> Result<ExitCode> {
-    if !db.exists() {
-        bail!("{}: no such coordinator database", db.display());
-    }
-    let keys = CoordinatorDb::open(db)?.keys()?;
+    let keys = coll::keys(db)?;
     let text = if json {
         to_json(&keys)?
     } else {
@@ -399,14 +322,6 @@ pub fn keys(db: &Path, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A file left out of the aggregation, and why.
-#[derive(Debug, Serialize)]
-struct Rejection {
-    file: String,
-    kind: &'static str,
-    reason: String,
-}
-
 #[derive(Serialize)]
 struct ImportSummary {
     files: usize,
@@ -417,6 +332,19 @@ struct ImportSummary {
     rejected: usize,
 }
 
+impl ImportSummary {
+    fn of(g: &Gathered) -> ImportSummary {
+        ImportSummary {
+            files: g.files,
+            accepted: g.accepted(),
+            superseded: g.superseded,
+            duplicates: g.duplicates,
+            held_back: g.held_back.len(),
+            rejected: g.rejected.len(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct AggregateJson<'a> {
     import: ImportSummary,
@@ -425,210 +353,99 @@ struct AggregateJson<'a> {
     reports: &'a [Report],
 }
 
-/// What `aggregate` reads from its arguments.
-#[derive(Debug)]
-pub struct AggregateArgs {
-    pub paths: Vec<PathBuf>,
-    pub db: Option<PathBuf>,
-    pub region: Option<String>,
-    pub province: Option<String>,
-    pub json: bool,
-    pub csv: Option<PathBuf>,
-    pub csv_answers: Option<PathBuf>,
-    pub pdf: Option<PathBuf>,
-    pub min_group: usize,
+fn scope_request(args: &AggregateArgs) -> ScopeRequest {
+    match (&args.region, &args.province) {
+        (Some(r), _) => ScopeRequest::Region(r.clone()),
+        (None, Some(p)) => ScopeRequest::Province(p.clone()),
+        (None, None) => ScopeRequest::Italy,
+    }
 }
 
 /// `sentinella aggregate`.
 pub fn aggregate(catalog: &Catalog, args: &AggregateArgs) -> Result<ExitCode> {
     let list = IstatList::builtin()?;
-    let scope = match (&args.region, &args.province) {
-        (Some(r), _) => match list.find_region(r) {
-            Some(name) => Scope::Region(name.to_string()),
-            None => bail!(
-                "--region {r:?}: not a region of the ISTAT list; the regions are: {}",
-                list.regions().join(", ")
-            ),
-        },
-        (None, Some(p)) => match list.find_province(p) {
-            Some(province) => Scope::Province(province),
-            None => bail!(
-                "--province {p:?}: not a province of the ISTAT list; give its abbreviation (VT), ISTAT code (056) or name"
-            ),
-        },
-        (None, None) => Scope::Italy,
+    let flag = if args.region.is_some() {
+        "--region"
+    } else {
+        "--province"
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let to_record = |name: &str, outcome: Result<VerifiedResult, ResultError>| match outcome {
-        Ok(v) => Ok((Record::from_verified(&v, name), v.warnings)),
-        Err(e) => Err(Rejection {
-            file: name.to_string(),
-            kind: e.kind(),
-            reason: e.to_string(),
-        }),
-    };
+    let scope = territory::resolve(&scope_request(args), list)
+        .map_err(|e| anyhow::anyhow!("{flag} {e}"))?;
     // Verify every file (or every stored current result: scores are never
     // taken from storage either); one bad file never stops the others.
-    let (file_count, outcomes) = match &args.db {
-        Some(db) => {
-            if !db.exists() {
-                bail!("{}: no such coordinator database", db.display());
-            }
-            let (records, bad) = CoordinatorDb::open(db)?.current_records(catalog, threads)?;
-            let count = records.len() + bad.len();
-            let outcomes = records
-                .into_iter()
-                .map(|r| Ok((r, Vec::new())))
-                .chain(bad.into_iter().map(|u| {
-                    Err(Rejection {
-                        file: u.source,
-                        kind: u.kind,
-                        reason: u.reason,
-                    })
-                }))
-                .collect::<Vec<_>>();
-            (count, outcomes)
-        }
-        None => {
-            let files = result_files(&args.paths)?;
-            let outcomes = exchange::verify_each(&files, catalog, threads, |path, outcome| {
-                to_record(&path.display().to_string(), outcome)
-            });
-            (files.len(), outcomes)
-        }
+    let gathered = match &args.db {
+        Some(db) => agg::gather_db(&coll::open_existing(db)?, catalog)?,
+        None => agg::gather_files(&result_files(&args.paths)?, catalog),
     };
-    let mut records = Vec::new();
-    let mut rejected = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Ok((record, warnings)) => {
-                for w in warnings {
-                    eprintln!("warning: {}: {w}", record.source);
-                }
-                records.push(record);
-            }
-            Err(r) => rejected.push(r),
-        }
+    for (file, w) in &gathered.warnings {
+        eprintln!("warning: {file}: {w}");
     }
-    let accepted_count = records.len();
-
-    // Trust on first use within this batch: the earliest assessment of an
-    // organization fixes its key; files signed by another key are held back.
-    // (A coordinator database enforced it at import.)
-    let (trusted, held) = if args.db.is_some() {
-        (records, Vec::new())
-    } else {
-        aggregate::check_keys(records, &mut KeyBook::default())
-    };
-    let held_back: Vec<Rejection> = held
-        .iter()
-        .map(|h| Rejection {
-            file: h.record.source.clone(),
-            kind: "other_key",
-            reason: h.error().to_string(),
-        })
-        .collect();
-
-    let selection = aggregate::select_current(trusted);
     let opts = AggregateOptions {
-        min_group: args.min_group,
+        min_group: args.min_group as usize,
         top: DEFAULT_TOP,
     };
-    let reports = aggregate::reports(&selection.current, list, &scope, opts);
-    let in_scope = aggregate::in_scope(&selection.current, list, &scope);
-    let csv_error = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(io) => io,
-        other => std::io::Error::other(format!("{other:?}")),
-    };
-    if let Some(path) = &args.csv {
-        exchange::write_atomic_with(path, |w| {
-            table::write_comuni(w, &in_scope, list).map_err(csv_error)
-        })
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if let Some(path) = &args.csv_answers {
-        exchange::write_atomic_with(path, |w| {
-            table::write_answers(w, &in_scope).map_err(csv_error)
-        })
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-
-    let pdf = match &args.pdf {
-        Some(path) => {
-            let info = sentinella::report::RegionInfo {
-                scope: &scope.describe(),
-                generated_on: chrono::Local::now().date_naive(),
-            };
-            let pdf = sentinella::report::region_pdf(&reports, &info)
-                .context("cannot render the PDF summary")?;
-            exchange::write_atomic(path, &pdf.bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Some((path, pdf.pages))
+    let reports = agg::reports(&gathered, list, &scope, opts);
+    let mut written = String::new();
+    for (table, path, what) in [
+        (CsvTable::Comuni, &args.csv, "per comune"),
+        (CsvTable::Answers, &args.csv_answers, "per question"),
+    ] {
+        if let Some(p) = path {
+            let rows = agg::save_csv(p, &gathered, list, &scope, table)
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            let _ = writeln!(
+                written,
+                "\nwrote the CSV {what} to {} ({rows} comuni)",
+                p.display()
+            );
         }
-        None => None,
-    };
-
-    let summary = ImportSummary {
-        files: file_count,
-        accepted: accepted_count - held_back.len(),
-        superseded: selection.superseded.len(),
-        duplicates: selection.duplicates.len(),
-        held_back: held_back.len(),
-        rejected: rejected.len(),
-    };
+    }
+    if let Some(path) = &args.pdf {
+        let pdf = agg::region_pdf(&reports, &scope, chrono::Local::now().date_naive())
+            .context("cannot render the PDF summary")?;
+        sentinella::exchange::write_atomic(path, &pdf.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let s = if pdf.pages == 1 { "" } else { "s" };
+        let _ = writeln!(
+            written,
+            "\nwrote the PDF summary to {} ({} page{s})",
+            path.display(),
+            pdf.pages
+        );
+    }
     let text = if args.json {
         to_json(&AggregateJson {
-            import: summary,
-            rejected: &rejected,
-            held_back: &held_back,
+            import: ImportSummary::of(&gathered),
+            rejected: &gathered.rejected,
+            held_back: &gathered.held_back,
             reports: &reports,
         })?
     } else {
-        let mut t = import_text(&summary, &rejected, &held_back);
+        let mut t = import_text(&ImportSummary::of(&gathered), &gathered);
         for report in &reports {
             t.push_str(&report_text(report));
         }
         if reports.is_empty() {
             t.push_str("\nNo verified result to aggregate.\n");
         }
-        for (flag, path) in [
-            ("per comune", &args.csv),
-            ("per question", &args.csv_answers),
-        ] {
-            if let Some(p) = path {
-                let _ = writeln!(
-                    t,
-                    "\nwrote the CSV {flag} to {} ({} comuni)",
-                    p.display(),
-                    in_scope.len()
-                );
-            }
-        }
-        if let Some((p, pages)) = pdf {
-            let s = if pages == 1 { "" } else { "s" };
-            let _ = writeln!(
-                t,
-                "\nwrote the PDF summary to {} ({pages} page{s})",
-                p.display()
-            );
-        }
+        t.push_str(&written);
         t
     };
     emit(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn import_text(s: &ImportSummary, rejected: &[Rejection], held_back: &[Rejection]) -> String {
+fn import_text(s: &ImportSummary, g: &Gathered) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
         "Files: {} read, {} accepted ({} superseded by a newer assessment, {} duplicates), {} held back, {} rejected",
         s.files, s.accepted, s.superseded, s.duplicates, s.held_back, s.rejected
     );
-    for r in held_back {
+    for r in &g.held_back {
         let _ = writeln!(t, "  HELD BACK {}: {}", r.file, r.reason);
     }
-    for r in rejected {
+    for r in &g.rejected {
         let _ = writeln!(t, "  REJECTED  {}: {}", r.file, r.reason);
     }
     t

@@ -1,54 +1,22 @@
 //! `sentinella db ...` and the `--db FILE --assessment ID` source of
 //! `score` and `plan`.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-use sentinella::load::{self, Catalog, LoadedAnswers};
+use sentinella::load::{self, Catalog};
 use sentinella::model::QuestionnaireRef;
 use sentinella::scoring::round1;
 use sentinella::store::{self, NewAssessment, Status, Store};
+use sentinella::usecase::assessment;
 
-use super::args::{DbAssessment, DbCommand};
+use super::args::DbCommand;
+use super::output::{emit, emit_line};
 use super::{catalog, output, EXIT_BAD_INPUT};
-
-/// The answers to score or plan: an answers file, or an assessment of a
-/// database.
-pub fn answers_from(
-    file: Option<&Path>,
-    source: &DbAssessment,
-    catalog: &Catalog,
-) -> Result<LoadedAnswers> {
-    match (file, &source.db, source.assessment) {
-        (Some(file), None, None) => Ok(load::answers_file(file, catalog)?),
-        (None, Some(db), Some(id)) => {
-            let store = Store::open_existing(db)?;
-            let stored = store.load_assessment(id)?;
-            let q = &stored.info.questionnaire;
-            let Some(entry) = catalog.get(&q.id, &q.version) else {
-                bail!(
-                    "assessment {id} uses questionnaire {} version {}, which is not available (load it with --questionnaires DIR)",
-                    q.id,
-                    q.version
-                );
-            };
-            if entry.content_hash != stored.info.content_hash {
-                eprintln!(
-                    "warning: questionnaire {} {} has changed since assessment {id} was created; scoring with the available content",
-                    q.id, q.version
-                );
-            }
-            Ok(LoadedAnswers {
-                sheet: stored.sheet,
-                questionnaire: entry.clone(),
-            })
-        }
-        _ => bail!("give either an answers file or --db FILE --assessment ID"),
-    }
-}
 
 /// Run a `db` subcommand.
 pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
@@ -57,7 +25,7 @@ pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
         DbCommand::Backup { db } => {
             let store = Store::open_existing(&db)?;
             let path = store.backup_now()?;
-            println!("backup written to {}", path.display());
+            emit_line(&format!("backup written to {}", path.display()))?;
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Restore { db, backup } => restore(&db, backup.as_deref()),
@@ -76,7 +44,10 @@ pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
             };
             let id =
                 store.import_answers(&catalog, &answers.display().to_string(), &text, status)?;
-            println!("imported {} as assessment {id}", answers.display());
+            emit_line(&format!(
+                "imported {} as assessment {id}",
+                answers.display()
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Export {
@@ -85,25 +56,25 @@ pub fn run(command: DbCommand, dirs: &[PathBuf]) -> Result<ExitCode> {
             out,
         } => {
             let store = Store::open_existing(&db)?;
-            let json = store.export_answers(assessment)?;
+            let json = store.export_answers(assessment.get())?;
             match out {
                 Some(path) => {
                     std::fs::write(&path, json)
                         .with_context(|| format!("cannot write {}", path.display()))?;
                     eprintln!("wrote assessment {assessment} to {}", path.display());
                 }
-                None => print!("{json}"),
+                None => emit(&json)?,
             }
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::List { db, json } => {
             let catalog = catalog(dirs)?;
             let store = Store::open_existing(&db)?;
-            let rows = store.list_assessments(&catalog)?;
+            let rows = assessment::list(&store, &catalog)?;
             if json {
-                print!("{}", output::to_json(&rows)?);
+                emit(&output::to_json(&rows)?)?;
             } else {
-                print_list(&rows);
+                emit(&list_text(&rows))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -143,8 +114,9 @@ fn read_answers(path: &Path) -> Result<String> {
 
 fn check(db: &Path) -> Result<ExitCode> {
     let report = store::check(db)?;
-    println!("{}: Sentinella database", db.display());
-    println!(
+    let mut t = format!("{}: Sentinella database\n", db.display());
+    let _ = writeln!(
+        t,
         "schema version {} (this build writes {}){}",
         report.schema_version,
         report.latest_version,
@@ -154,29 +126,33 @@ fn check(db: &Path) -> Result<ExitCode> {
             ""
         }
     );
-    println!(
+    let _ = writeln!(
+        t,
         "{} organizations, {} assessments, {} answers",
         report.organizations, report.assessments, report.answers
     );
-    match report.backups.last() {
-        Some(b) => println!(
+    let _ = match report.backups.last() {
+        Some(b) => writeln!(
+            t,
             "{} backups, newest {} Italian time ({})",
             report.backups.len(),
             store::format_italian(b.taken_at),
             b.path.display()
         ),
-        None => println!("no backups yet"),
-    }
-    if report.problems.is_empty() {
-        println!("integrity: ok");
-        Ok(ExitCode::SUCCESS)
+        None => writeln!(t, "no backups yet"),
+    };
+    let code = if report.problems.is_empty() {
+        let _ = writeln!(t, "integrity: ok");
+        ExitCode::SUCCESS
     } else {
-        println!("integrity: {} problem(s)", report.problems.len());
+        let _ = writeln!(t, "integrity: {} problem(s)", report.problems.len());
         for p in report.problems.iter().take(20) {
-            println!("  {p}");
+            let _ = writeln!(t, "  {p}");
         }
-        Ok(ExitCode::from(EXIT_BAD_INPUT))
-    }
+        ExitCode::from(EXIT_BAD_INPUT)
+    };
+    emit(&t)?;
+    Ok(code)
 }
 
 fn restore(db: &Path, backup: Option<&Path>) -> Result<ExitCode> {
@@ -201,18 +177,22 @@ fn restore(db: &Path, backup: Option<&Path>) -> Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     let report = store::restore(db, backup)?;
+    let mut t = String::new();
     if let Some(p) = &report.previous_backup {
-        println!("the previous content was backed up to {}", p.display());
+        let _ = writeln!(t, "the previous content was backed up to {}", p.display());
     }
     if let Some(p) = &report.damaged_moved_to {
-        println!("the damaged database was moved to {}", p.display());
+        let _ = writeln!(t, "the damaged database was moved to {}", p.display());
     }
-    println!("restored {} from {}", db.display(), backup.display());
+    let _ = writeln!(t, "restored {} from {}", db.display(), backup.display());
+    emit(&t)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_list(rows: &[store::ListedAssessment]) {
-    println!(
+fn list_text(rows: &[store::ListedAssessment]) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
         "{:>5}  {:<10} {:<10} {:<16} {:<28} {:<16} {:>8}  {:<11} BASELINE",
         "ID", "DATE", "STATUS", "UPDATED", "ORGANIZATION", "QUESTIONNAIRE", "SCORE", "TIER"
     );
@@ -231,7 +211,8 @@ fn print_list(rows: &[store::ListedAssessment]) {
             None => ("-".into(), "-".into(), "questionnaire not available".into()),
         };
         let name: String = i.organization.name.chars().take(28).collect();
-        println!(
+        let _ = writeln!(
+            t,
             "{:>5}  {:<10} {:<10} {:<16} {:<28} {:<16} {:>8}  {:<11} {}",
             i.id,
             i.assessed_on,
@@ -244,6 +225,7 @@ fn print_list(rows: &[store::ListedAssessment]) {
             baseline
         );
     }
+    t
 }
 
 /// The crash-test child: create an assessment, then save answers forever

@@ -5,6 +5,7 @@
 mod args;
 mod coord;
 mod db;
+mod incident;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -13,10 +14,13 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 
+use sentinella::demo;
 use sentinella::load::{self, Catalog, LoadedAnswers};
-use sentinella::{demo, plan, scoring};
+use sentinella::scoring;
+use sentinella::usecase::planning::{self, AnswersSource, PlanWarning, Planned};
 
-use args::{Cli, Command};
+use args::{Cli, Command, DbAssessment};
+use output::emit_line;
 
 /// Exit code for bad input (malformed file, unknown version, invalid answer).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -24,11 +28,11 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// Parse the arguments and run the subcommand.
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
+    let dirs = &cli.questionnaire_dirs;
     match cli.command {
         Command::Validate { paths } => validate(&paths),
         Command::Questionnaires { json } => {
-            let catalog = catalog(&cli.questionnaire_dirs)?;
-            output::print_catalog(&catalog, json)?;
+            output::print_catalog(&catalog(dirs)?, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Score {
@@ -36,10 +40,8 @@ pub fn run() -> Result<ExitCode> {
             source,
             json,
         } => {
-            let catalog = catalog(&cli.questionnaire_dirs)?;
-            let loaded = db::answers_from(answers.as_deref(), &source, &catalog)?;
-            let score = scoring::score(&loaded.questionnaire.questionnaire, &loaded.sheet);
-            output::print_score(&loaded, &score, json)?;
+            let planned = plan(dirs, answers, &source, None)?;
+            output::print_score(&planned.loaded, &planned.score, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan {
@@ -49,25 +51,18 @@ pub fn run() -> Result<ExitCode> {
             pdf,
             previous,
         } => {
-            let catalog = catalog(&cli.questionnaire_dirs)?;
-            let loaded = db::answers_from(answers.as_deref(), &source, &catalog)?;
-            let (score, plan) = score_and_plan(&loaded);
-            if let Some(out) = pdf {
-                let previous = match previous {
-                    Some(path) => Some(load::answers_file(&path, &catalog)?),
-                    None => None,
-                };
-                write_plan_pdf(&loaded, &score, &plan, previous.as_ref(), &out)?;
-                return Ok(ExitCode::SUCCESS);
+            let planned = plan(dirs, answers, &source, previous.as_deref())?;
+            match pdf {
+                Some(out) => write_plan_pdf(&planned, &out)?,
+                None => output::print_plan(&planned.loaded, &planned.score, &planned.plan, json)?,
             }
-            output::print_plan(&loaded, &score, &plan, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Db { command } => db::run(command, &cli.questionnaire_dirs),
+        Command::Db { command } => db::run(command, dirs),
+        Command::Incident { command } => incident::run(command),
         Command::Demo { out, date } => {
-            let catalog = catalog(&cli.questionnaire_dirs)?;
             let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
-            run_demo(&catalog, &out, date)
+            run_demo(&catalog(dirs)?, &out, date)
         }
         Command::Export {
             answers,
@@ -76,55 +71,20 @@ pub fn run() -> Result<ExitCode> {
             with_notes,
             keys,
         } => {
-            let catalog = catalog(&cli.questionnaire_dirs)?;
-            coord::export(
-                &catalog,
-                answers.as_deref(),
-                &source,
-                &out,
-                with_notes,
-                &keys,
-            )
+            let source = answers_source(answers, &source)?;
+            coord::export(&catalog(dirs)?, &source, &out, with_notes, &keys)
         }
         Command::Collect {
             paths,
             db,
             accept_key,
             json,
-        } => {
-            let catalog = catalog(&cli.questionnaire_dirs)?;
-            coord::collect(&catalog, &paths, &db, &accept_key, json)
-        }
+        } => coord::collect(&catalog(dirs)?, &paths, &db, &accept_key, json),
         Command::Keys { db, json } => coord::keys(&db, json),
         Command::Verify { paths, key, json } => {
-            let catalog = catalog(&cli.questionnaire_dirs)?;
-            coord::verify(&catalog, &paths, key.as_deref(), json)
+            coord::verify(&catalog(dirs)?, &paths, key.as_ref(), json)
         }
-        Command::Aggregate {
-            paths,
-            db,
-            region,
-            province,
-            json,
-            csv,
-            csv_answers,
-            pdf,
-            min_group,
-        } => {
-            let catalog = catalog(&cli.questionnaire_dirs)?;
-            let args = coord::AggregateArgs {
-                paths,
-                db,
-                region,
-                province,
-                json,
-                csv,
-                csv_answers,
-                pdf,
-                min_group: min_group as usize,
-            };
-            coord::aggregate(&catalog, &args)
-        }
+        Command::Aggregate(args) => coord::aggregate(&catalog(dirs)?, &args),
     }
 }
 
@@ -143,67 +103,61 @@ fn catalog(dirs: &[PathBuf]) -> Result<Catalog> {
     Ok(catalog)
 }
 
-fn score_and_plan(loaded: &LoadedAnswers) -> (scoring::Score, plan::Plan) {
-    let q = &loaded.questionnaire.questionnaire;
-    let score = scoring::score(q, &loaded.sheet);
-    let plan = plan::build(q, &loaded.sheet, &score);
-    (score, plan)
+/// The answers of `score`, `plan` and `export`: a file, or `--db FILE
+/// --assessment ID`.
+fn answers_source(file: Option<PathBuf>, db: &DbAssessment) -> Result<AnswersSource> {
+    match (file, &db.db, db.assessment) {
+        (Some(file), None, None) => Ok(AnswersSource::File(file)),
+        (None, Some(db), Some(id)) => Ok(AnswersSource::Stored { db: db.clone(), id }),
+        _ => bail!("give either an answers file or --db FILE --assessment ID"),
+    }
 }
 
-/// Render the plan PDF (with the comparison when an older assessment is
-/// given) and write it to `out`.
-fn write_plan_pdf(
-    loaded: &LoadedAnswers,
-    score: &scoring::Score,
-    plan: &plan::Plan,
-    previous: Option<&LoadedAnswers>,
-    out: &Path,
-) -> Result<()> {
-    let q = &loaded.questionnaire.questionnaire;
-    let comparison = match previous {
-        Some(old) => {
-            if old.sheet.questionnaire.id != loaded.sheet.questionnaire.id {
-                bail!(
-                    "--previous: the older answers are for questionnaire '{}', not '{}'",
-                    old.sheet.questionnaire.id,
-                    loaded.sheet.questionnaire.id
-                );
-            }
-            if old.sheet.assessed_on > loaded.sheet.assessed_on {
-                bail!(
-                    "--previous: the older answers are dated {}, after the current ones ({})",
-                    old.sheet.assessed_on,
-                    loaded.sheet.assessed_on
-                );
-            }
-            if old.sheet.organization.istat_code != loaded.sheet.organization.istat_code {
-                eprintln!(
-                    "warning: --previous is about {} ({}), the current answers about {} ({})",
-                    old.sheet.organization.name,
-                    old.sheet.organization.istat_code,
-                    loaded.sheet.organization.name,
-                    loaded.sheet.organization.istat_code
-                );
-            }
-            let (old_score, old_plan) = score_and_plan(old);
-            let c = plan::compare((&old_score, &old_plan), (score, plan));
-            Some((old.sheet.assessed_on, c))
-        }
-        None => None,
-    };
-    let report = sentinella::report::PlanReport {
-        questionnaire: q,
-        sheet: &loaded.sheet,
-        score,
-        plan,
-        previous: comparison
-            .as_ref()
-            .map(|(date, c)| sentinella::report::PreviousAssessment {
-                assessed_on: *date,
-                comparison: c,
-            }),
-    };
-    let pdf = sentinella::report::plan_pdf(&report).context("cannot render the plan PDF")?;
+/// Score and plan the answers (with the previous assessment), printing
+/// the warnings.
+fn plan(
+    dirs: &[PathBuf],
+    file: Option<PathBuf>,
+    db: &DbAssessment,
+    previous: Option<&Path>,
+) -> Result<Planned> {
+    let catalog = catalog(dirs)?;
+    let source = answers_source(file, db)?;
+    let planned = planning::plan(&source, previous, &catalog).map_err(|e| match e {
+        planning::PlanError::OtherQuestionnaire { .. }
+        | planning::PlanError::PreviousIsLater { .. } => anyhow::anyhow!("--previous: {e}"),
+        other => other.into(),
+    })?;
+    for w in &planned.warnings {
+        eprintln!("warning: {}", warning_text(w));
+    }
+    Ok(planned)
+}
+
+fn warning_text(w: &PlanWarning) -> String {
+    match w {
+        PlanWarning::ContentChanged {
+            id,
+            questionnaire,
+            version,
+        } => format!(
+            "questionnaire {questionnaire} {version} has changed since assessment {id} was created; scoring with the available content"
+        ),
+        PlanWarning::PreviousOtherOrganization {
+            previous,
+            previous_code,
+            current,
+            current_code,
+        } => format!(
+            "--previous is about {previous} ({previous_code}), the current answers about {current} ({current_code})"
+        ),
+    }
+}
+
+/// Render the plan PDF (with the comparison when there is a previous
+/// assessment) and write it to `out`.
+fn write_plan_pdf(planned: &Planned, out: &Path) -> Result<()> {
+    let pdf = planning::plan_pdf(planned)?.pdf;
     std::fs::write(out, &pdf.bytes).with_context(|| format!("cannot write {}", out.display()))?;
     if !pdf.replaced_chars.is_empty() {
         eprintln!(
@@ -211,13 +165,12 @@ fn write_plan_pdf(
             pdf.replaced_chars
         );
     }
-    println!(
+    emit_line(&format!(
         "wrote {} ({} pages, {} bytes)",
         out.display(),
         pdf.pages,
         pdf.bytes.len()
-    );
-    Ok(())
+    ))
 }
 
 fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
@@ -236,15 +189,15 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
     let mut failed = 0;
     for file in &files {
         match load::questionnaire_file(file) {
-            Ok(q) => println!(
+            Ok(q) => emit_line(&format!(
                 "ok    {}  ({} {}, {} domains, {} questions, sha256 {})",
                 file.display(),
                 q.questionnaire.id,
                 q.questionnaire.version,
                 q.questionnaire.domains.len(),
                 q.questionnaire.question_count(),
-                &q.content_hash[..12]
-            ),
+                q.content_hash.get(..12).unwrap_or_default()
+            ))?,
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {e}");
@@ -279,7 +232,8 @@ fn run_demo(catalog: &Catalog, out: &Path, date: chrono::NaiveDate) -> Result<Ex
                 sheet: example.sheet,
                 questionnaire: entry.clone(),
             };
-            let (score, plan) = score_and_plan(&loaded);
+            let planned = planning::plan_answers(loaded, None)?;
+            let (loaded, score, plan) = (&planned.loaded, &planned.score, &planned.plan);
             let write = |suffix: &str, text: String| -> Result<()> {
                 let path = out.join(format!("{}.{suffix}", example.stem));
                 std::fs::write(&path, text)
@@ -288,32 +242,26 @@ fn run_demo(catalog: &Catalog, out: &Path, date: chrono::NaiveDate) -> Result<Ex
             write("answers.json", output::to_json(&loaded.sheet)?)?;
             write(
                 "score.json",
-                output::to_json(&output::ScoreJson::new(&loaded, &score))?,
+                output::to_json(&output::ScoreJson::new(loaded, score))?,
             )?;
-            write("plan.json", output::to_json(&output::PlanJson::new(&plan))?)?;
-            write("plan.txt", output::plan_text(&loaded, &score, &plan))?;
-            let report = sentinella::report::PlanReport {
-                questionnaire: &loaded.questionnaire.questionnaire,
-                sheet: &loaded.sheet,
-                score: &score,
-                plan: &plan,
-                previous: None,
-            };
-            let pdf = sentinella::report::plan_pdf(&report)
-                .with_context(|| format!("cannot render the plan of {}", example.stem))?;
+            write("plan.json", output::to_json(&output::PlanJson::new(plan))?)?;
+            write("plan.txt", output::plan_text(loaded, score, plan))?;
+            let pdf = planning::plan_pdf(&planned)
+                .with_context(|| format!("cannot render the plan of {}", example.stem))?
+                .pdf;
             let pdf_path = out.join(format!("{}.plan.pdf", example.stem));
             std::fs::write(&pdf_path, &pdf.bytes)
                 .with_context(|| format!("cannot write {}", pdf_path.display()))?;
-            println!(
+            emit_line(&format!(
                 "{:<48} overall {:>5.1}  tier {:<11} baseline {:<7} actions {:>2}",
                 format!("{}.answers.json", example.stem),
                 scoring::round1(score.overall),
                 score.tier.id(),
                 if score.baseline.met { "met" } else { "not met" },
                 plan.actions.len()
-            );
+            ))?;
         }
     }
-    println!("wrote the examples to {}", out.display());
+    emit_line(&format!("wrote the examples to {}", out.display()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,23 @@ use sentinella::model::{Horizon, Organization};
 use sentinella::plan::{Plan, PlanAction, SupplierQuestion};
 use sentinella::scoring::{round1, Score};
 
+/// Write to standard output. A closed pipe (`sentinella plan x.json | head
+/// -1`) is a normal end of the output, not an error: the rest is dropped
+/// quietly and the command ends as it would have.
+pub fn emit(text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// [`emit`] a line.
+pub fn emit_line(line: &str) -> Result<()> {
+    emit(&format!("{line}\n"))
+}
+
 pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
     let mut s = serde_json::to_string_pretty(value)?;
     s.push('\n');
@@ -45,17 +62,17 @@ pub fn print_catalog(catalog: &Catalog, json: bool) -> Result<()> {
         })
         .collect();
     if json {
-        print!("{}", to_json(&rows)?);
-    } else {
-        println!("{:<18} {:<9} {:>9}  TITLE", "ID", "VERSION", "QUESTIONS");
-        for r in rows {
-            println!(
-                "{:<18} {:<9} {:>9}  {}",
-                r.id, r.version, r.questions, r.title
-            );
-        }
+        return emit(&to_json(&rows)?);
     }
-    Ok(())
+    let mut t = format!("{:<18} {:<9} {:>9}  TITLE\n", "ID", "VERSION", "QUESTIONS");
+    for r in rows {
+        let _ = writeln!(
+            t,
+            "{:<18} {:<9} {:>9}  {}",
+            r.id, r.version, r.questions, r.title
+        );
+    }
+    emit(&t)
 }
 
 #[derive(Serialize)]
@@ -135,8 +152,7 @@ impl<'a> ScoreJson<'a> {
 
 pub fn print_score(loaded: &LoadedAnswers, score: &Score, json: bool) -> Result<()> {
     if json {
-        print!("{}", to_json(&ScoreJson::new(loaded, score))?);
-        return Ok(());
+        return emit(&to_json(&ScoreJson::new(loaded, score))?);
     }
     let mut s = String::new();
     header(&mut s, loaded, score);
@@ -160,8 +176,7 @@ pub fn print_score(loaded: &LoadedAnswers, score: &Score, json: bool) -> Result<
     if !score.unanswered.is_empty() {
         let _ = writeln!(s, "Not answered yet: {}", score.unanswered.join(", "));
     }
-    print!("{s}");
-    Ok(())
+    emit(&s)
 }
 
 fn header(s: &mut String, loaded: &LoadedAnswers, score: &Score) {
@@ -210,11 +225,10 @@ impl<'a> PlanJson<'a> {
 
 pub fn print_plan(loaded: &LoadedAnswers, score: &Score, plan: &Plan, json: bool) -> Result<()> {
     if json {
-        print!("{}", to_json(&PlanJson::new(plan))?);
+        emit(&to_json(&PlanJson::new(plan))?)
     } else {
-        print!("{}", plan_text(loaded, score, plan));
+        emit(&plan_text(loaded, score, plan))
     }
-    Ok(())
 }
 
 /// The plan as plain text.

@@ -139,7 +139,7 @@ pub enum CoordinatorError {
 }
 
 /// What happened to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The first assessment of this comune (and questionnaire): current.
@@ -221,7 +221,7 @@ pub struct Unverifiable {
     /// Where it came from when imported.
     pub source: String,
     /// Stable id of the problem.
-    pub kind: &'static str,
+    pub kind: crate::exchange::RejectionKind,
     /// The problem.
     pub reason: String,
 }
@@ -512,7 +512,7 @@ impl CoordinatorDb {
                 .map(|v| Record::from_verified(&v, &r.source))
                 .map_err(|e| Unverifiable {
                     source: r.source.clone(),
-                    kind: e.kind(),
+                    kind: e.rejection_kind(),
                     reason: e.to_string(),
                 })
         });

@@ -41,8 +41,8 @@ use crate::model::{Answer, Organization};
 use crate::scoring::{round1, Score};
 
 pub use verify::{
-    parallel_map, read_capped, verify_bytes, verify_each, verify_file, FileError, ResultError,
-    VerifiedResult, MAX_JSON_DEPTH, MAX_RESULT_BYTES,
+    parallel_map, read_capped, verify_bytes, verify_each, verify_file, FileError, RejectionKind,
+    ResultError, VerifiedResult, MAX_JSON_DEPTH, MAX_RESULT_BYTES,
 };
 
 /// The format family of result files.

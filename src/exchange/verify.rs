@@ -183,30 +183,162 @@ fn list_issues(issues: &[Issue]) -> String {
     text
 }
 
-impl ResultError {
-    /// A stable short id of the kind of problem, for reports and CSV.
-    pub fn kind(&self) -> &'static str {
+/// The kind of problem that got a result file rejected: what a face
+/// matches on (exhaustively) to word it for its users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionKind {
+    /// [`ResultError::Io`].
+    Io,
+    /// [`ResultError::Empty`].
+    Empty,
+    /// [`ResultError::TooLarge`].
+    TooLarge,
+    /// [`ResultError::InvalidUtf8`].
+    InvalidUtf8,
+    /// [`ResultError::TooDeep`].
+    TooDeep,
+    /// [`ResultError::Truncated`].
+    Truncated,
+    /// [`ResultError::NotJson`].
+    NotJson,
+    /// [`ResultError::NotAResultFile`].
+    NotAResultFile,
+    /// [`ResultError::WrongFormat`].
+    WrongFormat,
+    /// [`ResultError::FutureVersion`].
+    FutureVersion,
+    /// [`ResultError::UnknownField`].
+    UnknownField,
+    /// [`ResultError::Shape`].
+    BadShape,
+    /// [`ResultError::Encoding`].
+    BadEncoding,
+    /// [`ResultError::Tampered`].
+    Tampered,
+    /// [`ResultError::OtherKey`].
+    OtherKey,
+    /// [`ResultError::PayloadFormat`].
+    PayloadFormat,
+    /// [`ResultError::UnknownQuestionnaire`].
+    UnknownQuestionnaire,
+    /// [`ResultError::QuestionnaireChanged`].
+    QuestionnaireChanged,
+    /// [`ResultError::InvalidAnswers`].
+    InvalidAnswers,
+}
+
+impl RejectionKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [RejectionKind; 19] = [
+        RejectionKind::Io,
+        RejectionKind::Empty,
+        RejectionKind::TooLarge,
+        RejectionKind::InvalidUtf8,
+        RejectionKind::TooDeep,
+        RejectionKind::Truncated,
+        RejectionKind::NotJson,
+        RejectionKind::NotAResultFile,
+        RejectionKind::WrongFormat,
+        RejectionKind::FutureVersion,
+        RejectionKind::UnknownField,
+        RejectionKind::BadShape,
+        RejectionKind::BadEncoding,
+        RejectionKind::Tampered,
+        RejectionKind::OtherKey,
+        RejectionKind::PayloadFormat,
+        RejectionKind::UnknownQuestionnaire,
+        RejectionKind::QuestionnaireChanged,
+        RejectionKind::InvalidAnswers,
+    ];
+
+    /// Stable id (as serialized), for reports and CSV.
+    pub fn id(self) -> &'static str {
         match self {
-            ResultError::Io(_) => "io",
-            ResultError::Empty => "empty",
-            ResultError::TooLarge { .. } => "too_large",
-            ResultError::InvalidUtf8 { .. } => "invalid_utf8",
-            ResultError::TooDeep { .. } => "too_deep",
-            ResultError::Truncated { .. } => "truncated",
-            ResultError::NotJson { .. } => "not_json",
-            ResultError::NotAResultFile(_) => "not_a_result_file",
-            ResultError::WrongFormat { .. } => "wrong_format",
-            ResultError::FutureVersion { .. } => "future_version",
-            ResultError::UnknownField { .. } => "unknown_field",
-            ResultError::Shape { .. } => "bad_shape",
-            ResultError::Encoding { .. } => "bad_encoding",
-            ResultError::Tampered => "tampered",
-            ResultError::OtherKey { .. } => "other_key",
-            ResultError::PayloadFormat { .. } => "payload_format",
-            ResultError::UnknownQuestionnaire { .. } => "unknown_questionnaire",
-            ResultError::QuestionnaireChanged { .. } => "questionnaire_changed",
-            ResultError::InvalidAnswers { .. } => "invalid_answers",
+            RejectionKind::Io => "io",
+            RejectionKind::Empty => "empty",
+            RejectionKind::TooLarge => "too_large",
+            RejectionKind::InvalidUtf8 => "invalid_utf8",
+            RejectionKind::TooDeep => "too_deep",
+            RejectionKind::Truncated => "truncated",
+            RejectionKind::NotJson => "not_json",
+            RejectionKind::NotAResultFile => "not_a_result_file",
+            RejectionKind::WrongFormat => "wrong_format",
+            RejectionKind::FutureVersion => "future_version",
+            RejectionKind::UnknownField => "unknown_field",
+            RejectionKind::BadShape => "bad_shape",
+            RejectionKind::BadEncoding => "bad_encoding",
+            RejectionKind::Tampered => "tampered",
+            RejectionKind::OtherKey => "other_key",
+            RejectionKind::PayloadFormat => "payload_format",
+            RejectionKind::UnknownQuestionnaire => "unknown_questionnaire",
+            RejectionKind::QuestionnaireChanged => "questionnaire_changed",
+            RejectionKind::InvalidAnswers => "invalid_answers",
         }
+    }
+
+    /// The kind with this id.
+    pub fn from_id(id: &str) -> Option<RejectionKind> {
+        RejectionKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+impl std::fmt::Display for RejectionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl ResultError {
+    /// The kind of problem.
+    pub fn rejection_kind(&self) -> RejectionKind {
+        match self {
+            ResultError::Io(_) => RejectionKind::Io,
+            ResultError::Empty => RejectionKind::Empty,
+            ResultError::TooLarge { .. } => RejectionKind::TooLarge,
+            ResultError::InvalidUtf8 { .. } => RejectionKind::InvalidUtf8,
+            ResultError::TooDeep { .. } => RejectionKind::TooDeep,
+            ResultError::Truncated { .. } => RejectionKind::Truncated,
+            ResultError::NotJson { .. } => RejectionKind::NotJson,
+            ResultError::NotAResultFile(_) => RejectionKind::NotAResultFile,
+            ResultError::WrongFormat { .. } => RejectionKind::WrongFormat,
+            ResultError::FutureVersion { .. } => RejectionKind::FutureVersion,
+            ResultError::UnknownField { .. } => RejectionKind::UnknownField,
+            ResultError::Shape { .. } => RejectionKind::BadShape,
+            ResultError::Encoding { .. } => RejectionKind::BadEncoding,
+            ResultError::Tampered => RejectionKind::Tampered,
+            ResultError::OtherKey { .. } => RejectionKind::OtherKey,
+            ResultError::PayloadFormat { .. } => RejectionKind::PayloadFormat,
+            ResultError::UnknownQuestionnaire { .. } => RejectionKind::UnknownQuestionnaire,
+            ResultError::QuestionnaireChanged { .. } => RejectionKind::QuestionnaireChanged,
+            ResultError::InvalidAnswers { .. } => RejectionKind::InvalidAnswers,
+        }
+    }
+
+    /// A stable short id of the kind of problem, for reports and CSV
+    /// ([`RejectionKind::id`]).
+    pub fn kind(&self) -> &'static str {
+        self.rejection_kind().id()
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::RejectionKind;
+
+    #[test]
+    fn every_kind_has_a_distinct_id_that_reads_back() {
+        let ids: std::collections::BTreeSet<&str> =
+            RejectionKind::ALL.iter().map(|k| k.id()).collect();
+        assert_eq!(ids.len(), RejectionKind::ALL.len());
+        for k in RejectionKind::ALL {
+            assert_eq!(RejectionKind::from_id(k.id()), Some(k));
+            assert_eq!(
+                serde_json::to_value(k).ok(),
+                Some(serde_json::Value::from(k.id()))
+            );
+        }
+        assert_eq!(RejectionKind::from_id("no such kind"), None);
     }
 }
 

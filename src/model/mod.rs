@@ -6,6 +6,6 @@ pub mod questionnaire;
 pub use answers::{Answer, AnswerSheet, Organization, QuestionnaireRef, ANSWERS_FORMAT};
 pub use questionnaire::{
     Action, AnswerOption, Audience, Baseline, Condition, ContextOption, ContextQuestion, CostBand,
-    Domain, Effort, Horizon, Mappings, OwnerRule, Question, Questionnaire, Role, SpecialAnswer,
-    QUESTIONNAIRE_FORMAT,
+    Domain, Effort, EssentialGate, Horizon, Mappings, OwnerRule, Question, Questionnaire, Role,
+    SpecialAnswer, QUESTIONNAIRE_FORMAT,
 };

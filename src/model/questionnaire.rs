@@ -107,6 +107,17 @@ pub struct Question {
     /// (mandatory) controls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Baseline>,
+    /// Essential gate: a control without which no organization can be
+    /// called consolidated, whatever its average (two-step login, supported
+    /// systems, a tested restore, the breach procedure...). Each names its
+    /// sources; the list with the reasons is in docs/scoring.md.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub essential: Option<EssentialGate>,
+    /// The item is run by central IT the office does not control (for a
+    /// Polis office: Poste's central IT). It carries no gate, and "Non so"
+    /// becomes a question for the central referent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub central: bool,
     /// The controls of each framework this question stands for.
     pub mappings: Mappings,
     /// The level (1–3) this organization should reach; below it an action
@@ -179,6 +190,18 @@ pub struct Baseline {
     pub controls: Vec<String>,
 }
 
+/// An essential gate: the minimum level of a control that is essential even
+/// where the law does not make it mandatory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EssentialGate {
+    /// The lowest level (1–3) that satisfies the gate.
+    pub min_level: u8,
+    /// Where the requirement comes from: CIS safeguards (`CIS 6.3`), ACN
+    /// basic measures (`ACN PR.AA-03`) or articles of law (`GDPR art. 33`).
+    pub sources: Vec<String>,
+}
+
 /// Control ids per framework.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -221,6 +244,10 @@ pub struct Action {
     /// The question to send to the IT supplier when the answer is "Non so",
     /// worded so it can be sent as is.
     pub supplier_question: String,
+    /// Questions whose actions must be done before this one (no offline
+    /// copy before a backup exists). Validated: known ids, no cycles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
 }
 
 /// Owner override chosen from the context answers.

@@ -10,7 +10,7 @@ use super::text::{rich, Span};
 use super::theme::{self, Color};
 
 /// The score of the "Consolidato" tier: the target line of the charts.
-pub const TARGET_SCORE: f64 = 65.0;
+pub const TARGET_SCORE: f64 = Tier::Established.threshold();
 
 const MONTHS: [&str; 12] = [
     "gennaio",

@@ -21,6 +21,7 @@
 pub mod common;
 pub mod fonts;
 mod hyphen;
+pub mod incident_pdf;
 pub mod layout;
 pub mod plan_pdf;
 pub mod region_pdf;
@@ -29,6 +30,7 @@ pub mod text;
 pub mod theme;
 
 pub use fonts::{missing_glyphs, Style};
+pub use incident_pdf::{incident_document, incident_pdf, IncidentReport};
 pub use layout::{
     Align, Bar, BarChart, Block, Card, Cell, Column, Figure, Heading, List, Paragraph, Table,
 };

@@ -8,9 +8,10 @@
 
 use chrono::NaiveDate;
 
+use crate::incident::contacts::Contact;
 use crate::model::{AnswerSheet, Audience, CostBand, Horizon, Mappings, Questionnaire, Role};
 use crate::plan::{Comparison, Plan, PlanAction};
-use crate::scoring::{GateStatus, QuestionState, Score, Tier};
+use crate::scoring::{GateKind, GateStatus, QuestionState, Score, Tier};
 
 use super::common::{
     band_color, count, cover_band, h1, h2, h3, note, para, plain, score_chart, thousands,
@@ -47,6 +48,9 @@ pub struct PlanReport<'a> {
     pub plan: &'a Plan,
     /// An earlier assessment to compare with.
     pub previous: Option<PreviousAssessment<'a>>,
+    /// The organisation's emergency contacts, printed on the incident card
+    /// (a blank line stays for each one missing).
+    pub contacts: &'a [Contact],
 }
 
 /// Renders the plan. The PDF's creation date is the assessment date, so the
@@ -78,16 +82,43 @@ fn references(m: &Mappings, with_acn: bool) -> String {
     if !m.absc.is_empty() {
         parts.push(m.absc.join(", "));
     }
+    let t = crate::controls::tables();
     if !m.cis.is_empty() {
-        parts.push(format!("CIS {}", m.cis.join(", ")));
+        // Safeguards outside Implementation Group 1 are marked with theirs.
+        let ids: Vec<String> = m
+            .cis
+            .iter()
+            .map(|id| match t.cis.get(id) {
+                Some(ig) if *ig > 1 => format!("{id} (IG{ig})"),
+                _ => id.clone(),
+            })
+            .collect();
+        parts.push(format!("CIS {}", ids.join(", ")));
     }
     if !m.csf.is_empty() {
         parts.push(format!("CSF {}", m.csf.join(", ")));
     }
     if with_acn && !m.acn.is_empty() {
-        parts.push(format!("ACN {}", m.acn.join(", ")));
+        // Measures that the ACN asks only of essential entities are marked.
+        let ids: Vec<String> = m
+            .acn
+            .iter()
+            .map(|id| match t.acn.get(id) {
+                Some((false, true)) => format!("{id} (solo soggetti essenziali)"),
+                _ => id.clone(),
+            })
+            .collect();
+        parts.push(format!("ACN {}", ids.join(", ")));
     }
     parts.join(" · ")
+}
+
+/// The marker of an action on a failed gate.
+fn gate_marker(kind: GateKind) -> &'static str {
+    match kind {
+        GateKind::Baseline => "Misura minima",
+        GateKind::Essential => "Misura essenziale",
+    }
 }
 
 /// The actions numbered as the document presents them: by horizon, and in
@@ -161,7 +192,7 @@ pub fn plan_document(r: &PlanReport<'_>) -> Document {
     blocks.push(Block::PageBreak);
     supplier(r, &w, &date, &mut blocks);
     blocks.push(Block::PageBreak);
-    incident_card(org.kind, &mut blocks);
+    incident_card(org, r.contacts, &mut blocks);
     if let Some(prev) = r.previous {
         blocks.push(Block::PageBreak);
         changes(r, prev, &mut blocks);
@@ -242,30 +273,51 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
     }
     blocks.push(Block::Paragraph(Paragraph::new(facts).space_before(14.0)));
 
-    let failed = s.baseline.failed.len();
-    let gates = failed + s.baseline.passed.len();
+    let baseline_total = s.baseline.failed.len() + s.baseline.passed.len();
+    let essential_total = s.essential.failed.len() + s.essential.passed.len();
+    let gates = baseline_total + essential_total;
     let rank = |t: Tier| match t {
         Tier::Initial => 1,
         Tier::Developing => 2,
         Tier::Established => 3,
         Tier::Advanced => 4,
     };
-    let tier_note = if s.tier < s.uncapped_tier {
-        format!(
-            "Livello {} su 4, limitato dalle misure minime (il punteggio varrebbe «{}»)",
-            rank(s.tier),
-            s.uncapped_tier.label_it()
+    // The honest headline: the tier comes first; when a gate caps it, the
+    // reason is beside it and the average is shown as what it is.
+    let (tier_note, score_label, score_note) = if s.is_capped() {
+        (
+            format!(
+                "Livello {} su 4, limitato: {}",
+                rank(s.tier),
+                s.cap_reason_it().unwrap_or_default()
+            ),
+            "Media delle risposte",
+            format!(
+                "Da sola varrebbe «{}», ma le misure mancanti vengono prima",
+                s.uncapped_tier.label_it()
+            ),
         )
     } else {
-        format!("Livello {} su 4", rank(s.tier))
+        (
+            format!("Livello {} su 4", rank(s.tier)),
+            "Punteggio complessivo",
+            "Media pesata delle risposte".to_string(),
+        )
     };
+    let mut gate_note = Vec::new();
+    if baseline_total > 0 {
+        gate_note.push(format!(
+            "misure minime: {} su {baseline_total}",
+            s.baseline.passed.len()
+        ));
+    }
+    if essential_total > 0 {
+        gate_note.push(format!(
+            "essenziali: {} su {essential_total}",
+            s.essential.passed.len()
+        ));
+    }
     blocks.push(Block::Figures(vec![
-        Figure {
-            label: "Punteggio complessivo".into(),
-            value: format!("{} / 100", italian_score(s.overall)),
-            note: "Media pesata delle risposte".into(),
-            color: band_color(s.overall),
-        },
         Figure {
             label: "Livello di maturità".into(),
             value: s.tier.label_it().into(),
@@ -273,20 +325,30 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
             color: tier_color(s.tier),
         },
         Figure {
-            label: "Misure minime AgID".into(),
-            value: if gates == 0 {
-                "Non valutate".into()
-            } else if s.baseline.met {
-                "Rispettate".into()
+            label: score_label.into(),
+            value: format!("{} / 100", italian_score(s.overall)),
+            note: score_note,
+            color: if s.is_capped() {
+                theme::MUTED
             } else {
-                "Non rispettate".into()
+                band_color(s.overall)
+            },
+        },
+        Figure {
+            label: "Controlli di base".into(),
+            value: if gates == 0 {
+                "Non valutati".into()
+            } else if s.gates_met() {
+                "Rispettati".into()
+            } else {
+                "Non rispettati".into()
             },
             note: if gates == 0 {
                 "Nessun controllo di base applicabile".into()
             } else {
-                format!("{} superati su {}", s.baseline.passed.len(), gates)
+                format!("Superati: {}", gate_note.join("; "))
             },
-            color: if s.baseline.met {
+            color: if s.gates_met() {
                 theme::GOOD
             } else {
                 theme::BAD
@@ -321,9 +383,9 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
     } else {
         blocks.push(Block::List(List::numbered(items)));
         blocks.push(note(
-            "Sono le azioni con l'effetto maggiore: prima quelle che riguardano le misure minime \
-             obbligatorie, poi quelle con il divario più ampio, al massimo due per ambito. \
-             Il dettaglio è nel piano d'azione.",
+            "Sono le azioni con l'effetto maggiore: prima quelle sulle misure minime obbligatorie \
+             e sulle misure essenziali, poi quelle con il divario più ampio, al massimo due per \
+             ambito. Il dettaglio è nel piano d'azione.",
         ));
     }
 
@@ -385,17 +447,35 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     blocks.push(h1(w.summary_title));
 
     blocks.push(h2("Dove siamo"));
-    let mut text = format!(
-        "{} ha ottenuto **{} punti su 100**, livello di maturità **{}**.",
-        with_article(&org.name),
-        italian_score(s.overall),
-        s.tier.label_it()
-    );
+    let mut text = if s.is_capped() {
+        format!(
+            "{} è al livello di maturità **{}**. La media delle risposte è **{} su 100** e da \
+             sola varrebbe «{}», ma il livello resta «{}» finché non sono rispettati tutti i \
+             controlli di base.",
+            with_article(&org.name),
+            s.tier.label_it(),
+            italian_score(s.overall),
+            s.uncapped_tier.label_it(),
+            s.tier.label_it()
+        )
+    } else {
+        format!(
+            "{} ha ottenuto **{} punti su 100**, livello di maturità **{}**.",
+            with_article(&org.name),
+            italian_score(s.overall),
+            s.tier.label_it()
+        )
+    };
     let failed = s.baseline.failed.len();
+    let central = r
+        .questionnaire
+        .questions()
+        .filter(|(_, q)| q.central)
+        .filter(|(_, q)| s.question(&q.id).is_some_and(|x| x.state.is_applicable()))
+        .count();
     if failed > 0 {
         text.push_str(&format!(
-            " {} **non sono rispettate**: {}. Finché non lo saranno, il livello non può salire \
-             oltre «{}».",
+            " {} **non sono rispettate**: {}.{}",
             match org.kind {
                 Audience::Comune => {
                     "Le misure minime di sicurezza che ogni pubblica amministrazione deve rispettare"
@@ -406,10 +486,51 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
                 }
             },
             failed_gates(failed, failed + s.baseline.passed.len()),
-            crate::scoring::GATE_CAP.label_it()
+            if s.is_capped() {
+                String::new()
+            } else {
+                format!(
+                    " Finché non lo saranno, il livello non può salire oltre «{}».",
+                    crate::scoring::GATE_CAP.label_it()
+                )
+            }
         ));
     } else if !s.baseline.passed.is_empty() {
-        text.push_str(" Le misure minime di sicurezza obbligatorie risultano **rispettate**.");
+        text.push_str(match org.kind {
+            Audience::Comune => {
+                " Le misure minime di sicurezza obbligatorie risultano **rispettate**."
+            }
+            Audience::PolisOffice => {
+                " Le misure minime che dipendono dall'ufficio risultano **rispettate**."
+            }
+        });
+    }
+    let essential: Vec<String> = r
+        .plan
+        .actions
+        .iter()
+        .filter(|a| s.essential.failed.contains(&a.question_id))
+        .map(|a| format!("«{}»", a.title))
+        .collect();
+    if !essential.is_empty() {
+        let also = if failed > 0 { "inoltre " } else { "però " };
+        text.push_str(&format!(
+            " {} senza le quali nessuna organizzazione può dirsi consolidata: {}.",
+            if essential.len() == 1 {
+                format!("Manca {also}una misura essenziale,")
+            } else {
+                format!("Mancano {also}{} misure essenziali,", essential.len())
+            },
+            essential.join(", ")
+        ));
+    }
+    if central > 0 && org.kind == Audience::PolisOffice {
+        text.push_str(&format!(
+            " {} riguarda{} sistemi che Poste gestisce centralmente: l'ufficio li vede solo dallo \
+             sportello, e vanno verificati con Poste (si veda «Da verificare con Poste Italiane»).",
+            capitalize(&count(central, "controllo", "controlli")),
+            if central == 1 { "" } else { "no" }
+        ));
     }
     blocks.push(para(&text));
     let unknown = s.unknown.len();
@@ -438,7 +559,7 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
                     label: h.label_it().to_string(),
                     value: count(actions.len(), "azione", "azioni"),
                     note: if gates > 0 {
-                        format!("di cui {} sulle misure minime", gates)
+                        format!("di cui {gates} su controlli di base")
                     } else {
                         String::new()
                     },
@@ -679,18 +800,43 @@ fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
         rows,
     )));
 
-    blocks.push(h2("Misure minime AgID: i controlli di base"));
-    blocks.push(para(
-        "Le //Misure minime di sicurezza ICT per le pubbliche amministrazioni// (AgID, circolare \
-         2/2017) fissano un livello minimo obbligatorio per ogni ente. Le domande che le riguardano \
-         hanno una soglia: una risposta sotto la soglia, oppure «Non so», non supera il controllo.",
-    ));
+    blocks.push(h2("I controlli di base"));
+    let (addressees, examples) = match r.sheet.organization.kind {
+        Audience::Comune => (
+            "un livello obbligatorio per ogni ente",
+            "la verifica in due passaggi, i sistemi ancora aggiornati, la prova di ripristino, la \
+             procedura per le violazioni di dati",
+        ),
+        Audience::PolisOffice => (
+            "la base richiesta a chi tratta dati e servizi della pubblica amministrazione",
+            "impronte e foto solo nell'applicazione ufficiale, nessuna copia sui telefoni, il \
+             controllo dei documenti d'identità",
+        ),
+    };
+    blocks.push(para(&format!(
+        "I controlli di base sono di due tipi. Le **misure minime** vengono dalle //Misure minime \
+         di sicurezza ICT per le pubbliche amministrazioni// (AgID, circolare 2/2017), che fissano \
+         {addressees}. Le **misure essenziali** sono quelle senza le quali nessuna organizzazione \
+         può dirsi consolidata, qualunque sia la sua media: {examples}. Ogni controllo ha una \
+         soglia: una risposta sotto la soglia, oppure «Non so», non lo supera, e il livello di \
+         maturità resta «In sviluppo»."
+    )));
     let mut gates: Vec<(bool, usize, Vec<Cell>)> = Vec::new();
     for (i, (_, q)) in r.questionnaire.questions().enumerate() {
         let Some(result) = s.question(&q.id) else {
             continue;
         };
-        let Some(gate) = result.gate else {
+        let kinds = [
+            (GateKind::Baseline, result.gate),
+            (GateKind::Essential, result.essential),
+        ];
+        // One row per question: a failed gate shows its kind first.
+        let Some((_, gate)) = kinds
+            .iter()
+            .filter_map(|(k, g)| g.map(|g| (*k, g)))
+            .filter(|(_, g)| *g != GateStatus::NotApplicable)
+            .min_by_key(|(k, g)| (*g != GateStatus::Failed, *k))
+        else {
             continue;
         };
         let (label, color) = match (gate, result.state) {
@@ -702,18 +848,20 @@ fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
             (GateStatus::Failed, _) => ("Non superato", theme::BAD),
             (GateStatus::NotApplicable, _) => continue,
         };
-        let controls = q
-            .baseline
-            .as_ref()
-            .map(|b| b.controls.join(", "))
-            .unwrap_or_default();
+        let mut sources = Vec::new();
+        if let Some(b) = &q.baseline {
+            sources.push(format!("Misura minima: {}", b.controls.join(", ")));
+        }
+        if let Some(e) = &q.essential {
+            sources.push(format!("Misura essenziale: {}", e.sources.join(", ")));
+        }
         gates.push((
             gate == GateStatus::Failed,
             i,
             vec![
                 Cell::new(vec![
                     Span::plain(q.text.clone()),
-                    Span::plain(format!("\n{controls}")).colored(theme::MUTED),
+                    Span::plain(format!("\n{}", sources.join(" · "))).colored(theme::MUTED),
                 ]),
                 Cell::new(vec![Span::bold(label).colored(color)]),
                 Cell::plain(first_sentence(&q.help)),
@@ -737,6 +885,68 @@ fn results(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
         table.zebra = true;
         blocks.push(Block::Table(table));
     }
+    central_items(r, blocks);
+}
+
+/// "Da verificare con Poste Italiane": the items Poste's central IT runs,
+/// as seen from the counter. They carry no gate; a "Non so" there is a
+/// question for Poste, not a failure of the office.
+fn central_items(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
+    let rows: Vec<Vec<Cell>> = r
+        .questionnaire
+        .questions()
+        .filter(|(_, q)| q.central)
+        .filter_map(|(_, q)| {
+            let result = r.score.question(&q.id)?;
+            if !result.state.is_applicable() {
+                return None;
+            }
+            let answer = r
+                .sheet
+                .answers
+                .get(&q.id)
+                .and_then(|a| q.option(&a.option))
+                .map_or_else(|| "Nessuna risposta".to_string(), |o| o.label.clone());
+            let status = match result.state {
+                QuestionState::Unknown | QuestionState::Unanswered => {
+                    Span::bold("Da chiedere a Poste").colored(theme::WARN)
+                }
+                QuestionState::Level(l) if l < q.target_level => {
+                    Span::bold("Sotto l'obiettivo").colored(theme::WARN)
+                }
+                _ => Span::plain("Nessun problema visto dallo sportello"),
+            };
+            Some(vec![
+                Cell::new(vec![
+                    Span::plain(q.text.clone()),
+                    Span::plain(format!("\n{}", references(&q.mappings, false)))
+                        .colored(theme::MUTED),
+                ]),
+                Cell::plain(answer),
+                Cell::new(vec![status]),
+            ])
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    blocks.push(h2("Da verificare con Poste Italiane"));
+    blocks.push(para(
+        "Questi controlli dipendono dai sistemi che Poste gestisce centralmente: aggiornamenti, \
+         antivirus, programmi installati, configurazione dei totem. L'ufficio li vede solo dallo \
+         sportello, quindi qui non hanno soglia e non limitano il livello. Le risposte «Non so» \
+         sono diventate domande per le strutture di Poste, nella lettera di questo documento.",
+    ));
+    let mut table = Table::new(
+        vec![
+            Column::new("Controllo", 4.0),
+            Column::new("Risposta dello sportello", 3.0),
+            Column::new("Esito", 2.0),
+        ],
+        rows,
+    );
+    table.zebra = true;
+    blocks.push(Block::Table(table));
 }
 
 fn actions(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
@@ -750,9 +960,10 @@ fn actions(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
         return;
     }
     blocks.push(para(&format!(
-        "Il piano contiene **{}**, divise per scadenza. In ogni gruppo vengono prima le azioni che \
-         riguardano le misure minime obbligatorie (segnate «Misura minima»), poi quelle più rapide. \
-         Per ogni azione sono indicati chi la guida, l'impegno, il costo stimato e i riferimenti \
+        "Il piano contiene **{}**, divise per scadenza. Le scadenze vanno prima alle azioni sulle \
+         misure minime obbligatorie (segnate «Misura minima») e sulle misure essenziali (segnate \
+         «Misura essenziale»), e un'azione non viene mai prima di quelle da cui dipende. In ogni \
+         gruppo vengono prima le azioni più rapide. Per ogni azione sono indicati chi la guida, l'impegno, il costo stimato e i riferimenti \
          ai controlli (AgID ABSC, CIS Controls, NIST CSF 2.0, misure ACN).",
         count(total, "azione", "azioni")
     )));
@@ -772,8 +983,8 @@ fn actions(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
             .iter()
             .map(|(n, a)| {
                 let mut title = vec![Span::plain(a.title.clone())];
-                if a.gate_failed {
-                    title.push(Span::bold("\nMisura minima").colored(theme::BAD));
+                if let Some(kind) = a.gate {
+                    title.push(Span::bold(format!("\n{}", gate_marker(kind))).colored(theme::BAD));
                 }
                 vec![
                     Cell::new(vec![Span::bold(n.to_string())]),
@@ -816,8 +1027,37 @@ fn action_block(r: &PlanReport<'_>, n: usize, a: &PlanAction) -> Vec<Block> {
         Span::plain(" · Ambito: "),
         Span::plain(a.domain_title.clone()),
     ];
-    if a.gate_failed {
-        facts.push(Span::bold(" · Misura minima obbligatoria").colored(theme::BAD));
+    match a.gate {
+        Some(GateKind::Baseline) => {
+            facts.push(Span::bold(" · Misura minima obbligatoria").colored(theme::BAD));
+        }
+        Some(GateKind::Essential) => {
+            facts.push(Span::bold(" · Misura essenziale").colored(theme::BAD));
+        }
+        None => {}
+    }
+    if a.horizon > a.natural_horizon {
+        facts.push(Span::plain(format!(
+            " · Spostata da «{}» per non sovraccaricare i primi mesi",
+            a.natural_horizon.label_it().to_lowercase()
+        )));
+    } else if a.horizon < a.natural_horizon {
+        facts.push(Span::plain(
+            " · Anticipata: serve prima di un'altra azione".to_string(),
+        ));
+    }
+    if !a.requires.is_empty() {
+        let before: Vec<String> = a
+            .requires
+            .iter()
+            .filter_map(|id| number_of(r.plan, id).map(|n| format!("n. {n}")))
+            .collect();
+        if !before.is_empty() {
+            facts.push(Span::plain(format!(
+                " · Dopo l'azione {}",
+                before.join(", ")
+            )));
+        }
     }
     blocks.push(Block::Paragraph(
         Paragraph::new(facts)
@@ -951,24 +1191,16 @@ fn supplier(r: &PlanReport<'_>, w: &Wording, date: &str, blocks: &mut Vec<Block>
     ));
 }
 
-fn incident_card(kind: Audience, blocks: &mut Vec<Block>) {
+fn incident_card(org: &crate::model::Organization, contacts: &[Contact], blocks: &mut Vec<Block>) {
+    let card = crate::incident_card::card(org);
     blocks.push(h1("Scheda incidente"));
-    blocks.push(note(
-        "Da stampare e tenere accanto ai PC. Compilate i numeri a mano e teneteli aggiornati.",
-    ));
-    let steps: Vec<Vec<Span>> = [
-        "**Non spegnete il computer colpito**: staccatelo dalla rete (cavo e Wi-Fi) e lasciatelo acceso.",
-        "**Avvisate subito** il responsabile indicato qui sotto e il supporto informatico.",
-        "**Annotate** ora della scoperta, che cosa avete visto, i messaggi sullo schermo; \
-         fotografate lo schermo con il telefono.",
-        "**Non pagate riscatti** e non rispondete a chi vi contatta per l'attacco.",
-        "**Non cancellate** messaggi o file sospetti: servono per capire che cosa è successo.",
-        "**Cambiate le password** solo da un computer sicuro e su indicazione del supporto informatico.",
-    ]
-    .iter()
-    .map(|s| rich(s))
-    .collect();
-    let mut list = List::numbered(steps);
+    blocks.push(note(if contacts.is_empty() {
+        "Da stampare e tenere accanto ai PC. Compilate i numeri a mano e teneteli aggiornati."
+    } else {
+        "Da stampare e tenere accanto ai PC. I recapiti stampati vengono dai «Contatti per le \
+         emergenze» di Sentinella: verificateli e scrivete a mano quelli mancanti."
+    }));
+    let mut list = List::numbered(card.first_hour.iter().map(|s| rich(s)).collect());
     list.space_before = 2.0;
     blocks.push(Block::Card(Card {
         title: Some("Nella prima ora".into()),
@@ -978,53 +1210,21 @@ fn incident_card(kind: Audience, blocks: &mut Vec<Block>) {
         space_before: 10.0,
     }));
 
-    blocks.push(h2("Chi chiamare"));
-    let supplier_row = match kind {
-        Audience::Comune => (
-            "Fornitore informatico (assistenza)",
-            "Subito: isola i sistemi, verifica le copie, ripristina.",
-        ),
-        Audience::PolisOffice => (
-            "Assistenza IT e sicurezza di Poste",
-            "Subito: lo sportello è collegato ai sistemi di Poste.",
-        ),
-    };
-    let rows: Vec<Vec<Cell>> = [
-        (
-            "Responsabile interno degli incidenti",
-            "Per primo: coordina e decide chi avvisare.",
-        ),
-        supplier_row,
-        (
-            "Polizia Postale e delle Comunicazioni",
-            "Per denunciare un reato informatico (truffa, estorsione, accesso abusivo): \
-             commissariatodips.it o l'ufficio più vicino.",
-        ),
-        (
-            "CSIRT Italia (Agenzia per la cybersicurezza nazionale)",
-            "Per notificare l'incidente e avere supporto: csirt.gov.it. Per gli enti soggetti \
-             alla normativa NIS la notifica è obbligatoria e ha tempi stretti.",
-        ),
-        (
-            "Garante per la protezione dei dati personali",
-            "Entro 72 ore dalla scoperta, se sono coinvolti dati personali: notifica della \
-             violazione tramite garanteprivacy.it, a cura del titolare con il DPO.",
-        ),
-        (
-            "Responsabile della protezione dei dati (DPO)",
-            "Subito, se l'incidente tocca dati personali: valuta la notifica al Garante e \
-             l'avviso alle persone coinvolte.",
-        ),
-    ]
-    .iter()
-    .map(|(who, when)| {
-        vec![
-            Cell::new(vec![Span::bold(*who)]),
-            Cell::plain(*when),
-            Cell::write_in(),
-        ]
-    })
-    .collect();
+    blocks.push(h2("Chi chiamare, in quest'ordine"));
+    let rows: Vec<Vec<Cell>> = card
+        .contacts
+        .iter()
+        .map(|c| {
+            let saved = c
+                .role
+                .and_then(|role| contacts.iter().find(|s| s.role == role));
+            vec![
+                Cell::new(vec![Span::bold(c.who.clone())]),
+                Cell::new(rich(&c.when)),
+                saved.map_or_else(Cell::write_in, contact_cell),
+            ]
+        })
+        .collect();
     let mut table = Table::new(
         vec![
             Column::new("Chi", 2.6),
@@ -1036,14 +1236,22 @@ fn incident_card(kind: Audience, blocks: &mut Vec<Block>) {
     table.min_row_height = 40.0;
     blocks.push(Block::Table(table));
 
-    blocks.push(h2("Entro 72 ore, se ci sono dati personali"));
-    blocks.push(para(
-        "Una violazione di dati personali (per esempio anagrafe, tributi, servizi sociali, \
-         documenti d'identità) va notificata al Garante **entro 72 ore** da quando se ne ha \
-         notizia, anche se le informazioni sono ancora incomplete: si possono integrare dopo. \
-         Se il rischio per le persone è alto, vanno avvisate anche loro. Annotate sempre che cosa \
-         è successo e che cosa avete deciso, anche quando non notificate.",
-    ));
+    blocks.push(h2(&card.notification_title));
+    for text in &card.notification {
+        blocks.push(para(text));
+    }
+}
+
+/// A saved contact in the card's third column: name, phone, e-mail.
+fn contact_cell(c: &Contact) -> Cell {
+    let mut spans = vec![Span::bold(c.name.clone())];
+    if let Some(p) = &c.phone {
+        spans.push(Span::plain(format!("\ntel. {p}")));
+    }
+    if let Some(e) = &c.email {
+        spans.push(Span::plain(format!("\n{e}")));
+    }
+    Cell::new(spans)
 }
 
 fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Block>) {
@@ -1120,9 +1328,53 @@ fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Bl
     } else {
         blocks.push(plain(
             "Queste azioni non erano nel piano precedente: la situazione è peggiorata, oppure la \
-             domanda è nuova o prima non si applicava.",
+             domanda prima non si applicava, oppure è nuova in questa versione del questionario \
+             (segnata «domanda nuova»).",
         ));
-        blocks.push(list(&c.new_gaps));
+        blocks.push(Block::List(List::bullets(
+            c.new_gaps
+                .iter()
+                .map(|(id, title)| {
+                    let mut item = vec![Span::plain(title.clone())];
+                    if c.new_questions.contains(id) {
+                        item.push(Span::plain(" (domanda nuova)").colored(theme::MUTED));
+                    }
+                    item
+                })
+                .collect(),
+        )));
+    }
+    if !c.new_questions.is_empty() || !c.removed_questions.is_empty() {
+        blocks.push(h2("Versioni diverse del questionario"));
+        let mut text = "La valutazione precedente usava un'altra versione del questionario. Il \
+                        confronto riguarda le domande comuni alle due versioni."
+            .to_string();
+        if !c.new_questions.is_empty() {
+            text.push_str(&format!(
+                " In questa versione {}.",
+                count(
+                    c.new_questions.len(),
+                    "domanda è nuova",
+                    "domande sono nuove"
+                )
+            ));
+        }
+        if !c.removed_questions.is_empty() {
+            text.push_str(&format!(
+                " {} della versione precedente non {} più.",
+                capitalize(&count(c.removed_questions.len(), "domanda", "domande")),
+                if c.removed_questions.len() == 1 {
+                    "c'è"
+                } else {
+                    "ci sono"
+                }
+            ));
+        }
+        text.push_str(
+            " I punteggi restano confrontabili nel metodo, ma le domande nuove possono \
+             spostarli.",
+        );
+        blocks.push(para(&text));
     }
     let _ = r;
 }
@@ -1140,14 +1392,18 @@ fn method(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
         "Il punteggio di un ambito è la somma di peso × livello / 3 divisa per la somma dei pesi, \
          espressa su 100. Il punteggio complessivo è lo stesso calcolo su tutte le domande. \
          I livelli di maturità sono: **Iniziale** sotto 40, **In sviluppo** da 40, **Consolidato** \
-         da 65, **Avanzato** da 85. Se anche un solo controllo delle misure minime non è superato, \
-         il livello non può andare oltre «In sviluppo»: il punteggio resta quello calcolato, così \
-         i progressi restano visibili.",
+         da 65, **Avanzato** da 85. Se anche un solo controllo di base (misura minima o misura \
+         essenziale) non è superato, il livello non può andare oltre «In sviluppo»: in copertina \
+         viene prima il livello, con il motivo, e la media resta visibile accanto, così i \
+         progressi si vedono.",
     ));
     blocks.push(para(
         "Ogni domanda sotto il livello richiesto produce un'azione, con chi la guida, l'impegno, \
-         il costo stimato e la scadenza (30 giorni, 90 giorni, 12 mesi). Vengono prima le azioni \
-         sulle misure minime, poi quelle rapide.",
+         il costo stimato e la scadenza (30 giorni, 90 giorni, 12 mesi). I posti nelle prime \
+         scadenze vanno prima alle azioni sui controlli di base, poi a quelle con il divario più \
+         ampio; un'azione non viene mai prima di quelle da cui dipende (per esempio la copia \
+         staccata dalla rete dopo la copia settimanale). Dentro ogni scadenza vengono prima le \
+         azioni più rapide.",
     ));
     blocks.push(h2("I riferimenti"));
     blocks.push(Block::List(List::bullets(vec![
@@ -1257,6 +1513,7 @@ mod tests {
             score: &score,
             plan: &plan,
             previous: None,
+            contacts: &[],
         })?;
         assert!(pdf.bytes.starts_with(b"%PDF-1.7"));
         assert!(

@@ -141,15 +141,15 @@ pub struct SavedAnswer {
 }
 
 /// Now, to the millisecond (the precision stored).
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(3)
 }
 
-fn timestamp(t: DateTime<Utc>) -> String {
+pub(super) fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn parse_time(what: &'static str, s: &str) -> Result<DateTime<Utc>, StoreError> {
+pub(super) fn parse_time(what: &'static str, s: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::BadValue {
@@ -158,14 +158,14 @@ fn parse_time(what: &'static str, s: &str) -> Result<DateTime<Utc>, StoreError> 
         })
 }
 
-fn audience_id(a: Audience) -> &'static str {
+pub(super) fn audience_id(a: Audience) -> &'static str {
     match a {
         Audience::Comune => "comune",
         Audience::PolisOffice => "polis_office",
     }
 }
 
-fn parse_audience(s: &str) -> Result<Audience, StoreError> {
+pub(super) fn parse_audience(s: &str) -> Result<Audience, StoreError> {
     match s {
         "comune" => Ok(Audience::Comune),
         "polis_office" => Ok(Audience::PolisOffice),
@@ -178,7 +178,7 @@ fn parse_audience(s: &str) -> Result<Audience, StoreError> {
 
 /// Identity of an organization: a comune by its ISTAT code, a Polis office
 /// by the ISTAT code of its comune and its name.
-fn org_key(o: &Organization) -> String {
+pub(super) fn org_key(o: &Organization) -> String {
     match o.kind {
         Audience::Comune => format!("comune:{}", o.istat_code),
         Audience::PolisOffice => format!(
@@ -427,7 +427,10 @@ fn writable(tx: &Transaction<'_>, id: AssessmentId) -> Result<(String, String), 
     Ok((qid, version))
 }
 
-fn upsert_organization(tx: &Transaction<'_>, o: &Organization) -> Result<i64, StoreError> {
+pub(super) fn upsert_organization(
+    tx: &Transaction<'_>,
+    o: &Organization,
+) -> Result<i64, StoreError> {
     Ok(tx.query_row(
         "INSERT INTO organizations (org_key, kind, istat_code, name, province, region, population)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)

@@ -157,6 +157,15 @@ pub enum StoreError {
     /// The export could not be serialized.
     #[error("cannot write the answers JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// Incident data (contacts, triage, log entry) refused by the domain.
+    #[error(transparent)]
+    Incident(#[from] crate::incident::IncidentError),
+    /// No incident with this id.
+    #[error("incident {0} does not exist")]
+    IncidentNotFound(i64),
+    /// The incident is closed: nothing more can be added.
+    #[error("incident {0} is closed")]
+    IncidentClosed(i64),
     /// A value stored in the database cannot be read back (edited by hand?).
     #[error("the database holds an unreadable value in {what}: {value:?}")]
     BadValue {

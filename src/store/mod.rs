@@ -47,6 +47,7 @@ mod api;
 pub mod backup;
 mod error;
 mod file;
+mod incident;
 pub mod schema;
 pub mod time;
 
@@ -62,6 +63,7 @@ pub use api::{
 };
 pub use backup::{backup_dir, list_backups, BackupInfo, KEEP_BACKUPS};
 pub use error::StoreError;
+pub use incident::IncidentSummary;
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
 pub use time::{format_italian, italian_time};
 

@@ -85,13 +85,83 @@ ALTER TABLE assessments ADD COLUMN score_in_scope INTEGER;
 ALTER TABLE assessments ADD COLUMN answered_count INTEGER;
 ";
 
+/// Version 3: the organisation's emergency contacts and the incidents
+/// ("Incidente in corso"), with the log text being typed. The incident log and the marks (steps ticked,
+/// deadlines done) are append-only: triggers refuse UPDATE and DELETE, so
+/// what was acknowledged as saved can only be added to. An exercise is an
+/// incident with `exercise = 1`, listed apart and never counted as real.
+const V3: &str = "
+CREATE TABLE contacts (
+    organization_id INTEGER NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    role            TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    phone           TEXT,
+    email           TEXT,
+    updated_at      TEXT NOT NULL,                -- RFC 3339, UTC
+    PRIMARY KEY (organization_id, role)
+) WITHOUT ROWID;
+
+CREATE TABLE incidents (
+    id                INTEGER PRIMARY KEY,
+    organization_id   INTEGER NOT NULL REFERENCES organizations (id) ON DELETE RESTRICT,
+    exercise          INTEGER NOT NULL CHECK (exercise IN (0, 1)),
+    case_id           TEXT NOT NULL,
+    personal_data     TEXT NOT NULL CHECK (personal_data IN ('yes', 'no', 'unknown')),
+    discovered_at     TEXT NOT NULL,              -- RFC 3339, UTC
+    summary           TEXT NOT NULL,
+    data_categories   TEXT NOT NULL,
+    people_estimate   INTEGER,
+    records_estimate  INTEGER,
+    checklist_version TEXT NOT NULL,
+    opened_at         TEXT NOT NULL,              -- RFC 3339, UTC
+    closed_at         TEXT                        -- RFC 3339, UTC
+);
+CREATE INDEX incidents_by_organization ON incidents (organization_id, exercise, opened_at);
+
+CREATE TABLE incident_log (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id  INTEGER NOT NULL REFERENCES incidents (id) ON DELETE RESTRICT,
+    at           TEXT NOT NULL,                   -- RFC 3339, UTC
+    kind         TEXT NOT NULL CHECK (kind IN ('fact', 'decision', 'call')),
+    text         TEXT NOT NULL,
+    contact_role TEXT
+);
+CREATE INDEX incident_log_by_incident ON incident_log (incident_id, seq);
+CREATE TRIGGER incident_log_no_update BEFORE UPDATE ON incident_log
+BEGIN SELECT RAISE(ABORT, 'the incident log is append-only'); END;
+CREATE TRIGGER incident_log_no_delete BEFORE DELETE ON incident_log
+BEGIN SELECT RAISE(ABORT, 'the incident log is append-only'); END;
+
+-- The text being typed in the log box, saved as it is typed and cleared
+-- in the transaction that appends it to the log: a crash loses nothing
+-- typed (one row per incident).
+CREATE TABLE incident_typing (
+    incident_id INTEGER PRIMARY KEY REFERENCES incidents (id) ON DELETE RESTRICT,
+    text        TEXT NOT NULL,
+    updated_at  TEXT NOT NULL                     -- RFC 3339, UTC
+);
+
+CREATE TABLE incident_marks (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE RESTRICT,
+    item        TEXT NOT NULL,                    -- step id or deadline:<id>
+    done        INTEGER NOT NULL CHECK (done IN (0, 1)),
+    at          TEXT NOT NULL                     -- RFC 3339, UTC
+);
+CREATE INDEX incident_marks_by_incident ON incident_marks (incident_id, item, seq);
+CREATE TRIGGER incident_marks_no_update BEFORE UPDATE ON incident_marks
+BEGIN SELECT RAISE(ABORT, 'the incident marks are append-only'); END;
+CREATE TRIGGER incident_marks_no_delete BEFORE DELETE ON incident_marks
+BEGIN SELECT RAISE(ABORT, 'the incident marks are append-only'); END;
+";
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// The schema version this build writes.
-pub const LATEST_VERSION: i64 = 2;
+pub const LATEST_VERSION: i64 = 3;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

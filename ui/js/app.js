@@ -1,6 +1,7 @@
 // Shared by the screens: navigation, announcements, confirmation, errors.
 
 import { h, fill } from "./dom.js";
+import { api } from "./api.js";
 
 const screens = {};
 let current = null;
@@ -25,9 +26,13 @@ export async function go(name, params = {}) {
   // opens its results): only the last one marks the page.
   if (current.name !== name || current.params !== params) return;
   document.body.dataset.screen = name;
-  // The header says where we are: the coordinator's section or the rest.
-  const section = name === "coord" ? "nav-coord" : "nav-home";
-  for (const id of ["nav-home", "nav-coord"]) {
+  // The header says where we are: the guide, the incident section or the
+  // assessments. The coordinators' area has no header button (a secretary
+  // has no business there): it is reached from the bottom of the home screen.
+  const section = name === "help" ? "nav-help"
+    : name.startsWith("incident") || name === "contacts" ? "nav-incident"
+    : name === "coord" ? null : "nav-home";
+  for (const id of ["nav-home", "nav-help", "nav-incident"]) {
     const b = document.getElementById(id);
     if (!b) continue;
     if (id === section) b.setAttribute("aria-current", "page");
@@ -87,7 +92,10 @@ export async function saveFile(ev, box, waiting, save, saved) {
   try {
     const res = await save();
     fill(box, res.path
-      ? h("div", { class: "info-box" }, h("p", {}, saved(res)))
+      ? h("div", { class: "info-box saved-box" },
+          h("p", {}, saved(res)),
+          savedWhere(res.path),
+          openButtons(res.path))
       : h("p", {}, "Salvataggio annullato."));
     return res;
   } catch (e) {
@@ -97,6 +105,35 @@ export async function saveFile(ev, box, waiting, save, saved) {
     btn.disabled = false;
     btn.focus();
   }
+}
+
+/** "Nome del file: … / Cartella: …", so the file can be found again. */
+function savedWhere(path) {
+  const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  const name = cut >= 0 ? path.slice(cut + 1) : path;
+  const dir = cut > 0 ? path.slice(0, cut) : "";
+  return h("p", { class: "saved-where" },
+    "Nome del file: ", h("strong", {}, name),
+    dir ? [h("br"), "Cartella: ", dir] : null);
+}
+
+/** "Apri il file" and "Mostra nella cartella" for a file just saved. */
+function openButtons(path) {
+  const note = h("p", { class: "muted open-status", "aria-live": "polite" });
+  const run = async (action) => {
+    note.textContent = "";
+    try {
+      await api.openSaved(path, action);
+    } catch (e) {
+      note.textContent = e.message || String(e);
+    }
+  };
+  return [
+    h("div", { class: "button-row" },
+      h("button", { type: "button", class: "btn btn-outline-primary btn-sm open-saved", onclick: () => run("open") }, "Apri il file"),
+      h("button", { type: "button", class: "btn btn-outline-primary btn-sm reveal-saved", onclick: () => run("reveal") }, "Mostra nella cartella")),
+    note,
+  ];
 }
 
 /** Ask for confirmation in a modal dialog; resolves true or false. */

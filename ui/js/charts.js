@@ -2,10 +2,25 @@
 // tables, so they are hidden from screen readers (aria-hidden) and the
 // tables carry the data.
 
-import { s, num, date } from "./dom.js";
+import { s, score, date } from "./dom.js";
 
-/** Horizontal bars, one per domain, 0–100, with a target line at 65. */
-export function domainBars(domains, target = 65) {
+/** Colours of the tiers (the thresholds come from Rust with the tiers). */
+const TIER_COLORS = { initial: "#a61c32", developing: "#995c00", established: "#0066cc", advanced: "#00573a" };
+
+/** The tier a score falls in: `tiers` as the results screen receives them, lowest first. */
+export function tierOf(tiers, v) {
+  return tiers.filter((t) => v >= t.from).pop() || tiers[0];
+}
+
+/** The sentence under a domain chart, naming the target line. */
+export function targetSentence(tiers) {
+  const t = tiers.find((x) => x.target) || tiers[0];
+  return `La linea tratteggiata indica ${t.from}, la soglia del livello ${t.label}.`;
+}
+
+/** Horizontal bars, one per domain, 0–100, coloured by tier, with a target line at the target tier. */
+export function domainBars(domains, tiers) {
+  const target = (tiers.find((t) => t.target) || tiers[0]).from;
   const rowH = 30, labelW = 330, barW = 470, top = 28, right = 60;
   const height = top + rowH * domains.length + 10;
   const width = labelW + barW + right;
@@ -17,11 +32,11 @@ export function domainBars(domains, target = 65) {
   const bars = domains.map((d, i) => {
     const y = top + i * rowH;
     const v = d.score;
-    const color = v === null ? "#c5c7c9" : v >= 85 ? "#00573a" : v >= 65 ? "#0066cc" : v >= 40 ? "#995c00" : "#a61c32";
+    const color = v === null ? "#c5c7c9" : TIER_COLORS[tierOf(tiers, v).id];
     return [
       s("text", { x: labelW - 10, y: y + 19, "text-anchor": "end", "font-size": 15, fill: "#1a1a1a" }, d.title),
       s("rect", { x: labelW, y: y + 5, width: v === null ? 0 : Math.max(2, (barW * v) / 100), height: rowH - 10, fill: color, rx: 2 }),
-      s("text", { x: (v === null ? labelW : x(v)) + 6, y: y + 19, "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, v === null ? "n.a." : num(v)),
+      s("text", { x: (v === null ? labelW : x(v)) + 6, y: y + 19, "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, v === null ? "n.a." : score(v)),
     ];
   });
   const targetLine = [
@@ -48,7 +63,7 @@ export function trendLine(rows) {
     pts.length > 1 ? s("path", { d: path, fill: "none", stroke: "#0066cc", "stroke-width": 3 }) : null,
     pts.map((p, i) => [
       s("circle", { cx: x(i), cy: y(p.overall), r: 6, fill: "#0066cc" }),
-      s("text", { x: x(i), y: y(p.overall) - 12, "text-anchor": "middle", "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, num(p.overall)),
+      s("text", { x: x(i), y: y(p.overall) - 12, "text-anchor": "middle", "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, score(p.overall)),
       s("text", { x: x(i), y: height - 20, "text-anchor": "middle", "font-size": 13, fill: "#4d5b69" }, date(p.assessed_on)),
     ]));
 }

@@ -4,8 +4,18 @@
 
 import { api } from "./api.js";
 import { app, register, go, showError, announce, saveFile } from "./app.js";
-import { h, fill, num, date, delta, plural, int } from "./dom.js";
-import { domainBars } from "./charts.js";
+import { h, fill, score, date, delta, shownDelta, plural, int } from "./dom.js";
+import { domainBars, targetSentence } from "./charts.js";
+
+/** "Iniziale (sotto 40), In sviluppo (40–64), …, Avanzato (85 e oltre)": the ranges come from Rust. */
+function tierRanges(tiers) {
+  return tiers.map((t, i) => {
+    if (i === 0) return `${t.label} (sotto ${int(t.below)})`;
+    if (t.below === null) return `${t.label} (${int(t.from)} e oltre)`;
+    return `${t.label} (${int(t.from)}–${int(t.below - 1)})`;
+  }).join(", ");
+}
+
 
 function measure(a, i) {
   return h("li", { class: "measure" + (a.gate_failed ? " gate" : "") },
@@ -20,26 +30,35 @@ function measure(a, i) {
       h("div", {}, h("dt", {}, "Argomento:"), h("dd", {}, a.domain))));
 }
 
+/** Weakest first, the ones that do not apply last: the order to act in. */
+function weakestFirst(domains) {
+  return [...domains].sort((a, b) => {
+    if (a.score === null || b.score === null) return (a.score === null) - (b.score === null);
+    return a.score - b.score || a.title.localeCompare(b.title, "it");
+  });
+}
+
 function domainTable(domains) {
   return h("table", { class: "table table-sm", id: "domain-table" },
-    h("caption", {}, "Punteggio per argomento (da 0 a 100)"),
+    h("caption", {}, "Punteggio per argomento, dal più debole (da 0 a 100)"),
     h("thead", {}, h("tr", {},
       h("th", { scope: "col" }, "Argomento"),
       h("th", { scope: "col", class: "num" }, "Punteggio"),
       h("th", { scope: "col", class: "num" }, "Domande"))),
     h("tbody", {}, domains.map((d) => h("tr", {},
       h("th", { scope: "row" }, d.title),
-      h("td", { class: "num" }, d.score === null ? "non applicabile" : num(d.score)),
+      h("td", { class: "num" }, d.score === null ? "non applicabile" : score(d.score)),
       h("td", { class: "num" }, `${d.answered}/${d.applicable}`)))));
 }
 
 function previousSection(p) {
-  const cls = p.delta > 0 ? "delta-up" : p.delta < 0 ? "delta-down" : "";
+  const overallDelta = shownDelta(p.overall_before, p.overall_after);
+  const cls = overallDelta > 0 ? "delta-up" : overallDelta < 0 ? "delta-down" : "";
   return h("section", { "aria-labelledby": "prev-title", id: "previous" },
     h("h2", { id: "prev-title" }, `Cosa è cambiato dal ${date(p.assessed_on)}`),
     h("p", { class: "lead-text" },
-      `Punteggio complessivo: da ${num(p.overall_before)} a ${num(p.overall_after)} `,
-      h("span", { class: cls }, `(${delta(p.delta)} punti)`), "."),
+      `Punteggio complessivo: da ${score(p.overall_before)} a ${score(p.overall_after)} `,
+      h("span", { class: cls }, `(${delta(overallDelta)} ${Math.abs(overallDelta) === 1 ? "punto" : "punti"})`), "."),
     h("table", { class: "table table-sm" },
       h("caption", {}, "Punteggio per argomento, prima e adesso"),
       h("thead", {}, h("tr", {},
@@ -47,11 +66,14 @@ function previousSection(p) {
         h("th", { scope: "col", class: "num" }, "Prima"),
         h("th", { scope: "col", class: "num" }, "Adesso"),
         h("th", { scope: "col", class: "num" }, "Differenza"))),
-      h("tbody", {}, p.domains.map((d) => h("tr", {},
-        h("th", { scope: "row" }, d.title),
-        h("td", { class: "num" }, num(d.before)),
-        h("td", { class: "num" }, num(d.after)),
-        h("td", { class: "num " + (d.delta > 0 ? "delta-up" : d.delta < 0 ? "delta-down" : "") }, delta(d.delta)))))),
+      h("tbody", {}, p.domains.map((d) => {
+        const dd = shownDelta(d.before, d.after);
+        return h("tr", {},
+          h("th", { scope: "row" }, d.title),
+          h("td", { class: "num" }, score(d.before)),
+          h("td", { class: "num" }, score(d.after)),
+          h("td", { class: "num " + (dd > 0 ? "delta-up" : dd < 0 ? "delta-down" : "") }, delta(dd)));
+      }))),
     h("div", { class: "two-col" },
       h("div", {}, h("h3", {}, "Azioni non più necessarie"),
         p.closed.length ? h("ul", {}, p.closed.map((t) => h("li", {}, t))) : h("p", {}, "Nessuna.")),
@@ -75,7 +97,7 @@ function resultExport(hd, isDraft) {
   const run = async (ev) => {
     const res = await saveFile(ev, status, "Preparazione del file…",
       () => api.exportResult(hd.id, notes.checked),
-      (r) => `File salvato in ${r.path}. ${r.notes_included ? "Contiene anche le note. " : r.notes ? "Le note non sono incluse. " : ""}Invialo al coordinamento e comunica, per telefono o di persona, il codice della chiave qui sopra: servirà a riconoscere i tuoi file.`);
+      (r) => `File salvato. ${r.notes_included ? "Contiene anche le note. " : r.notes ? "Le note non sono incluse. " : ""}Invialo al coordinamento e comunica, per telefono o di persona, il codice della chiave qui sopra: servirà a riconoscere i tuoi file.`);
     if (res) keyLine.textContent = `Codice della chiave di firma di questo computer: ${res.fingerprint}`;
   };
   api.signingKey()
@@ -100,7 +122,7 @@ register("results", async (main, params) => {
   const isDraft = hd.status === "draft";
 
   const makePdf = (ev) => saveFile(ev, pdfBox, "Preparazione del piano…",
-    () => api.pdf(hd.id), (r) => `Piano salvato in ${r.path}`);
+    () => api.pdf(hd.id), () => "Piano salvato: portalo alla Giunta e mandalo al fornitore informatico.");
 
   const reopen = async () => {
     try {
@@ -119,13 +141,19 @@ register("results", async (main, params) => {
     h("p", { class: "muted" }, `${hd.questionnaire_title} · ${date(hd.assessed_on)} · ${hd.status_label}${hd.assessor_role ? " · ruolo: " + hd.assessor_role : ""}`),
     errorBox,
     isDraft ? h("div", { class: "alert-box" }, h("p", {}, `Autovalutazione non ancora conclusa: ${plural(missing, "domanda", "domande")} senza risposta contano come zero.`)) : null,
-    h("section", { class: "score-box", "aria-label": "Punteggio complessivo" },
-      h("p", { class: "score-big", id: "overall" }, num(r.overall), h("small", {}, " su 100")),
-      h("div", {},
-        h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
-        r.capped
-          ? h("p", {}, `Il punteggio varrebbe il livello «${r.uncapped_tier_label}», ma resta «${r.tier_label}» finché non sono soddisfatte tutte le misure minime obbligatorie.`)
-          : h("p", {}, "Livelli: Iniziale (sotto 40), In sviluppo (40–64), Consolidato (65–84), Avanzato (85 e oltre)."))),
+    // The honest headline (docs/scoring.md): when a gate caps the tier, the
+    // tier comes first with its reason, and the average is labelled as such.
+    r.capped
+      ? h("section", { class: "score-box", "aria-label": "Livello di maturità" },
+          h("p", { class: "score-big", id: "tier" }, r.tier_label),
+          h("div", {},
+            h("p", { class: "tier", id: "cap-reason" }, `Livello limitato: ${r.cap_reason}.`),
+            h("p", { id: "overall" }, `Media delle risposte: ${score(r.overall)} su 100. Da sola varrebbe il livello «${r.uncapped_tier_label}», ma il livello resta «${r.tier_label}» finché non sono rispettati tutti i controlli di base.`)))
+      : h("section", { class: "score-box", "aria-label": "Punteggio complessivo" },
+          h("p", { class: "score-big", id: "overall" }, score(r.overall), h("small", {}, " su 100")),
+          h("div", {},
+            h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
+            h("p", {}, `Livelli: ${tierRanges(r.tiers)}.`))),
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "btn btn-primary", id: "make-pdf", onclick: makePdf }, "Genera piano PDF"),
       isDraft
@@ -141,9 +169,11 @@ register("results", async (main, params) => {
       h("p", { class: "muted" }, `Il piano completo contiene ${plural(r.actions_total, "azione", "azioni")}.`)),
     h("section", { "aria-labelledby": "domains-title" },
       h("h2", { id: "domains-title" }, "Punteggio per argomento"),
-      h("p", {}, "La linea tratteggiata indica 65, la soglia del livello Consolidato."),
-      domainBars(r.domains),
-      domainTable(r.domains)),
+      h("p", {}, `Dal più debole al più forte. ${targetSentence(r.tiers)}`),
+      domainBars(weakestFirst(r.domains), r.tiers),
+      h("details", { id: "domain-figures" },
+        h("summary", {}, "Mostra i punteggi in una tabella"),
+        domainTable(weakestFirst(r.domains)))),
     h("section", { "aria-labelledby": "gates-title", id: "gates" },
       h("h2", { id: "gates-title" }, "Misure minime obbligatorie"),
       g.met
@@ -154,6 +184,14 @@ register("results", async (main, params) => {
              h("ul", { class: "gate-list" }, g.failed.map((f) => h("li", {},
                h("strong", {}, f.question), h("br"),
                `Risposta: ${f.answer}. Argomento: ${f.domain}. Riferimenti: ${f.controls.join(", ")}.`))))]),
+    r.essential.met
+      ? null
+      : h("section", { "aria-labelledby": "essential-title", id: "essential" },
+          h("h2", { id: "essential-title" }, "Misure essenziali"),
+          h("p", {}, `${plural(r.essential.failed.length, "misura essenziale non rispettata", "misure essenziali non rispettate")}: senza queste nessuna organizzazione può dirsi consolidata, qualunque sia la media.`),
+          h("ul", { class: "gate-list" }, r.essential.failed.map((f) => h("li", {},
+            h("strong", {}, f.question), h("br"),
+            `Risposta: ${f.answer}. Argomento: ${f.domain}. Fonti: ${f.controls.join(", ")}.`)))),
     h("section", { "aria-labelledby": "unknown-title", id: "unknown" },
       h("h2", { id: "unknown-title" }, "Risposte «Non so»: da chiedere al fornitore"),
       r.unknown.length
@@ -170,5 +208,7 @@ register("results", async (main, params) => {
     b.setAttribute("aria-describedby", "pdf-note");
     b.after(h("span", { class: "muted", id: "pdf-note" }, "(non ancora disponibile in questa versione)"));
   }
-  announce(`Punteggio ${num(r.overall)} su 100, livello ${r.tier_label}.`);
+  announce(r.capped
+    ? `Livello ${r.tier_label}, limitato: ${r.cap_reason}. Media delle risposte ${score(r.overall)} su 100.`
+    : `Punteggio ${score(r.overall)} su 100, livello ${r.tier_label}.`);
 });

@@ -1,7 +1,7 @@
 //! The "Coordinamento" section: import result files from many comuni into
 //! the coordinator database, see what the territory needs, export tables.
-//! Thin commands over [`sentinella::coordinator`] and
-//! [`sentinella::aggregate`]; the long work runs off the async runtime.
+//! Adapters over [`sentinella::usecase`] (collect, territory, aggregate);
+//! the long work runs off the async runtime.
 
 pub mod desk;
 pub mod texts;
@@ -9,27 +9,26 @@ pub mod texts;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 
-use sentinella::aggregate::{self, table, AggregateOptions, Report, Scope};
-use sentinella::coordinator::{self, FileReport, KeyRecord, Outcome, Progress};
+use sentinella::aggregate::{AggregateOptions, Report, Scope};
+use sentinella::coordinator::{FileReport, KeyRecord, Outcome, Progress};
+use sentinella::exchange::RejectionKind;
 use sentinella::istat::IstatList;
-use sentinella::report::{region_pdf, RegionInfo};
-use sentinella::scoring::Tier;
+use sentinella::usecase::aggregate::{self as agg, Gathered};
+use sentinella::usecase::{collect, names, territory};
 
 use crate::dialogs;
 use crate::error::{AppError, AppResult};
+use crate::inputs::{FingerprintInput, ImportSource, ScopeInput, TableInput};
 use crate::state::AppState;
 
-pub use desk::{Desk, HeldFile, COORDINATOR_DB_FILE};
+pub use desk::{Desk, COORDINATOR_DB_FILE};
 
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-fn istat() -> AppResult<&'static IstatList> {
+/// The ISTAT list compiled into the program.
+pub fn istat() -> AppResult<&'static IstatList> {
     IstatList::builtin().map_err(|e| {
         eprintln!("sentinella-app: ISTAT list not usable: {e}");
         AppError::new("L'elenco ISTAT dei comuni non è utilizzabile in questa installazione.")
@@ -88,10 +87,10 @@ fn file_label(path: &Path) -> String {
 fn overview(state: &AppState) -> AppResult<Overview> {
     let list = istat()?;
     state.with_desk(|desk| {
-        let counts = desk.db.counts().map_err(desk::coordinator_error)?;
+        let counts = desk.db.counts()?;
         Ok(Overview {
             database: desk.db.path().display().to_string(),
-            keys: desk.db.keys().map_err(desk::coordinator_error)?,
+            keys: desk.db.keys()?,
             results: counts.results,
             current: counts.current,
             regions: list.regions().into_iter().map(String::from).collect(),
@@ -109,7 +108,7 @@ fn overview(state: &AppState) -> AppResult<Overview> {
                 .iter()
                 .map(|h| HeldView {
                     file: file_label(&h.path),
-                    signer: h.signer.clone(),
+                    signer: h.signer.to_string(),
                 })
                 .collect(),
         })
@@ -162,7 +161,7 @@ fn import_view(folder: Option<String>, paths: &[PathBuf], reports: &[FileReport]
             accepted: r.outcome.accepted(),
             organization: r.organization.clone(),
             istat_code: r.istat_code.clone(),
-            reason: r.kind.map(texts::reason),
+            reason: r.kind.and_then(RejectionKind::from_id).map(texts::reason),
             signer: r.signer.clone(),
             expected_signer: r.expected_signer.clone(),
         })
@@ -200,36 +199,22 @@ fn cancelled() -> ImportView {
     }
 }
 
-/// Import `paths`, accepting `accept` (normalized fingerprints); remember
-/// what was held back.
+/// Import `paths`; remember what was held back.
 fn import_paths(
     state: &AppState,
     paths: &[PathBuf],
-    accept: &BTreeSet<String>,
     progress: impl FnMut(Progress),
 ) -> AppResult<Vec<FileReport>> {
     state.with_desk(|desk| {
-        let reports = coordinator::collect_files(
+        let collected = collect::collect(
             &mut desk.db,
             paths,
             state.catalog(),
-            accept,
-            threads(),
+            &BTreeSet::new(),
             progress,
-        )
-        .map_err(desk::coordinator_error)?;
-        desk.held = paths
-            .iter()
-            .zip(&reports)
-            .filter(|(_, r)| r.outcome == Outcome::HeldBack)
-            .filter_map(|(p, r)| {
-                r.signer.clone().map(|signer| HeldFile {
-                    path: p.clone(),
-                    signer,
-                })
-            })
-            .collect();
-        Ok(reports)
+        )?;
+        desk.held = collected.held;
+        Ok(collected.reports)
     })
 }
 
@@ -237,15 +222,15 @@ fn import_paths(
 /// all of Italy about 8,000).
 pub const MAX_IMPORT_FILES: usize = 20_000;
 
-/// Import a folder (`source` = "folder") or chosen files ("files").
+/// Import a folder or chosen files.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn coord_import<R: Runtime>(
     app: AppHandle<R>,
-    source: String,
+    source: ImportSource,
     on_progress: Channel<Progress>,
 ) -> AppResult<ImportView> {
-    let (folder, paths) = match source.as_str() {
-        "folder" => {
+    let (folder, paths) = match source {
+        ImportSource::Folder => {
             let Some(dir) =
                 dialogs::pick_folder(&app, "Scegli la cartella con i file dei risultati")
             else {
@@ -260,11 +245,12 @@ pub async fn coord_import<R: Runtime>(
             })?;
             (Some(dir.display().to_string()), files)
         }
-        "files" => match dialogs::pick_result_files(&app, "Scegli i file dei risultati") {
-            Some(files) => (None, files),
-            None => return Ok(cancelled()),
-        },
-        _ => return Err(AppError::invalid("Origine dei file non valida.")),
+        ImportSource::Files => {
+            match dialogs::pick_result_files(&app, "Scegli i file dei risultati") {
+                Some(files) => (None, files),
+                None => return Ok(cancelled()),
+            }
+        }
     };
     if paths.is_empty() {
         return Err(AppError::invalid(
@@ -278,7 +264,7 @@ pub async fn coord_import<R: Runtime>(
         )));
     }
     blocking(&app, move |state| {
-        let reports = import_paths(state, &paths, &BTreeSet::new(), |p| {
+        let reports = import_paths(state, &paths, |p| {
             // A closed page cannot take the message: the import goes on.
             let _ = on_progress.send(p);
         })?;
@@ -292,78 +278,26 @@ pub async fn coord_import<R: Runtime>(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn coord_accept_key<R: Runtime>(
     app: AppHandle<R>,
-    fingerprint: String,
+    fingerprint: FingerprintInput,
 ) -> AppResult<ImportView> {
-    let wanted = coordinator::normalize(&fingerprint);
-    if wanted.len() != 16 || fingerprint.len() > 32 {
-        return Err(AppError::invalid("Codice della chiave non valido."));
-    }
     blocking(&app, move |state| {
-        // Split the held-back files: those signed by the accepted key are
-        // imported again; the others stay held back.
-        let (chosen, others): (Vec<HeldFile>, Vec<HeldFile>) = state.with_desk(|desk| {
-            Ok(desk
-                .held
-                .iter()
-                .cloned()
-                .partition(|h| coordinator::normalize(&h.signer) == wanted))
-        })?;
-        if chosen.is_empty() {
-            return Err(AppError::invalid(
-                "Nessun file trattenuto è firmato con questa chiave.",
-            ));
-        }
-        let paths: Vec<PathBuf> = chosen.into_iter().map(|h| h.path).collect();
-        let accept = BTreeSet::from([wanted]);
-        let reports = import_paths(state, &paths, &accept, |_| {})?;
         state.with_desk(|desk| {
-            desk.held.extend(others);
-            Ok(())
-        })?;
-        Ok(import_view(None, &paths, &reports))
+            let (paths, collected) = collect::accept_key(
+                &mut desk.db,
+                &mut desk.held,
+                &fingerprint.0,
+                state.catalog(),
+            )?;
+            Ok(import_view(None, &paths, &collected.reports))
+        })
     })
     .await
 }
 
-/// The territory the page asks about.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScopeInput {
-    /// "italy", "region" or "province".
-    pub kind: String,
-    /// The region's name or the province's abbreviation.
-    #[serde(default)]
-    pub value: Option<String>,
-}
-
-fn scope_of(input: &ScopeInput, list: &IstatList) -> AppResult<Scope> {
-    let value = input.value.as_deref().unwrap_or("");
-    if value.len() > 100 {
-        return Err(AppError::invalid("Territorio non valido."));
-    }
-    match input.kind.as_str() {
-        "italy" => Ok(Scope::Italy),
-        "region" => list
-            .regions()
-            .into_iter()
-            .find(|r| *r == value)
-            .map(|r| Scope::Region(r.to_string()))
-            .ok_or_else(|| AppError::invalid("Regione non trovata nell'elenco ISTAT.")),
-        "province" => list
-            .provinces()
-            .into_iter()
-            .find(|p| p.abbreviation == value)
-            .map(Scope::Province)
-            .ok_or_else(|| AppError::invalid("Provincia non trovata nell'elenco ISTAT.")),
-        _ => Err(AppError::invalid("Territorio non valido.")),
-    }
-}
-
-/// A tier as the page names it.
-#[derive(Debug, Clone, Serialize)]
-pub struct TierLabel {
-    pub id: &'static str,
-    pub label: &'static str,
+/// The territory of a request, from the ISTAT list.
+fn scope_of(input: &ScopeInput) -> AppResult<(Scope, &'static IstatList)> {
+    let list = istat()?;
+    Ok((territory::resolve(&input.0, list)?, list))
 }
 
 /// The dashboard of a territory.
@@ -371,46 +305,32 @@ pub struct TierLabel {
 pub struct Dashboard {
     /// One report per questionnaire (comuni, Polis offices).
     pub reports: Vec<Report>,
-    /// The tiers, lowest first: id and Italian label.
-    pub tiers: Vec<TierLabel>,
+    /// The tiers, lowest first, with their thresholds (the chart uses them).
+    pub tiers: Vec<crate::views::TierView>,
     /// Stored results that no longer verify (left out).
     pub unverifiable: usize,
 }
 
-/// The current results, verified again; how many no longer verify.
-fn current_records(state: &AppState) -> AppResult<(Vec<aggregate::Record>, usize)> {
+/// The current results of the coordinator database.
+fn gathered(state: &AppState) -> AppResult<Gathered> {
     state.with_desk(|desk| {
-        let (records, bad) = desk
-            .db
-            .current_records(state.catalog(), threads())
-            .map_err(desk::coordinator_error)?;
-        for b in &bad {
+        let g = agg::gather_db(&desk.db, state.catalog())?;
+        for b in &g.rejected {
             eprintln!(
                 "sentinella-app: stored result {} no longer verifies: {}",
-                b.source, b.reason
+                b.file, b.reason
             );
         }
-        Ok((records, bad.len()))
+        Ok(g)
     })
 }
 
 fn dashboard(state: &AppState, scope: &Scope, list: &IstatList) -> AppResult<Dashboard> {
-    let (records, unverifiable) = current_records(state)?;
+    let g = gathered(state)?;
     Ok(Dashboard {
-        reports: aggregate::reports(&records, list, scope, AggregateOptions::default()),
-        tiers: [
-            Tier::Initial,
-            Tier::Developing,
-            Tier::Established,
-            Tier::Advanced,
-        ]
-        .into_iter()
-        .map(|t| TierLabel {
-            id: t.id(),
-            label: t.label_it(),
-        })
-        .collect(),
-        unverifiable,
+        reports: agg::reports(&g, list, scope, AggregateOptions::default()),
+        tiers: crate::views::tiers(),
+        unverifiable: g.rejected.len(),
     })
 }
 
@@ -419,8 +339,7 @@ pub async fn coord_dashboard<R: Runtime>(
     app: AppHandle<R>,
     scope: ScopeInput,
 ) -> AppResult<Dashboard> {
-    let list = istat()?;
-    let scope = scope_of(&scope, list)?;
+    let (scope, list) = scope_of(&scope)?;
     blocking(&app, move |state| dashboard(state, &scope, list)).await
 }
 
@@ -430,51 +349,24 @@ pub struct Saved {
     pub path: Option<String>,
 }
 
-fn scope_file_part(scope: &Scope) -> String {
-    dialogs::file_name_part(&match scope {
-        Scope::Italy => "Italia".to_string(),
-        Scope::Region(r) => r.replace('/', "-"),
-        Scope::Province(p) => format!("Provincia di {}", p.name),
-    })
-}
-
-/// Export the comuni of a territory as CSV: `table` = "comuni" (one row per
-/// comune) or "answers" (one row per comune and question).
+/// Export the comuni of a territory as a CSV table.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn coord_export_csv<R: Runtime>(
     app: AppHandle<R>,
     scope: ScopeInput,
-    table: String,
+    table: TableInput,
 ) -> AppResult<Saved> {
-    let list = istat()?;
-    let scope = scope_of(&scope, list)?;
-    let per_answer = match table.as_str() {
-        "comuni" => false,
-        "answers" => true,
-        _ => return Err(AppError::invalid("Tabella non valida.")),
-    };
+    let (scope, list) = scope_of(&scope)?;
+    let name = names::csv(table.0, &scope);
     let bytes = blocking(&app, move |state| {
-        let (records, _) = current_records(state)?;
-        let rows = aggregate::in_scope(&records, list, &scope);
         let mut out = Vec::new();
-        let written = if per_answer {
-            table::write_answers(&mut out, &rows)
-        } else {
-            table::write_comuni(&mut out, &rows, list)
-        };
-        written.map_err(|e| {
+        agg::write_csv(&mut out, &gathered(state)?, list, &scope, table.0).map_err(|e| {
             eprintln!("sentinella-app: CSV failed: {e}");
             AppError::new("Non è stato possibile preparare la tabella.")
         })?;
-        Ok((out, scope))
+        Ok(out)
     })
     .await?;
-    let (bytes, scope) = bytes;
-    let name = format!(
-        "Sentinella - {} - {}.csv",
-        if per_answer { "risposte" } else { "comuni" },
-        scope_file_part(&scope)
-    );
     let path = dialogs::save_file(&app, "Salva la tabella", &name, dialogs::CSV, &bytes)?;
     Ok(Saved {
         path: path.map(|p| p.display().to_string()),
@@ -488,18 +380,12 @@ pub async fn coord_export_pdf<R: Runtime>(
     app: AppHandle<R>,
     scope: ScopeInput,
 ) -> AppResult<Saved> {
-    let list = istat()?;
-    let scope = scope_of(&scope, list)?;
-    let name = format!("Sintesi territoriale - {}.pdf", scope_file_part(&scope));
+    let (scope, list) = scope_of(&scope)?;
+    let name = names::region_pdf(&scope);
     // Render first, so a failure never leaves the user with an empty file.
     let bytes = blocking(&app, move |state| {
-        let (records, _) = current_records(state)?;
-        let reports = aggregate::reports(&records, list, &scope, AggregateOptions::default());
-        let info = RegionInfo {
-            scope: &scope.describe(),
-            generated_on: chrono::Local::now().date_naive(),
-        };
-        region_pdf(&reports, &info)
+        let reports = agg::reports(&gathered(state)?, list, &scope, AggregateOptions::default());
+        agg::region_pdf(&reports, &scope, chrono::Local::now().date_naive())
             .map(|pdf| pdf.bytes)
             .map_err(|e| {
                 eprintln!("sentinella-app: summary PDF failed: {e}");

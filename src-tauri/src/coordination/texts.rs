@@ -1,8 +1,10 @@
-//! Italian words for what the core reports in ids: import outcomes and the
-//! reasons a result file is refused. The core's English detail goes to the
-//! log; the coordinator reads these.
+//! Italian words for what the core reports as enums: import outcomes and
+//! the kinds of problem that get a result file refused. Both matches are
+//! exhaustive: a new kind in the core does not compile until it has its
+//! words here. The core's English detail goes to the log.
 
 use sentinella::coordinator::Outcome;
+use sentinella::exchange::RejectionKind;
 
 /// Short label of an import outcome.
 pub fn outcome_label(o: Outcome) -> &'static str {
@@ -17,26 +19,30 @@ pub fn outcome_label(o: Outcome) -> &'static str {
     }
 }
 
-/// Why a file was refused, from the core's [`sentinella::exchange::ResultError::kind`].
-pub fn reason(kind: &str) -> &'static str {
+/// Why a file was refused.
+pub fn reason(kind: RejectionKind) -> &'static str {
     match kind {
-        "io" => "Il file non si può leggere (permessi o disco).",
-        "empty" => "Il file è vuoto.",
-        "too_large" => "Il file è troppo grande per essere un file di risultati (al massimo 4 MB).",
-        "invalid_utf8" | "too_deep" | "not_json" | "not_a_result_file" | "bad_shape"
-        | "bad_encoding" | "payload_format" => {
+        RejectionKind::Io => "Il file non si può leggere (permessi o disco).",
+        RejectionKind::Empty => "Il file è vuoto.",
+        RejectionKind::TooLarge => "Il file è troppo grande per essere un file di risultati (al massimo 4 MB).",
+        RejectionKind::InvalidUtf8
+        | RejectionKind::TooDeep
+        | RejectionKind::NotJson
+        | RejectionKind::NotAResultFile
+        | RejectionKind::BadShape
+        | RejectionKind::BadEncoding
+        | RejectionKind::PayloadFormat => {
             "Non è un file di risultati di Sentinella valido: forse è un altro documento, o si è danneggiato."
         }
-        "truncated" => "Il file è incompleto, come interrotto a metà: chiedi al comune di inviarlo di nuovo.",
-        "wrong_format" => "È un file di Sentinella, ma non un file di risultati (per esempio un questionario o un file di risposte).",
-        "future_version" => "Il file viene da una versione più recente di Sentinella: aggiorna il programma per leggerlo.",
-        "unknown_field" => "Il file contiene dati non previsti: è stato modificato a mano o prodotto da un altro programma.",
-        "tampered" => "La firma non corrisponde al contenuto: il file è stato modificato dopo l'esportazione, o si è rovinato durante l'invio. Chiedi al comune di esportarlo di nuovo.",
-        "other_key" => "Firmato con una chiave diversa da quella registrata per questo ente. Prima di accettarla, verifica il codice della chiave con il comune (per telefono).",
-        "unknown_questionnaire" => "Il file usa una versione del questionario che questa installazione non conosce: aggiorna Sentinella.",
-        "questionnaire_changed" => "Il file è stato compilato su una copia diversa dello stesso questionario: i punteggi non si possono ricalcolare.",
-        "invalid_answers" => "Le risposte del file non corrispondono al questionario (domande o risposte sconosciute).",
-        _ => "Il file non ha superato i controlli.",
+        RejectionKind::Truncated => "Il file è incompleto, come interrotto a metà: chiedi al comune di inviarlo di nuovo.",
+        RejectionKind::WrongFormat => "È un file di Sentinella, ma non un file di risultati (per esempio un questionario o un file di risposte).",
+        RejectionKind::FutureVersion => "Il file viene da una versione più recente di Sentinella: aggiorna il programma per leggerlo.",
+        RejectionKind::UnknownField => "Il file contiene dati non previsti: è stato modificato a mano o prodotto da un altro programma.",
+        RejectionKind::Tampered => "La firma non corrisponde al contenuto: il file è stato modificato dopo l'esportazione, o si è rovinato durante l'invio. Chiedi al comune di esportarlo di nuovo.",
+        RejectionKind::OtherKey => "Firmato con una chiave diversa da quella registrata per questo ente. Prima di accettarla, verifica il codice della chiave con il comune (per telefono).",
+        RejectionKind::UnknownQuestionnaire => "Il file usa una versione del questionario che questa installazione non conosce: aggiorna Sentinella.",
+        RejectionKind::QuestionnaireChanged => "Il file è stato compilato su una copia diversa dello stesso questionario: i punteggi non si possono ricalcolare.",
+        RejectionKind::InvalidAnswers => "Le risposte del file non corrispondono al questionario (domande o risposte sconosciute).",
     }
 }
 
@@ -46,29 +52,37 @@ mod tests {
 
     #[test]
     fn every_rejection_kind_has_its_own_words() {
-        // The kinds the core reports (exchange::ResultError::kind).
-        for kind in [
-            "io",
-            "empty",
-            "too_large",
-            "invalid_utf8",
-            "too_deep",
-            "truncated",
-            "not_json",
-            "not_a_result_file",
-            "wrong_format",
-            "future_version",
-            "unknown_field",
-            "bad_shape",
-            "bad_encoding",
-            "tampered",
-            "other_key",
-            "payload_format",
-            "unknown_questionnaire",
-            "questionnaire_changed",
-            "invalid_answers",
+        // Every kind the core reports (the match above is exhaustive, so a
+        // new kind fails to compile until it is worded); each text is a
+        // whole Italian sentence, and kinds only share words when they mean
+        // the same thing to a coordinator (a file that is not ours).
+        let shared = reason(RejectionKind::NotJson);
+        for kind in RejectionKind::ALL {
+            let text = reason(kind);
+            assert!(text.ends_with('.'), "{kind}: {text}");
+            assert!(!text.contains(kind.id()), "{kind}: {text}");
+            let generic = matches!(
+                kind,
+                RejectionKind::InvalidUtf8
+                    | RejectionKind::TooDeep
+                    | RejectionKind::NotJson
+                    | RejectionKind::NotAResultFile
+                    | RejectionKind::BadShape
+                    | RejectionKind::BadEncoding
+                    | RejectionKind::PayloadFormat
+            );
+            assert_eq!(text == shared, generic, "{kind}");
+        }
+        for o in [
+            Outcome::New,
+            Outcome::Replaced,
+            Outcome::Updated,
+            Outcome::History,
+            Outcome::Unchanged,
+            Outcome::HeldBack,
+            Outcome::Rejected,
         ] {
-            assert_ne!(reason(kind), reason("no such kind"), "{kind}");
+            assert!(!outcome_label(o).is_empty());
         }
     }
 }

@@ -38,3 +38,17 @@ APP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
 need_npm() {
   command -v npm >/dev/null 2>&1 || apt_install npm
 }
+
+# --- packages (issue 14) -----------------------------------------------------
+# scripts/package.sh cross-compiles for Windows (MinGW-w64), builds the
+# installer (NSIS) and zips; scripts/test-packages.sh runs the Windows build
+# under Wine (wine64; objdump from binutils-mingw-w64) and screenshots the
+# installed .deb (imagemagick's import, xwininfo from x11-utils).
+PACKAGE_PACKAGES=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis zip bc)
+PACKAGE_TEST_PACKAGES=(wine64 imagemagick x11-utils unzip)
+
+# need_windows_target: the Rust standard library for x86_64-pc-windows-gnu.
+need_windows_target() {
+  rustup target list --installed 2>/dev/null | grep -qx x86_64-pc-windows-gnu \
+    || rustup target add x86_64-pc-windows-gnu >&2
+}

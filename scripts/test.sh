@@ -20,3 +20,11 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== tests" >&2
 # Under Xvfb: the app's end-to-end tests open its real window.
 xvfb-run -a -s "-screen 0 1366x768x24" cargo test --workspace
+# Release packages (issue 14): build them as a user would, then test them
+# (Windows CLI, app and installer under Wine; the .deb installed, started
+# and removed). SENTINELLA_SKIP_PACKAGES=1 skips this part locally; CI runs it.
+if [ -z "${SENTINELLA_SKIP_PACKAGES:-}" ]; then
+  echo "== packages" >&2
+  ./scripts/package.sh
+  ./scripts/test-packages.sh
+fi

@@ -43,7 +43,46 @@ const COMMANDS: &[&str] = &[
     "export_incident_pdf",
 ];
 
+/// The files `scripts/ui-vendor.sh` copies into `ui/vendor/` (git-ignored):
+/// without them the embedded UI has no Bootstrap Italia and no Titillium Web.
+const VENDORED: &[&str] = &[
+    "css/bootstrap-italia.min.css",
+    "fonts/titillium-web-v10-latin-ext_latin-regular.woff2",
+    "fonts/titillium-web-v10-latin-ext_latin-italic.woff2",
+    "fonts/titillium-web-v10-latin-ext_latin-600.woff2",
+    "fonts/titillium-web-v10-latin-ext_latin-700.woff2",
+];
+
+/// Refuse to build an unstyled app: the UI is embedded at compile time, so a
+/// binary built before the assets are vendored would ship without them.
+fn check_vendored_ui() {
+    let vendor = std::path::Path::new("../ui/vendor");
+    println!("cargo:rerun-if-changed=../ui/vendor");
+    let missing: Vec<&str> = VENDORED
+        .iter()
+        .copied()
+        .filter(|f| {
+            let path = vendor.join(f);
+            println!("cargo:rerun-if-changed={}", path.display());
+            std::fs::metadata(&path)
+                .map(|m| m.len() == 0)
+                .unwrap_or(true)
+        })
+        .collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "\nerror: the app's UI assets are missing from ui/vendor/ ({}).\n\
+             Run ./scripts/ui-vendor.sh (it fetches Bootstrap Italia and the\n\
+             Titillium Web font from npm), then build again. Without them the\n\
+             app would open unstyled.\n",
+            missing.join(", ")
+        );
+        std::process::exit(1);
+    }
+}
+
 fn main() {
+    check_vendored_ui();
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(e) = tauri_build::try_build(attributes) {

@@ -261,6 +261,9 @@ fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
         })
 }
 
+/// On Windows there is no mode to set: the key lives under the user's
+/// profile (`%APPDATA%`), whose ACL Windows sets to the user, SYSTEM and the
+/// administrators, and new files inherit it. Nothing here pretends otherwise.
 #[cfg(not(unix))]
 fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
     fs::create_dir_all(dir).map_err(|source| KeyError::Io {
@@ -279,6 +282,8 @@ fn private_file(path: &Path) -> std::io::Result<fs::File> {
         .open(path)
 }
 
+/// On Windows the file inherits the ACL of its folder (see
+/// [`create_private_dir`]).
 #[cfg(not(unix))]
 fn private_file(path: &Path) -> std::io::Result<fs::File> {
     OpenOptions::new().write(true).create_new(true).open(path)

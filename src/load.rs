@@ -192,6 +192,9 @@ fn parse_tagged<T: DeserializeOwned + Tagged>(
     text: &str,
     expected: &str,
 ) -> Result<T, LoadError> {
+    // A file saved by Windows Notepad may start with a UTF-8 byte-order mark
+    // (and have CRLF line ends, which JSON allows): not part of the content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Fast path for good files (every start-up reads the built-in
     // questionnaires): a typed parse that succeeds with the right tag. Any
     // problem takes the slow path below, which names it precisely.
@@ -488,6 +491,14 @@ mod tests {
         let c = questionnaire_from_str("c", &changed).unwrap();
         assert_ne!(a.content_hash, c.content_hash);
         assert_eq!(a.content_hash.len(), 64);
+    }
+
+    #[test]
+    fn a_file_saved_by_notepad_reads_the_same() {
+        let notepad = format!("\u{feff}{}", MINI.replace('\n', "\r\n"));
+        let a = questionnaire_from_str("a", MINI).unwrap();
+        let b = questionnaire_from_str("b", &notepad).unwrap();
+        assert_eq!(a.content_hash, b.content_hash);
     }
 
     #[test]

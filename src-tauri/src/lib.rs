@@ -13,6 +13,7 @@ pub mod inputs;
 pub mod opener;
 pub mod state;
 pub mod views;
+pub mod webview;
 
 use std::path::PathBuf;
 
@@ -78,6 +79,7 @@ fn data_dir<R: Runtime>(app: &tauri::App<R>) -> PathBuf {
 
 /// Start the app.
 pub fn run() {
+    webview::ensure_available();
     let result = with_commands(tauri::Builder::default())
         .setup(|app| {
             let dir = data_dir(app);

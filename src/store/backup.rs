@@ -145,11 +145,16 @@ pub(crate) fn write_backup(
         // A backup is one self-contained file.
         let _mode: String = dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
         dst.close().map_err(|(_, e)| e)?;
-        let f = std::fs::File::open(&partial).map_err(|source| StoreError::Io {
-            path: partial.clone(),
-            action: "cannot flush the backup",
-            source,
-        })?;
+        // Opened for writing: on Windows, flushing (FlushFileBuffers) a
+        // handle opened read-only fails with "Access denied".
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&partial)
+            .map_err(|source| StoreError::Io {
+                path: partial.clone(),
+                action: "cannot flush the backup",
+                source,
+            })?;
         f.sync_all().map_err(|source| StoreError::Io {
             path: partial.clone(),
             action: "cannot flush the backup",

@@ -79,6 +79,18 @@ pub fn saved_file(dir: &Path, suffix: &str) -> PathBuf {
     found[0].clone()
 }
 
+/// Environment variable naming another app binary to drive (the one a
+/// package installed: scripts/test-packages.sh); default, the one cargo built.
+pub const APP_BIN_ENV: &str = "SENTINELLA_APP_BIN";
+
+/// The app binary the tests launch.
+pub fn app_binary() -> String {
+    std::env::var(APP_BIN_ENV)
+        .ok()
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_sentinella-app").to_string())
+}
+
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
 fn free_port() -> u16 {
@@ -127,7 +139,7 @@ impl Driver {
 
     /// Launch the app and connect to its window.
     pub async fn launch(&self) -> R<App> {
-        let bin = env!("CARGO_BIN_EXE_sentinella-app");
+        let bin = app_binary();
         let mut caps = serde_json::Map::new();
         caps.insert(
             "webkitgtk:browserOptions".into(),

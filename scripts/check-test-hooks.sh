@@ -10,10 +10,15 @@ args=()
 if [ "${1:-}" = "--release" ]; then profile=release; args=(--release); fi
 cargo build -p sentinella-app --quiet "${args[@]}"
 bin="target/$profile/sentinella-app"
-if strings "$bin" | grep -q SENTINELLA_E2E; then
+# Read the strings once into a file: `strings | grep -q` would end strings
+# with SIGPIPE at the first match, which pipefail reports as a failure.
+found="$(mktemp)"
+trap 'rm -f "$found"' EXIT
+strings "$bin" > "$found"
+if grep -q SENTINELLA_E2E "$found"; then
   echo "FAIL: $bin contains the test hooks (SENTINELLA_E2E)" >&2
   exit 1
 fi
 # The check can fail: the same strings are there in a test build.
-strings "$bin" | grep -q SENTINELLA_DATA_DIR || { echo "FAIL: cannot read strings of $bin" >&2; exit 1; }
+grep -q SENTINELLA_DATA_DIR "$found" || { echo "FAIL: cannot read strings of $bin" >&2; exit 1; }
 echo "ok: $bin ($profile build) has no test hooks"

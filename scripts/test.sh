@@ -20,3 +20,6 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== tests" >&2
 # Under Xvfb: the app's end-to-end tests open its real window.
 xvfb-run -a -s "-screen 0 1366x768x24" cargo test --workspace
+echo "== test hooks" >&2
+# The dialogs' stand-in is compiled only into test builds.
+./scripts/check-test-hooks.sh

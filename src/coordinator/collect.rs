@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::Utc;
 
 use super::{CoordinatorDb, CoordinatorError, FileReport, Incoming};
-use crate::exchange::{self, MAX_RESULT_BYTES};
+use crate::exchange::{self, VerifiedResult, MAX_RESULT_BYTES};
 use crate::load::Catalog;
 
 /// Files per batch: one commit (one disk sync) per batch.
@@ -37,7 +37,22 @@ pub fn collect_files(
     catalog: &Catalog,
     accept: &BTreeSet<String>,
     threads: usize,
+    progress: impl FnMut(Progress),
+) -> Result<Vec<FileReport>, CoordinatorError> {
+    collect_files_observed(db, files, catalog, accept, threads, progress, |_, _| {})
+}
+
+/// [`collect_files`], showing `observe` every file that passed
+/// verification (with its source) before it is imported, so a caller can
+/// keep what it needs of it without verifying it again.
+pub fn collect_files_observed(
+    db: &mut CoordinatorDb,
+    files: &[PathBuf],
+    catalog: &Catalog,
+    accept: &BTreeSet<String>,
+    threads: usize,
     mut progress: impl FnMut(Progress),
+    mut observe: impl FnMut(&str, &VerifiedResult),
 ) -> Result<Vec<FileReport>, CoordinatorError> {
     let total = files.len();
     let mut reports = Vec::with_capacity(total);
@@ -58,8 +73,12 @@ pub fn collect_files(
                     Ok((bytes, outcome)) => (bytes, outcome),
                     Err(e) => (Vec::new(), Err(e)),
                 };
+                let source = path.display().to_string();
+                if let Ok(v) = &verified {
+                    observe(&source, v);
+                }
                 Incoming {
-                    source: path.display().to_string(),
+                    source,
                     bytes,
                     verified,
                 }

@@ -35,7 +35,7 @@ use thiserror::Error;
 
 mod collect;
 
-pub use collect::{collect_files, Progress};
+pub use collect::{collect_files, collect_files_observed, Progress};
 
 use crate::aggregate::Record;
 use crate::exchange::{self, ResultError, VerifiedResult};
@@ -496,6 +496,50 @@ impl CoordinatorDb {
             })
             .map_err(&sq)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&sq)
+    }
+
+    /// Which results are current: the SHA-256 of each one's signed payload
+    /// (it identifies the exact export), by ISTAT code. Cheap: no file is
+    /// read, so a caller can reuse what it verified before.
+    pub fn current_index(&self) -> Result<Vec<String>, CoordinatorError> {
+        let sq = self.sq();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT payload_sha256 FROM results WHERE current = 1 ORDER BY istat_code, questionnaire_id",
+            )
+            .map_err(&sq)?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(&sq)?;
+        rows.collect::<Result<Vec<String>, _>>().map_err(&sq)
+    }
+
+    /// The current results with these payload hashes (see
+    /// [`Self::current_index`]).
+    pub fn current_results_by_sha(
+        &self,
+        payload_sha256: &[String],
+    ) -> Result<Vec<StoredResult>, CoordinatorError> {
+        let sq = self.sq();
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT source, file FROM results WHERE current = 1 AND payload_sha256 = ?1",
+            )
+            .map_err(&sq)?;
+        let mut out = Vec::with_capacity(payload_sha256.len());
+        for sha in payload_sha256 {
+            let found = stmt
+                .query_row([sha], |r| {
+                    Ok(StoredResult {
+                        source: r.get(0)?,
+                        file: r.get(1)?,
+                    })
+                })
+                .optional()
+                .map_err(&sq)?;
+            out.extend(found);
+        }
+        Ok(out)
     }
 
     /// The current results as aggregation records, each verified again and

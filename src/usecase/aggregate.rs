@@ -2,6 +2,7 @@
 //! the coordinator database), aggregate them by territory, and write the
 //! CSV tables and the territorial PDF summary.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -124,6 +125,77 @@ pub fn gather_db(db: &CoordinatorDb, catalog: &Catalog) -> Result<Gathered, Coor
             .collect(),
         ..Gathered::default()
     })
+}
+
+/// The current results of a coordinator database, each verified once in
+/// this process (when it was imported, or at its first view) and kept. A
+/// later view asks the database which results are current (no file is
+/// read) and verifies only those it has not seen, so the dashboard of
+/// 8,000 comuni does not verify 8,000 files at every click. The explicit
+/// check verifies everything again: [`gather_db`], `sentinella aggregate
+/// --db`.
+#[derive(Debug, Default)]
+pub struct VerifiedCache {
+    records: HashMap<String, Record>,
+}
+
+impl VerifiedCache {
+    /// Keep the record of a result verified elsewhere (at import).
+    pub fn remember(&mut self, record: Record) {
+        self.records.insert(record.payload_sha256.clone(), record);
+    }
+
+    /// Records kept.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether no record is kept.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// [`gather_db`], verifying only the current results not seen before.
+    pub fn gather(
+        &mut self,
+        db: &CoordinatorDb,
+        catalog: &Catalog,
+    ) -> Result<Gathered, CoordinatorError> {
+        let index = db.current_index()?;
+        let missing: Vec<String> = index
+            .iter()
+            .filter(|sha| !self.records.contains_key(*sha))
+            .cloned()
+            .collect();
+        let stored = db.current_results_by_sha(&missing)?;
+        let outcomes = exchange::parallel_map(&stored, threads(), |r| {
+            exchange::verify_bytes(&r.file, catalog, None)
+                .map(|v| Record::from_verified(&v, &r.source))
+                .map_err(|e| Rejection {
+                    file: r.source.clone(),
+                    kind: e.rejection_kind(),
+                    reason: e.to_string(),
+                })
+        });
+        let mut rejected = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                Ok(record) => self.remember(record),
+                Err(r) => rejected.push(r),
+            }
+        }
+        let current: HashSet<&String> = index.iter().collect();
+        self.records.retain(|sha, _| current.contains(sha));
+        Ok(Gathered {
+            files: index.len(),
+            current: index
+                .iter()
+                .filter_map(|sha| self.records.get(sha).cloned())
+                .collect(),
+            rejected,
+            ..Gathered::default()
+        })
+    }
 }
 
 /// The figures of `scope`, one report per questionnaire.

@@ -8,7 +8,9 @@ use crate::coordinator::{self, CoordinatorDb, CoordinatorError, FileReport, Outc
 use crate::ids::Fingerprint;
 use crate::load::Catalog;
 
+use super::aggregate::VerifiedCache;
 use super::verify::threads;
+use crate::aggregate::Record;
 
 /// A file held back because a key other than the one on record signed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,15 +43,30 @@ impl Collected {
 
 /// Verify and import `files`, accepting files signed by the keys in
 /// `accept` (confirmed by the coordinator) where another key is on record.
+/// With `cache`, the records of the verified files are kept there, so
+/// the figures need not verify them again.
 pub fn collect(
     db: &mut CoordinatorDb,
     files: &[PathBuf],
     catalog: &Catalog,
     accept: &BTreeSet<Fingerprint>,
+    mut cache: Option<&mut VerifiedCache>,
     progress: impl FnMut(Progress),
 ) -> Result<Collected, CoordinatorError> {
     let accept: BTreeSet<String> = accept.iter().map(|f| f.digits().to_string()).collect();
-    let reports = coordinator::collect_files(db, files, catalog, &accept, threads(), progress)?;
+    let reports = coordinator::collect_files_observed(
+        db,
+        files,
+        catalog,
+        &accept,
+        threads(),
+        progress,
+        |source, verified| {
+            if let Some(c) = cache.as_deref_mut() {
+                c.remember(Record::from_verified(verified, source));
+            }
+        },
+    )?;
     let mut counts = BTreeMap::new();
     for r in &reports {
         *counts.entry(r.outcome).or_insert(0) += 1;
@@ -93,6 +110,7 @@ pub fn accept_key(
     held: &mut Vec<HeldFile>,
     key: &Fingerprint,
     catalog: &Catalog,
+    cache: Option<&mut VerifiedCache>,
 ) -> Result<(Vec<PathBuf>, Collected), AcceptError> {
     let (chosen, others): (Vec<HeldFile>, Vec<HeldFile>) =
         held.drain(..).partition(|h| &h.signer == key);
@@ -102,7 +120,7 @@ pub fn accept_key(
     }
     let paths: Vec<PathBuf> = chosen.into_iter().map(|h| h.path).collect();
     let accept = BTreeSet::from([key.clone()]);
-    let result = collect(db, &paths, catalog, &accept, |_| {});
+    let result = collect(db, &paths, catalog, &accept, cache, |_| {});
     match result {
         Ok(collected) => {
             *held = others;

@@ -212,6 +212,7 @@ fn import_paths(
             paths,
             state.catalog(),
             &BTreeSet::new(),
+            Some(&mut desk.verified),
             progress,
         )?;
         desk.held = collected.held;
@@ -288,6 +289,7 @@ pub async fn coord_accept_key<R: Runtime>(
                 &mut desk.held,
                 &fingerprint.0,
                 state.catalog(),
+                Some(&mut desk.verified),
             )?;
             Ok(import_view(None, &paths, &collected.reports))
         })
@@ -319,10 +321,10 @@ pub struct Dashboard {
     pub unverifiable: usize,
 }
 
-/// The current results of the coordinator database.
+/// The current results of the coordinator database (each verified once).
 fn gathered(state: &AppState) -> AppResult<Gathered> {
     state.with_desk(|desk| {
-        let g = agg::gather_db(&desk.db, state.catalog())?;
+        let g = desk.verified.gather(&desk.db, state.catalog())?;
         for b in &g.rejected {
             eprintln!(
                 "sentinella-app: stored result {} no longer verifies: {}",

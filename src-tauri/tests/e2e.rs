@@ -97,8 +97,58 @@ fn keyboard_flow_survives_restart_and_ends_in_results_and_pdf() {
         // Relaunch: a new app process on the same database.
         let app = driver.launch().await.unwrap();
         flow_part_two(&app, &saved).await.unwrap();
+        guide_and_delete_with_undo(&app).await.unwrap();
+        app.close().await.unwrap();
+        // The deletion reached the database; the undone one did not.
+        let app = driver.launch().await.unwrap();
+        app.wait_screen("home").await.unwrap();
+        let rows = app
+            .js("return document.querySelectorAll('#assessments tbody tr').length")
+            .await
+            .unwrap();
+        assert_eq!(rows.as_u64(), Some(1));
         app.close().await.unwrap();
     });
+}
+
+/// The guide from the header; then "Elimina" on the home list: the
+/// confirmation says what goes, "Annulla" brings the row back, and a
+/// deletion left alone reaches the database after a few seconds.
+async fn guide_and_delete_with_undo(app: &common::App) -> R {
+    app.click("#nav-help").await?;
+    app.wait_screen("help").await?;
+    assert!(app.text("#glossary").await?.contains("Copia offline"));
+    app.check_screen("24-guide").await?;
+    app.click("#nav-home").await?;
+    app.wait_screen("home").await?;
+    let count = "return document.querySelectorAll('#assessments tbody tr:not([hidden])').length";
+    assert_eq!(app.js(count).await?.as_u64(), Some(2));
+    app.click("#assessments tbody tr .delete-btn").await?;
+    app.wait_js("return document.getElementById('confirm').open", 5)
+        .await?;
+    let text = app.text("#confirm-text").await?;
+    assert!(
+        text.contains("Per qualche secondo potrai ancora annullare"),
+        "{text}"
+    );
+    app.click("#confirm-yes").await?;
+    app.wait_js("return !!document.getElementById('undo-delete')", 5)
+        .await?;
+    assert_eq!(app.js(count).await?.as_u64(), Some(1));
+    app.check_screen("25-home-undo-delete").await?;
+    app.click("#undo-delete").await?;
+    assert_eq!(app.js(count).await?.as_u64(), Some(2));
+    // Left alone this time: the row goes for good.
+    app.click("#assessments tbody tr .delete-btn").await?;
+    app.wait_js("return document.getElementById('confirm').open", 5)
+        .await?;
+    app.click("#confirm-yes").await?;
+    app.wait_js(
+        "return document.querySelectorAll('#assessments tbody tr').length === 1 && !document.getElementById('undo-delete')",
+        20,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Answers given in part one, checked after the restart.
@@ -181,6 +231,7 @@ async fn flow_part_one(app: &common::App) -> R {
     for (i, (down, note)) in plan.iter().enumerate() {
         if i == 2 {
             app.check_screen("05-question").await?;
+            contrast_check_sees_and_catches(app).await?;
         }
         let (q, o) = answer_current(app, *down, *note).await?;
         GIVEN.lock().unwrap().push((q, o, note.map(String::from)));
@@ -191,6 +242,67 @@ async fn flow_part_one(app: &common::App) -> R {
     app.shot("06-question-saved").await?;
     // The last answered question is where we resume.
     Ok(())
+}
+
+/// The non-text contrast check measures what is on the question screen, and
+/// it does fail on the faint controls the engine draws by itself (the look
+/// before the fix): a check that could not fail would prove nothing.
+async fn contrast_check_sees_and_catches(app: &common::App) -> R {
+    let c = app.contrast().await?;
+    assert!(c.failures.is_empty(), "{:?}", c.failures);
+    assert!(
+        c.radios >= 4 && c.bars >= 1 && c.focus_rings >= 4,
+        "the check saw the options, the progress bar and the buttons' focus: {c:?}"
+    );
+    // The page's CSP refuses inline <style>: rules go in through the CSSOM.
+    app.c
+        .execute(
+            r#"const sheet = [...document.styleSheets].find(x => (x.href || '').endsWith('app.css'));
+               window.__faint = [
+                 '.choice input[type=radio] { -webkit-appearance: radio !important; appearance: auto !important; }',
+                 '.bar { border: 0 !important; background: #dfe3e8 !important; }',
+                 '#main *:focus { box-shadow: none !important; outline: 3px solid #f90 !important; }',
+               ].map(r => sheet.insertRule(r, sheet.cssRules.length));
+               return true;"#,
+            vec![],
+        )
+        .await?;
+    let faint = app.contrast().await?;
+    app.c
+        .execute(
+            r#"const sheet = [...document.styleSheets].find(x => (x.href || '').endsWith('app.css'));
+               for (let i = 0; i < window.__faint.length; i++) sheet.deleteRule(sheet.cssRules.length - 1);
+               return true;"#,
+            vec![],
+        )
+        .await?;
+    let all = faint.failures.join("\n");
+    assert!(
+        all.contains("radio") && all.contains("progress track") && all.contains("focus ring"),
+        "the faint look must fail: {all}"
+    );
+    Ok(())
+}
+
+/// "da 35,0 a 1,3 (−33,7 punti)" → (35.0, 1.3, -33.7).
+fn figures_of(text: &str) -> R<(f64, f64, f64)> {
+    let n = |t: &str| -> R<f64> {
+        Ok(t.trim_matches(|c: char| !c.is_ascii_digit())
+            .replace('.', "")
+            .replace(',', ".")
+            .parse::<f64>()?)
+    };
+    let from = text.split(" da ").nth(1).ok_or("no 'da'")?;
+    let (before, rest) = from.split_once(" a ").ok_or("no 'a'")?;
+    let (after, rest) = rest.split_once(" (").ok_or("no '('")?;
+    let diff = rest.split(' ').next().ok_or("no difference")?;
+    let sign = if diff.starts_with('−') || diff.starts_with('-') {
+        -1.0
+    } else {
+        1.0
+    };
+    let value = if diff == "0" { 0.0 } else { sign * n(diff)? };
+    Ok((n(before)?, n(after)?, value))
 }
 
 async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
@@ -289,6 +401,20 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
         .js("return document.querySelectorAll('#domain-table tbody tr').length")
         .await?;
     assert_eq!(rows.as_u64(), Some(12));
+    // Weakest first, one decimal for every score.
+    let shown: Vec<String> = serde_json::from_value(
+        app.js("return [...document.querySelectorAll('#domain-table tbody td:nth-child(2)')].map(t => t.textContent)")
+            .await?,
+    )?;
+    let values: Vec<f64> = shown
+        .iter()
+        .filter(|t| t.as_str() != "non applicabile")
+        .map(|t| {
+            assert!(t.contains(','), "one decimal always: {t}");
+            t.replace(',', ".").parse().unwrap()
+        })
+        .collect();
+    assert!(values.windows(2).all(|w| w[0] <= w[1]), "{shown:?}");
     let prio = app
         .js("return document.querySelectorAll('#priorities li.measure').length")
         .await?;
@@ -311,6 +437,8 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
         "{legend}"
     );
     app.check_screen("10-results").await?;
+    app.js("document.getElementById('domain-figures').open = true; return true")
+        .await?;
     for (part, name) in [
         ("priorities", "10a-results-priorities"),
         ("gates", "10b-results-gates"),
@@ -379,6 +507,8 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
         )
         .await?;
     app.check_screen("11b-results-export").await?;
+    let c = app.contrast().await?;
+    assert!(c.checkboxes >= 1, "the notes checkbox was measured: {c:?}");
 
     // History of the organization.
     app.find("#history")
@@ -432,6 +562,31 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
     app.wait_screen("results").await?;
     let prev = app.text("#previous").await?;
     assert!(prev.contains("Cosa è cambiato dal"), "{prev}");
+    // Every difference on screen is the difference of the two numbers shown
+    // beside it (rounded figures, not the raw ones).
+    let (before, after, diff) = figures_of(&prev)?;
+    assert!(
+        ((after - before) - diff).abs() < 1e-6,
+        "{before} → {after} shown as {diff}: {prev}"
+    );
+    let rows: Vec<Vec<String>> = serde_json::from_value(
+        app.js("return [...document.querySelectorAll('#previous tbody tr')].map(r => [...r.querySelectorAll('td')].map(c => c.textContent))")
+            .await?,
+    )?;
+    for r in &rows {
+        let n = |t: &str| -> f64 {
+            t.replace('−', "-")
+                .replace('+', "")
+                .replace(',', ".")
+                .parse()
+                .unwrap_or(f64::NAN)
+        };
+        let (b, a, d) = (n(&r[0]), n(&r[1]), n(&r[2]));
+        if b.is_nan() || a.is_nan() {
+            continue;
+        }
+        assert!(((a - b) - d).abs() < 1e-6, "row {r:?}");
+    }
     app.c
         .execute(
             "document.getElementById('previous').scrollIntoView()",

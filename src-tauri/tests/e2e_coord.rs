@@ -123,7 +123,7 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
     let files = ASSESSED + 2;
     assert!(
         summary.contains(&format!("{files} file letti: {ASSESSED} importati"))
-            && summary.contains("1 trattenuto")
+            && summary.contains("1 trattenuto in attesa di conferma")
             && summary.contains("1 scartato"),
         "{summary}"
     );

@@ -25,9 +25,11 @@ export async function go(name, params = {}) {
   // opens its results): only the last one marks the page.
   if (current.name !== name || current.params !== params) return;
   document.body.dataset.screen = name;
-  // The header says where we are: the coordinator's section or the rest.
-  const section = name === "coord" ? "nav-coord" : "nav-home";
-  for (const id of ["nav-home", "nav-coord"]) {
+  // The header says where we are: the guide or the assessments. The
+  // coordinators' area has no header button (a secretary has no business
+  // there): it is reached from the bottom of the home screen.
+  const section = name === "help" ? "nav-help" : name === "coord" ? null : "nav-home";
+  for (const id of ["nav-home", "nav-help"]) {
     const b = document.getElementById(id);
     if (!b) continue;
     if (id === section) b.setAttribute("aria-current", "page");

@@ -2,7 +2,7 @@
 // tables, so they are hidden from screen readers (aria-hidden) and the
 // tables carry the data.
 
-import { s, num, date } from "./dom.js";
+import { s, score, date } from "./dom.js";
 
 /** Colours of the tiers (the thresholds come from Rust with the tiers). */
 const TIER_COLORS = { initial: "#a61c32", developing: "#995c00", established: "#0066cc", advanced: "#00573a" };
@@ -10,6 +10,12 @@ const TIER_COLORS = { initial: "#a61c32", developing: "#995c00", established: "#
 /** The tier a score falls in: `tiers` as the results screen receives them, lowest first. */
 export function tierOf(tiers, v) {
   return tiers.filter((t) => v >= t.from).pop() || tiers[0];
+}
+
+/** The sentence under a domain chart, naming the target line. */
+export function targetSentence(tiers) {
+  const t = tiers.find((x) => x.target) || tiers[0];
+  return `La linea tratteggiata indica ${t.from}, la soglia del livello ${t.label}.`;
 }
 
 /** Horizontal bars, one per domain, 0–100, coloured by tier, with a target line at the target tier. */
@@ -30,7 +36,7 @@ export function domainBars(domains, tiers) {
     return [
       s("text", { x: labelW - 10, y: y + 19, "text-anchor": "end", "font-size": 15, fill: "#1a1a1a" }, d.title),
       s("rect", { x: labelW, y: y + 5, width: v === null ? 0 : Math.max(2, (barW * v) / 100), height: rowH - 10, fill: color, rx: 2 }),
-      s("text", { x: (v === null ? labelW : x(v)) + 6, y: y + 19, "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, v === null ? "n.a." : num(v)),
+      s("text", { x: (v === null ? labelW : x(v)) + 6, y: y + 19, "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, v === null ? "n.a." : score(v)),
     ];
   });
   const targetLine = [
@@ -57,7 +63,7 @@ export function trendLine(rows) {
     pts.length > 1 ? s("path", { d: path, fill: "none", stroke: "#0066cc", "stroke-width": 3 }) : null,
     pts.map((p, i) => [
       s("circle", { cx: x(i), cy: y(p.overall), r: 6, fill: "#0066cc" }),
-      s("text", { x: x(i), y: y(p.overall) - 12, "text-anchor": "middle", "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, num(p.overall)),
+      s("text", { x: x(i), y: y(p.overall) - 12, "text-anchor": "middle", "font-size": 14, "font-weight": 600, fill: "#1a1a1a" }, score(p.overall)),
       s("text", { x: x(i), y: height - 20, "text-anchor": "middle", "font-size": 13, fill: "#4d5b69" }, date(p.assessed_on)),
     ]));
 }

@@ -5,7 +5,8 @@
 
 import { api } from "./api.js";
 import { register, showError, announce, confirmDialog, saveFile } from "./app.js";
-import { h, fill, num, int, date, plural } from "./dom.js";
+import { h, fill, score, int, date, plural } from "./dom.js";
+import { domainBars, targetSentence } from "./charts.js";
 
 /** How many rows of accepted files the import report shows. */
 const SHOWN_ROWS = 300;
@@ -14,10 +15,6 @@ const SHOWN_MISSING = 400;
 
 /** The territory last looked at, kept while the app runs. */
 let lastScope = { kind: "italy", value: null };
-
-function pct(x) {
-  return `${num(x)}%`;
-}
 
 function scopeKey(scope) {
   return scope.kind === "italy" ? "italy" : `${scope.kind}:${scope.value}`;
@@ -48,12 +45,19 @@ function scopeSelect(ov) {
 
 // ---- Import ---------------------------------------------------------------
 
+/** "6 su 8": a count of a count, reconstructed from a percentage of `n`
+ *  rounded to one decimal (exact up to 1,000; "circa" beyond). */
+function outOf(pctValue, n) {
+  const k = Math.round((pctValue * n) / 100);
+  return `${n > 1000 ? "circa " : ""}${int(k)} su ${int(n)}`;
+}
+
 function summaryLine(v) {
   const parts = [
-    plural(v.accepted, "importato", "importati"),
+    v.accepted || !(v.replaced || v.unchanged) ? plural(v.accepted, "importato", "importati") : null,
     v.replaced ? `${int(v.replaced)} ${v.replaced === 1 ? "aggiorna" : "aggiornano"} un risultato già presente` : null,
     v.unchanged ? plural(v.unchanged, "già presente", "già presenti") : null,
-    v.held_back ? plural(v.held_back, "trattenuto", "trattenuti") : null,
+    v.held_back ? `${plural(v.held_back, "trattenuto", "trattenuti")} in attesa di conferma` : null,
     v.rejected ? plural(v.rejected, "scartato", "scartati") : null,
   ].filter(Boolean);
   return `${plural(v.files, "file letto", "file letti")}: ${parts.join(", ")}.`;
@@ -124,8 +128,13 @@ function importReport(box, v, reload) {
     }
   };
   fill(box,
-    h("div", { class: v.held_back + v.rejected ? "alert-box" : "info-box", id: "import-summary" },
-      h("p", {}, v.folder ? `Cartella ${v.folder}. ` : "", summaryLine(v))),
+    // Green when something came in; the files to look at are listed below
+    // in their own boxes. Red only when nothing could be imported.
+    h("div", { class: v.accepted + v.replaced + v.unchanged > 0 || v.files === 0 ? "info-box" : "alert-box", id: "import-summary" },
+      h("p", {}, v.folder ? `Cartella ${v.folder}. ` : "", summaryLine(v)),
+      v.held_back + v.rejected > 0 && v.accepted + v.replaced + v.unchanged > 0
+        ? h("p", {}, "Gli altri file sono elencati qui sotto con il motivo: il resto dell'archivio non ne è toccato.")
+        : null),
     held.length ? heldSection(held, onAccept) : null,
     rejected.length
       ? fileTable("rejected-files", `File scartati (${int(rejected.length)}): non sono stati importati e l'archivio non è cambiato`, rejected)
@@ -147,9 +156,9 @@ function figuresCells(g, min) {
     return [h("td", { colspan: 3, class: "suppressed" }, why)];
   }
   return [
-    h("td", { class: "num" }, num(f.overall.median)),
-    h("td", { class: "num" }, `${num(f.overall.q1)}–${num(f.overall.q3)}`),
-    h("td", { class: "num" }, pct(f.baseline_pass_pct)),
+    h("td", { class: "num" }, score(f.overall.median)),
+    h("td", { class: "num" }, `${score(f.overall.q1)}–${score(f.overall.q3)}`),
+    h("td", { class: "num" }, outOf(f.baseline_pass_pct, g.assessed)),
   ];
 }
 
@@ -158,17 +167,13 @@ function groupTable(id, caption, head, groups, min) {
     h("caption", {}, caption),
     h("thead", {}, h("tr", {},
       h("th", { scope: "col" }, head),
-      h("th", { scope: "col", class: "num" }, "Comuni"),
-      h("th", { scope: "col", class: "num" }, "Valutati"),
-      h("th", { scope: "col", class: "num" }, "Copertura"),
-      h("th", { scope: "col", class: "num" }, "Mediana"),
-      h("th", { scope: "col", class: "num" }, "Metà centrale"),
-      h("th", { scope: "col", class: "num" }, "Misure minime rispettate"))),
+      h("th", { scope: "col", class: "num" }, "Hanno risposto"),
+      h("th", { scope: "col", class: "num" }, "Punteggio tipico"),
+      h("th", { scope: "col", class: "num" }, "La metà degli enti tra"),
+      h("th", { scope: "col", class: "num" }, "Rispettano tutte le misure minime"))),
     h("tbody", {}, groups.map((g) => h("tr", { "data-key": g.key },
       h("th", { scope: "row" }, g.label),
-      h("td", { class: "num" }, int(g.comuni)),
-      h("td", { class: "num" }, int(g.assessed)),
-      h("td", { class: "num" }, pct(g.coverage_pct)),
+      h("td", { class: "num" }, `${int(g.assessed)} su ${int(g.comuni)}`),
       figuresCells(g, min)))));
 }
 
@@ -210,9 +215,9 @@ function reportSection(r, tiers, index) {
     h("h2", { id: id("report-title") }, `${scopeTitle(r.scope)}: ${r.questionnaire === "sportello-polis" ? "Sportelli Polis" : "Comuni"}`),
     h("p", { class: "muted" }, `${r.questionnaire_title} (versione ${r.versions.join(", ")}). Punteggi da 0 a 100, ricalcolati dalle risposte di ogni file.`),
     h("div", { class: "stat-row" },
-      h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("assessed") }, `${int(t.assessed)} su ${int(t.comuni)}`), h("p", {}, `enti valutati (${pct(t.coverage_pct)})`)),
-      f ? h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("median") }, num(f.overall.median)), h("p", {}, `punteggio mediano; metà degli enti tra ${num(f.overall.q1)} e ${num(f.overall.q3)}`)) : null,
-      f ? h("div", { class: "stat" }, h("p", { class: "stat-value" }, pct(f.baseline_pass_pct)), h("p", {}, "rispetta tutte le misure minime")) : null),
+      h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("assessed") }, `${int(t.assessed)} su ${int(t.comuni)}`), h("p", {}, "enti hanno inviato un'autovalutazione")),
+      f ? h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("median") }, score(f.overall.median)), h("p", {}, `punteggio tipico: metà degli enti sta sopra, metà sotto. La metà centrale degli enti è tra ${score(f.overall.q1)} e ${score(f.overall.q3)}.`)) : null,
+      f ? h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("baseline") }, outOf(f.baseline_pass_pct, t.assessed)), h("p", {}, "enti rispettano tutte le misure minime obbligatorie")) : null),
     f
       ? h("p", { class: "muted", id: id("tiers") }, "Enti per livello: ", tiers.map((t) => `${t.label} ${int(f.tiers[t.id] || 0)}`).join(", "), ".")
       : h("div", { class: "info-box", id: id("suppressed") }, h("p", {},
@@ -224,29 +229,33 @@ function reportSection(r, tiers, index) {
     bands,
     f ? [
       h("h3", {}, "Punteggio per argomento"),
+      h("p", { class: "muted" }, `Il punteggio tipico di ogni argomento, dal più debole. ${targetSentence(tiers)}`),
+      domainBars(f.domains
+        .map((d) => ({ title: d.title, score: d.scores ? d.scores.median : null }))
+        .sort((a, b) => (a.score === null) - (b.score === null) || a.score - b.score), tiers),
       h("table", { class: "table table-sm domain-figures", id: id("domains") },
         h("caption", { class: "visually-hidden" }, "Punteggio per argomento: mediana e metà centrale degli enti"),
         h("thead", {}, h("tr", {},
           h("th", { scope: "col" }, "Argomento"),
-          h("th", { scope: "col", class: "num" }, "Mediana"),
-          h("th", { scope: "col", class: "num" }, "Metà centrale"),
+          h("th", { scope: "col", class: "num" }, "Punteggio tipico"),
+          h("th", { scope: "col", class: "num" }, "La metà degli enti tra"),
           h("th", { scope: "col", class: "num" }, "Enti"))),
         h("tbody", {}, f.domains.map((d) => h("tr", {},
           h("th", { scope: "row" }, d.title),
           d.scores
-            ? [h("td", { class: "num" }, num(d.scores.median)), h("td", { class: "num" }, `${num(d.scores.q1)}–${num(d.scores.q3)}`)]
+            ? [h("td", { class: "num" }, score(d.scores.median)), h("td", { class: "num" }, `${score(d.scores.q1)}–${score(d.scores.q3)}`)]
             : h("td", { colspan: 2, class: "suppressed" }, "non mostrato"),
           h("td", { class: "num" }, int(d.comuni)))))),
       h("div", { class: "two-col" },
         h("div", {},
           h("h3", {}, "Dove serve aiuto: le domande più deboli"),
-          h("p", { class: "muted" }, "Le pratiche meno diffuse nel territorio: temi per la formazione e per gli acquisti comuni."),
-          questionList(id("weakest"), f.weakest_questions, f.domains, (q) => `sotto l'obiettivo nel ${pct(q.below_target_pct)} degli enti`)),
+          h("p", { class: "muted" }, "Le pratiche meno diffuse nel territorio: temi per la formazione e per gli acquisti comuni. «Non ancora a posto» vuol dire che la risposta è sotto il livello che il questionario indica come obiettivo per quella domanda."),
+          questionList(id("weakest"), f.weakest_questions, f.domains, (q) => `non ancora a posto in ${outOf(q.below_target_pct, q.comuni)} enti`)),
         h("div", {},
           h("h3", {}, "Le risposte «Non so» più frequenti"),
           h("p", { class: "muted" }, "Dove gli enti non conoscono la propria situazione: spesso serve una domanda al fornitore."),
           f.most_unknown.length
-            ? questionList(id("unknown"), f.most_unknown, f.domains, (q) => `«Non so» nel ${pct(q.unknown_pct)} degli enti (${int(q.unknown)})`)
+            ? questionList(id("unknown"), f.most_unknown, f.domains, (q) => `«Non so» in ${int(q.unknown)} enti su ${int(q.comuni)}`)
             : h("p", {}, "Nessuna risposta «Non so».")))] : null,
     h("h3", {}, "Chi manca"),
     missingSection(r),

@@ -45,6 +45,26 @@ export function num(x) {
   return x === null || x === undefined ? "–" : nf1.format(x);
 }
 
+const nfScore = new Intl.NumberFormat("it-IT", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** One rounding rule for every score on screen, as in the PDF: one decimal,
+ *  always shown (35 → "35,0", 1.26 → "1,3"). */
+export function score(x) {
+  return x === null || x === undefined ? "–" : nfScore.format(round1(x));
+}
+
+/** A score rounded as it is shown. */
+export function round1(x) {
+  return Math.round(x * 10) / 10;
+}
+
+/** The difference of two shown scores, from the shown (rounded) figures,
+ *  so that "da 35,0 a 1,3" says "−33,7" and the numbers add up. */
+export function shownDelta(before, after) {
+  if (before === null || before === undefined || after === null || after === undefined) return null;
+  return round1(round1(after) - round1(before));
+}
+
 /** 12345 → "12.345". */
 export function int(x) {
   return nf0.format(x);

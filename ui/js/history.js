@@ -2,7 +2,7 @@
 
 import { api } from "./api.js";
 import { register, go } from "./app.js";
-import { h, fill, num, date } from "./dom.js";
+import { h, fill, score, date } from "./dom.js";
 import { trendLine } from "./charts.js";
 
 register("history", async (main, params) => {
@@ -29,7 +29,7 @@ register("history", async (main, params) => {
           h("th", { scope: "row" }, date(r.assessed_on)),
           h("td", {}, r.questionnaire_title),
           h("td", {}, r.status_label),
-          h("td", { class: "num" }, num(r.overall)),
+          h("td", { class: "num" }, score(r.overall)),
           h("td", {}, r.tier_label || "–"),
           h("td", {}, h("button", { type: "button", class: "btn btn-outline-primary btn-sm",
             "aria-label": `Apri i risultati del ${date(r.assessed_on)}`,
@@ -44,7 +44,7 @@ register("history", async (main, params) => {
             rows.map((r) => h("th", { scope: "col", class: "num" }, date(r.assessed_on))))),
           h("tbody", {}, v.domains.map((d) => h("tr", {},
             h("th", { scope: "row" }, d.title),
-            rows.map((r) => h("td", { class: "num" }, num(r.domains[d.id]))))))))),
+            rows.map((r) => h("td", { class: "num" }, score(r.domains[d.id]))))))))),
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "btn btn-outline-primary", onclick: () => go("home") }, "Torna all'elenco")));
 });

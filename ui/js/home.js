@@ -2,38 +2,80 @@
 
 import { api } from "./api.js";
 import { register, go, confirmDialog, showError, announce } from "./app.js";
-import { h, fill, num, date, int } from "./dom.js";
+import { h, fill, score, date, int, plural } from "./dom.js";
 
 function intro() {
   return h("section", { class: "intro", "aria-labelledby": "intro-title" },
-    h("h2", { id: "intro-title", class: "h3" }, "Come funziona"),
-    h("p", {}, "Sentinella ti aiuta a capire quanto è protetto dagli attacchi informatici il tuo Comune o il tuo Sportello Polis, con domande semplici a cui rispondi in circa un'ora."),
+    h("h2", { id: "intro-title", class: "h3" }, "Benvenuto in Sentinella"),
+    h("p", {}, "Sentinella ti aiuta a capire quanto è protetto dagli attacchi informatici il tuo Comune o il tuo Sportello Polis, con domande semplici a cui rispondi in circa un'ora. Puoi fermarti e riprendere quando vuoi: ogni risposta è salvata subito."),
     h("p", {}, "Alla fine ottieni un punteggio e un piano in PDF con le cose da fare per prime, da portare alla Giunta e al fornitore informatico."),
-    h("p", {}, "Le risposte restano solo su questo computer: nulla viene inviato in rete, a meno che tu non decida di esportarle."));
+    h("p", {}, "Risponde chi conosce gli uffici (il segretario comunale, il responsabile per la transizione digitale, il responsabile dello sportello): non serve essere esperti. Tieni a portata di mano il contratto del fornitore informatico, la nomina del DPO e l'elenco dei computer."),
+    h("p", {}, "Le risposte restano solo su questo computer: nulla viene inviato in rete, a meno che tu non decida di esportarle."),
+    h("p", {}, h("button", { type: "button", class: "btn btn-outline-primary", id: "open-help", onclick: () => go("help") }, "Leggi la guida e le parole difficili")));
 }
 
-async function remove(row, errorBox) {
+/** The way in for coordinators (ANCI, Regioni, Unioni di comuni), kept
+ *  apart from the comune's own work. */
+function coordinatorsCorner() {
+  return h("section", { class: "coord-corner", "aria-labelledby": "coord-corner-title" },
+    h("h2", { id: "coord-corner-title", class: "h4" }, "Per i coordinatori"),
+    h("p", {}, "Se raccogli i risultati di molti comuni o sportelli (ANCI, Regione, Unione di comuni), l'area di coordinamento importa i loro file e mostra la situazione del territorio. Chi compila l'autovalutazione del proprio ente non ne ha bisogno."),
+    h("button", { type: "button", class: "btn btn-outline-primary", id: "nav-coord", onclick: () => go("coord") }, "Apri l'area di coordinamento"));
+}
+
+/** How long "Annulla" stays offered after a deletion, in milliseconds. */
+const UNDO_MS = 8000;
+
+/**
+ * Delete an assessment: confirm with its consequences, hide the row, and
+ * offer "Annulla" for a few seconds before the deletion reaches the
+ * database. Closing the app meanwhile deletes nothing.
+ */
+async function remove(row, tr, errorBox, undoBox) {
+  const answers = row.status === "draft"
+    ? `le ${plural(row.progress.answered, "risposta data", "risposte date")} finora`
+    : "tutte le risposte, il punteggio e il confronto con le autovalutazioni successive";
   const ok = await confirmDialog(
     "Eliminare questa autovalutazione?",
-    `Stai per eliminare l'autovalutazione di ${row.organization} del ${date(row.assessed_on)} con tutte le sue risposte. L'operazione non si può annullare.`,
+    `Si cancellano l'autovalutazione di ${row.organization} del ${date(row.assessed_on)} e ${answers}. I PDF e i file già salvati restano dove sono. Per qualche secondo potrai ancora annullare.`,
     "Elimina");
   if (!ok) return;
-  try {
-    await api.remove(row.id);
-    await go("home");
-    announce("Autovalutazione eliminata.");
-  } catch (e) {
-    showError(errorBox, e);
-  }
+  tr.hidden = true;
+  let undone = false;
+  const commit = setTimeout(async () => {
+    if (undone) return;
+    fill(undoBox);
+    try {
+      await api.remove(row.id);
+      tr.remove();
+      announce("Autovalutazione eliminata.");
+    } catch (e) {
+      tr.hidden = false;
+      showError(errorBox, e);
+    }
+  }, UNDO_MS);
+  const undo = h("button", { type: "button", class: "btn btn-outline-primary btn-sm", id: "undo-delete", onclick: () => {
+    undone = true;
+    clearTimeout(commit);
+    tr.hidden = false;
+    fill(undoBox);
+    announce("Eliminazione annullata.");
+    const again = tr.querySelector("button");
+    if (again) again.focus();
+  } }, "Annulla");
+  fill(undoBox, h("div", { class: "info-box undo-box", role: "status" },
+    h("p", {}, `Autovalutazione di ${row.organization} del ${date(row.assessed_on)} eliminata. `, undo)));
+  undo.focus();
 }
 
-function rowView(row, errorBox) {
+function rowView(row, errorBox, undoBox) {
   const isDraft = row.status === "draft";
   const label = `${row.organization}, ${date(row.assessed_on)}`;
   const state = isDraft
-    ? `${int(row.progress.answered)} di ${int(row.progress.total)} risposte`
-    : `${num(row.overall)} su 100 – ${row.tier_label || ""}`;
-  return h("tr", { "data-id": row.id },
+    ? `${int(row.progress.answered)} di ${int(row.progress.total)} ${row.progress.total === 1 ? "risposta" : "risposte"}`
+    : `${score(row.overall)} su 100 – ${row.tier_label || ""}`;
+  const tr = h("tr", { "data-id": row.id });
+  return fill(tr,
     h("th", { scope: "row" }, row.organization, h("br"), h("span", { class: "muted" }, `${row.province} · ISTAT ${row.istat_code}`)),
     h("td", {}, row.questionnaire_title),
     h("td", {}, h("span", { class: `status-badge status-${row.status}` }, row.status_label)),
@@ -45,11 +87,12 @@ function rowView(row, errorBox) {
           ? h("button", { type: "button", class: "btn btn-primary btn-sm", "aria-label": `Continua: ${label}`, onclick: () => go("questionnaire", { id: row.id }) }, "Continua")
           : h("button", { type: "button", class: "btn btn-primary btn-sm", "aria-label": `Apri i risultati: ${label}`, onclick: () => go("results", { id: row.id }) }, "Apri"),
         h("button", { type: "button", class: "btn btn-outline-primary btn-sm", "aria-label": `Storico: ${row.organization}`, onclick: () => go("history", { organizationId: row.organization_id }) }, "Storico"),
-        h("button", { type: "button", class: "btn btn-outline-danger btn-sm", "aria-label": `Elimina: ${label}`, onclick: () => remove(row, errorBox) }, "Elimina"))));
+        h("button", { type: "button", class: "btn btn-outline-danger btn-sm delete-btn", "aria-label": `Elimina: ${label}`, onclick: () => remove(row, tr, errorBox, undoBox) }, "Elimina"))));
 }
 
 register("home", async (main) => {
   const errorBox = h("div", {});
+  const undoBox = h("div", { id: "undo", "aria-live": "polite" });
   let rows = [];
   let loadError = null;
   try {
@@ -62,6 +105,7 @@ register("home", async (main) => {
     h("h1", {}, "Le autovalutazioni su questo computer"),
     rows.length === 0 ? intro() : null,
     errorBox,
+    undoBox,
     h("div", { class: "button-row" }, newBtn),
     rows.length === 0
       ? h("p", { class: "lead-text", id: "empty-list" }, "Non c'è ancora nessuna autovalutazione. Per cominciare scegli «Nuova autovalutazione».")
@@ -74,6 +118,7 @@ register("home", async (main) => {
             h("th", { scope: "col" }, "Data"),
             h("th", { scope: "col" }, "Avanzamento o punteggio"),
             h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Azioni")))),
-          h("tbody", {}, rows.map((r) => rowView(r, errorBox)))));
+          h("tbody", {}, rows.map((r) => rowView(r, errorBox, undoBox)))),
+    coordinatorsCorner());
   if (loadError) showError(errorBox, loadError);
 });

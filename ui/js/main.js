@@ -8,10 +8,11 @@ import "./questionnaire.js";
 import "./results.js";
 import "./history.js";
 import "./coord.js";
+import "./help.js";
 
 async function start() {
   document.getElementById("nav-home").addEventListener("click", () => go("home"));
-  document.getElementById("nav-coord").addEventListener("click", () => go("coord"));
+  document.getElementById("nav-help").addEventListener("click", () => go("help"));
   try {
     app.info = await api.appInfo();
     document.getElementById("footer-data").textContent =

@@ -27,6 +27,13 @@ function steps(view) {
   return out;
 }
 
+/** "Mancano circa 35 minuti.": a minute a question, rounded up to 5. */
+export function timeLeft(missing) {
+  if (missing <= 0) return "Hai risposto a tutto.";
+  const minutes = Math.ceil(missing / 5) * 5;
+  return minutes <= 5 ? "Mancano pochi minuti." : `Mancano circa ${int(minutes)} minuti.`;
+}
+
 function domainCounts(d) {
   const qs = d.questions.filter((q) => q.applies);
   return { answered: qs.filter((q) => q.answer).length, total: qs.length };
@@ -86,10 +93,16 @@ register("questionnaire", async (main, params) => {
   const body = h("div", { class: "q-body" });
   const overall = h("div", { id: "overall-progress" });
 
+  // One progress for the whole questionnaire, the questions about the
+  // organisation included, with the time left (docs/app.md: about a minute
+  // a question, rounded up to five minutes).
   const refreshOverall = () => {
+    const ctxDone = view.context.filter((c) => c.answer).length;
+    const answered = view.progress.answered + ctxDone;
+    const total = view.progress.total + view.context.length;
     fill(overall, progressBar(
-      `Hai risposto a ${int(view.progress.answered)} domande su ${int(view.progress.total)}.`,
-      view.progress.answered, view.progress.total));
+      `${plural(answered, "risposta data", "risposte date")} su ${int(total)}. ${timeLeft(total - answered)}`,
+      answered, total));
   };
 
   const renderNav = () => {
@@ -120,9 +133,14 @@ register("questionnaire", async (main, params) => {
 
   const finish = async () => {
     const missing = view.progress.total - view.progress.answered;
-    const text = missing > 0
-      ? `Restano ${plural(missing, "domanda", "domande")} senza risposta: nel punteggio contano come zero. Concludendo, le risposte restano salvate e potrai sempre riaprire l'autovalutazione per cambiarle.`
-      : "Hai risposto a tutte le domande. Concludendo vedrai il punteggio e potrai generare il piano. Potrai sempre riaprire l'autovalutazione per cambiare le risposte.";
+    const unknown = all.filter((st) => st.kind === "question" && st.question.answer &&
+      st.question.options.some((o) => o.id === st.question.answer.option && o.kind === "unknown")).length;
+    const parts = [];
+    if (missing > 0) parts.push(`${missing === 1 ? "Resta" : "Restano"} ${plural(missing, "domanda", "domande")} senza risposta: nel punteggio ${missing === 1 ? "conta" : "contano"} zero.`);
+    else parts.push("Hai risposto a tutte le domande.");
+    if (unknown > 0) parts.push(`${unknown === 1 ? "Una risposta è" : `${int(unknown)} risposte sono`} «Non so»: nel punteggio ${unknown === 1 ? "vale" : "valgono"} zero e, se ${unknown === 1 ? "riguarda" : "riguardano"} una misura obbligatoria, la ${unknown === 1 ? "conta" : "contano"} come non soddisfatta. Nel piano ${unknown === 1 ? "diventa una domanda" : "diventano domande"} da fare al fornitore informatico.`);
+    parts.push("Concludendo vedrai il punteggio e potrai generare il piano; le risposte restano salvate e potrai sempre riaprire l'autovalutazione per cambiarle.");
+    const text = parts.join(" ");
     const ok = await confirmDialog("Concludere l'autovalutazione?", text, "Concludi");
     if (!ok) return;
     await enqueue(() => api.complete(id));
@@ -149,6 +167,7 @@ register("questionnaire", async (main, params) => {
           try {
             await save(status, () => api.saveContext(id, c.id, opt));
             renderNav();
+            refreshOverall();
           } catch (e) { /* shown in the status line */ }
         }))),
       status,
@@ -164,11 +183,6 @@ register("questionnaire", async (main, params) => {
     const q = st.question;
     const d = st.domain;
     const status = saveStatus();
-    const dc = domainCounts(d);
-    const inDomain = d.questions.filter((x) => x.applies);
-    const pos = inDomain.findIndex((x) => x.id === q.id) + 1;
-    const domainsShown = view.domains.filter((x) => x.questions.some((y) => y.applies));
-    const dpos = domainsShown.findIndex((x) => x.id === d.id) + 1;
     const note = h("textarea", { id: "note", rows: "3", maxlength: "4000", "aria-describedby": "note-hint" });
     note.value = (q.answer && q.answer.note) || "";
     const noteHint = h("p", { class: "hint", id: "note-hint" }, "Per esempio chi hai sentito o cosa devi verificare. Resta su questo computer.");
@@ -193,10 +207,8 @@ register("questionnaire", async (main, params) => {
     note.addEventListener("change", () => { clearTimeout(timer); saveNote(); });
 
     const isLast = index === all.length - 1;
-    const domainLabel = (n) => `Argomento ${dpos} di ${domainsShown.length}: ${d.title} – domanda ${pos} di ${inDomain.length} (${n} risposte su ${dc.total})`;
-    const domainBar = h("div", { id: "domain-progress" }, progressBar(domainLabel(dc.answered), dc.answered, dc.total));
     fill(body,
-      domainBar,
+      h("p", { class: "q-domain", id: "domain-name" }, `Argomento: ${d.title}`),
       h("div", { class: "q-grid" },
         h("fieldset", { "data-question": q.id, "aria-describedby": "why-text" },
           h("legend", { class: "q-text", id: "step-title", tabindex: "-1", "data-autofocus": true }, q.text),
@@ -209,8 +221,6 @@ register("questionnaire", async (main, params) => {
               view.progress.answered = all.filter((s) => s.kind === "question" && s.question.answer).length;
               refreshOverall();
               renderNav();
-              const c2 = domainCounts(d);
-              fill(domainBar, progressBar(domainLabel(c2.answered), c2.answered, c2.total));
             } catch (e) { /* shown */ }
           })),
         h("div", { class: "q-side" },
@@ -225,9 +235,9 @@ register("questionnaire", async (main, params) => {
         isLast
           ? h("button", { type: "button", class: "btn btn-primary", id: "next", onclick: async () => { await saveNote(); await finish(); } }, "Concludi e vedi i risultati")
           : h("button", { type: "button", class: "btn btn-primary", id: "next", onclick: async () => { await saveNote(); show(index + 1, true); } }, "Avanti →"),
-        status,
         h("span", { class: "spacer" }),
-        h("button", { type: "button", class: "btn btn-outline-secondary", id: "leave", onclick: async () => { await saveNote(); await queue; go("home"); } }, "Esci: riprenderai da qui")))));
+        h("button", { type: "button", class: "btn btn-outline-secondary", id: "leave", onclick: async () => { await saveNote(); await queue; go("home"); } }, "Esci: riprenderai da qui")),
+      status)));
   };
 
   const show = (i, focus) => {

@@ -4,8 +4,8 @@
 
 import { api } from "./api.js";
 import { app, register, go, showError, announce, saveFile } from "./app.js";
-import { h, fill, num, date, delta, plural, int } from "./dom.js";
-import { domainBars } from "./charts.js";
+import { h, fill, score, date, delta, shownDelta, plural, int } from "./dom.js";
+import { domainBars, targetSentence } from "./charts.js";
 
 /** "Iniziale (sotto 40), In sviluppo (40–64), …, Avanzato (85 e oltre)": the ranges come from Rust. */
 function tierRanges(tiers) {
@@ -16,11 +16,6 @@ function tierRanges(tiers) {
   }).join(", ");
 }
 
-/** The sentence under the chart, naming the target line. */
-function targetSentence(tiers) {
-  const t = tiers.find((x) => x.target) || tiers[0];
-  return `La linea tratteggiata indica ${int(t.from)}, la soglia del livello ${t.label}.`;
-}
 
 function measure(a, i) {
   return h("li", { class: "measure" + (a.gate_failed ? " gate" : "") },
@@ -35,26 +30,35 @@ function measure(a, i) {
       h("div", {}, h("dt", {}, "Argomento:"), h("dd", {}, a.domain))));
 }
 
+/** Weakest first, the ones that do not apply last: the order to act in. */
+function weakestFirst(domains) {
+  return [...domains].sort((a, b) => {
+    if (a.score === null || b.score === null) return (a.score === null) - (b.score === null);
+    return a.score - b.score || a.title.localeCompare(b.title, "it");
+  });
+}
+
 function domainTable(domains) {
   return h("table", { class: "table table-sm", id: "domain-table" },
-    h("caption", {}, "Punteggio per argomento (da 0 a 100)"),
+    h("caption", {}, "Punteggio per argomento, dal più debole (da 0 a 100)"),
     h("thead", {}, h("tr", {},
       h("th", { scope: "col" }, "Argomento"),
       h("th", { scope: "col", class: "num" }, "Punteggio"),
       h("th", { scope: "col", class: "num" }, "Domande"))),
     h("tbody", {}, domains.map((d) => h("tr", {},
       h("th", { scope: "row" }, d.title),
-      h("td", { class: "num" }, d.score === null ? "non applicabile" : num(d.score)),
+      h("td", { class: "num" }, d.score === null ? "non applicabile" : score(d.score)),
       h("td", { class: "num" }, `${d.answered}/${d.applicable}`)))));
 }
 
 function previousSection(p) {
-  const cls = p.delta > 0 ? "delta-up" : p.delta < 0 ? "delta-down" : "";
+  const overallDelta = shownDelta(p.overall_before, p.overall_after);
+  const cls = overallDelta > 0 ? "delta-up" : overallDelta < 0 ? "delta-down" : "";
   return h("section", { "aria-labelledby": "prev-title", id: "previous" },
     h("h2", { id: "prev-title" }, `Cosa è cambiato dal ${date(p.assessed_on)}`),
     h("p", { class: "lead-text" },
-      `Punteggio complessivo: da ${num(p.overall_before)} a ${num(p.overall_after)} `,
-      h("span", { class: cls }, `(${delta(p.delta)} punti)`), "."),
+      `Punteggio complessivo: da ${score(p.overall_before)} a ${score(p.overall_after)} `,
+      h("span", { class: cls }, `(${delta(overallDelta)} ${Math.abs(overallDelta) === 1 ? "punto" : "punti"})`), "."),
     h("table", { class: "table table-sm" },
       h("caption", {}, "Punteggio per argomento, prima e adesso"),
       h("thead", {}, h("tr", {},
@@ -62,11 +66,14 @@ function previousSection(p) {
         h("th", { scope: "col", class: "num" }, "Prima"),
         h("th", { scope: "col", class: "num" }, "Adesso"),
         h("th", { scope: "col", class: "num" }, "Differenza"))),
-      h("tbody", {}, p.domains.map((d) => h("tr", {},
-        h("th", { scope: "row" }, d.title),
-        h("td", { class: "num" }, num(d.before)),
-        h("td", { class: "num" }, num(d.after)),
-        h("td", { class: "num " + (d.delta > 0 ? "delta-up" : d.delta < 0 ? "delta-down" : "") }, delta(d.delta)))))),
+      h("tbody", {}, p.domains.map((d) => {
+        const dd = shownDelta(d.before, d.after);
+        return h("tr", {},
+          h("th", { scope: "row" }, d.title),
+          h("td", { class: "num" }, score(d.before)),
+          h("td", { class: "num" }, score(d.after)),
+          h("td", { class: "num " + (dd > 0 ? "delta-up" : dd < 0 ? "delta-down" : "") }, delta(dd)));
+      }))),
     h("div", { class: "two-col" },
       h("div", {}, h("h3", {}, "Azioni non più necessarie"),
         p.closed.length ? h("ul", {}, p.closed.map((t) => h("li", {}, t))) : h("p", {}, "Nessuna.")),
@@ -135,7 +142,7 @@ register("results", async (main, params) => {
     errorBox,
     isDraft ? h("div", { class: "alert-box" }, h("p", {}, `Autovalutazione non ancora conclusa: ${plural(missing, "domanda", "domande")} senza risposta contano come zero.`)) : null,
     h("section", { class: "score-box", "aria-label": "Punteggio complessivo" },
-      h("p", { class: "score-big", id: "overall" }, num(r.overall), h("small", {}, " su 100")),
+      h("p", { class: "score-big", id: "overall" }, score(r.overall), h("small", {}, " su 100")),
       h("div", {},
         h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
         r.capped
@@ -156,9 +163,11 @@ register("results", async (main, params) => {
       h("p", { class: "muted" }, `Il piano completo contiene ${plural(r.actions_total, "azione", "azioni")}.`)),
     h("section", { "aria-labelledby": "domains-title" },
       h("h2", { id: "domains-title" }, "Punteggio per argomento"),
-      h("p", {}, targetSentence(r.tiers)),
-      domainBars(r.domains, r.tiers),
-      domainTable(r.domains)),
+      h("p", {}, `Dal più debole al più forte. ${targetSentence(r.tiers)}`),
+      domainBars(weakestFirst(r.domains), r.tiers),
+      h("details", { id: "domain-figures" },
+        h("summary", {}, "Mostra i punteggi in una tabella"),
+        domainTable(weakestFirst(r.domains)))),
     h("section", { "aria-labelledby": "gates-title", id: "gates" },
       h("h2", { id: "gates-title" }, "Misure minime obbligatorie"),
       g.met
@@ -185,5 +194,5 @@ register("results", async (main, params) => {
     b.setAttribute("aria-describedby", "pdf-note");
     b.after(h("span", { class: "muted", id: "pdf-note" }, "(non ancora disponibile in questa versione)"));
   }
-  announce(`Punteggio ${num(r.overall)} su 100, livello ${r.tier_label}.`);
+  announce(`Punteggio ${score(r.overall)} su 100, livello ${r.tier_label}.`);
 });

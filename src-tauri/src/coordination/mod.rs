@@ -17,7 +17,6 @@ use sentinella::aggregate::{AggregateOptions, Report, Scope};
 use sentinella::coordinator::{FileReport, KeyRecord, Outcome, Progress};
 use sentinella::exchange::RejectionKind;
 use sentinella::istat::IstatList;
-use sentinella::scoring::Tier;
 use sentinella::usecase::aggregate::{self as agg, Gathered};
 use sentinella::usecase::{collect, names, territory};
 
@@ -303,20 +302,13 @@ fn scope_of(input: &ScopeInput) -> AppResult<(Scope, &'static IstatList)> {
     Ok((territory::resolve(&input.0, list)?, list))
 }
 
-/// A tier as the page names it.
-#[derive(Debug, Clone, Serialize)]
-pub struct TierLabel {
-    pub id: &'static str,
-    pub label: &'static str,
-}
-
 /// The dashboard of a territory.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
     /// One report per questionnaire (comuni, Polis offices).
     pub reports: Vec<Report>,
-    /// The tiers, lowest first: id and Italian label.
-    pub tiers: Vec<TierLabel>,
+    /// The tiers, lowest first, with their thresholds (the chart uses them).
+    pub tiers: Vec<crate::views::TierView>,
     /// Stored results that no longer verify (left out).
     pub unverifiable: usize,
 }
@@ -339,13 +331,7 @@ fn dashboard(state: &AppState, scope: &Scope, list: &IstatList) -> AppResult<Das
     let g = gathered(state)?;
     Ok(Dashboard {
         reports: agg::reports(&g, list, scope, AggregateOptions::default()),
-        tiers: Tier::ALL
-            .into_iter()
-            .map(|t| TierLabel {
-                id: t.id(),
-                label: t.label_it(),
-            })
-            .collect(),
+        tiers: crate::views::tiers(),
         unverifiable: g.rejected.len(),
     })
 }

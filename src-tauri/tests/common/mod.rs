@@ -378,7 +378,8 @@ impl App {
             .unwrap_or_default())
     }
 
-    /// Screenshot and accessibility check of the current screen.
+    /// Screenshot and accessibility check of the current screen: axe-core,
+    /// then the non-text contrast that axe-core does not measure.
     pub async fn check_screen(&self, shot: &str) -> R {
         self.shot(shot).await?;
         let v = self.axe().await?;
@@ -387,13 +388,59 @@ impl App {
             "axe-core violations on {shot}:\n{}",
             v.join("\n")
         );
+        let c = self.contrast().await?;
+        assert!(
+            c.failures.is_empty(),
+            "non-text contrast (WCAG 1.4.11) on {shot}:\n{}",
+            c.failures.join("\n")
+        );
         Ok(())
+    }
+
+    /// Measure non-text contrast (WCAG 2.1 AA 1.4.11) in the window: radio
+    /// and checkbox rings, progress tracks, focus rings (common/contrast.js).
+    pub async fn contrast(&self) -> R<Contrast> {
+        let src = include_str!("contrast.js");
+        let v = self
+            .c
+            .execute_async(
+                &format!(
+                    "const done = arguments[arguments.length - 1];\n({src}\n).then(done, (e) => done({{ failures: ['contrast.js failed: ' + e], checked: {{}} }}));"
+                ),
+                vec![],
+            )
+            .await?;
+        let failures = v["failures"]
+            .as_array()
+            .ok_or("contrast.js returned no failures list")?
+            .iter()
+            .map(|f| f.as_str().unwrap_or("").to_string())
+            .collect();
+        let n = |k: &str| v["checked"][k].as_u64().unwrap_or(0);
+        Ok(Contrast {
+            failures,
+            radios: n("radios"),
+            checkboxes: n("checkboxes"),
+            bars: n("bars"),
+            focus_rings: n("focus"),
+        })
     }
 
     pub async fn close(self) -> R {
         self.c.close().await?;
         Ok(())
     }
+}
+
+/// What `App::contrast` measured: the failures and how many of each kind of
+/// control were checked (so a test can prove the check saw something).
+#[derive(Debug)]
+pub struct Contrast {
+    pub failures: Vec<String>,
+    pub radios: u64,
+    pub checkboxes: u64,
+    pub bars: u64,
+    pub focus_rings: u64,
 }
 
 /// A result file altered after signing: the payload edited (`from` → `to`),

@@ -264,10 +264,17 @@ function reportSection(r, tiers, index) {
       : null);
 }
 
+// Each request for a dashboard gets a number: an answer that arrives after a
+// newer request (a slow "Italia" after a quick province) is dropped, so the
+// page always shows, and exports, the territory asked for last.
+let dashboardRequest = 0;
+
 async function showDashboard(box, scope, keepFocus) {
+  const request = ++dashboardRequest;
   fill(box, h("p", { class: "muted" }, "Calcolo in corso…"));
   try {
     const d = await api.coordDashboard(scope);
+    if (request !== dashboardRequest) return;
     lastScope = scope;
     const exportBox = h("div", { id: "export-status", "aria-live": "polite" });
     const exportFile = (ev, what) => saveFile(ev, exportBox, "Preparazione del file…",
@@ -300,6 +307,7 @@ async function showDashboard(box, scope, keepFocus) {
     const first = d.reports[0];
     if (first) announce(`${first.scope.name}: ${int(first.total.assessed)} enti valutati su ${int(first.total.comuni)}.`);
   } catch (e) {
+    if (request !== dashboardRequest) return;
     showError(box, e);
   }
 }

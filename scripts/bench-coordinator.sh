@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 counts=("$@")
 [ ${#counts[@]} -eq 0 ] && counts=(1000 8000)
-cargo build --release --quiet --bin sentinella --example gen_results
+cargo build --release --quiet --bin sentinella --example gen_results --example bench_dashboard
 bin=target/release/sentinella
 work="${BENCH_DIR:-$(mktemp -d)}"
 echo "working in $work" >&2
@@ -43,4 +43,7 @@ for n in "${counts[@]}"; do
   measure "collect the same files again" "$bin" collect "${q[@]}" --db "$dir/coordinator.db" "$dir/results"
   measure "aggregate --db --json" "$bin" aggregate "${q[@]}" --db "$dir/coordinator.db" --json
   echo "  database: $(du -h "$dir/coordinator.db" | cut -f1)"
+  # The app's dashboard: every stored file verified again at each view
+  # (before) or the records verified at import kept (now).
+  target/release/examples/bench_dashboard "$dir" | sed 's/^/  /'
 done

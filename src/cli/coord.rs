@@ -262,7 +262,7 @@ pub fn collect(
     let mut database = sentinella::coordinator::CoordinatorDb::open(db)?;
     let show_progress = !json && std::io::stderr().is_terminal() && files.len() >= 200;
     let accept = accept_key.iter().cloned().collect();
-    let collected = coll::collect(&mut database, &files, catalog, &accept, |p| {
+    let collected = coll::collect(&mut database, &files, catalog, &accept, None, |p| {
         if show_progress {
             eprint!("\rimported {} of {} files", p.done, p.total);
         }

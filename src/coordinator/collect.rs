@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::{Acceptance, CoordinatorDb, CoordinatorError, FileReport, Incoming, Rules};
-use crate::exchange::{self, MAX_RESULT_BYTES};
+use crate::exchange::{self, VerifiedResult, MAX_RESULT_BYTES};
 use crate::load::Catalog;
 use crate::model::Audience;
 
@@ -44,7 +44,22 @@ pub fn collect_files(
     catalog: &Catalog,
     accept: &BTreeSet<Acceptance>,
     threads: usize,
+    progress: impl FnMut(Progress),
+) -> Result<Vec<FileReport>, CoordinatorError> {
+    collect_files_observed(db, files, catalog, accept, threads, progress, |_, _| {})
+}
+
+/// [`collect_files`], showing `observe` every file that passed
+/// verification (with its source) before it is imported, so a caller can
+/// keep what it needs of it without verifying it again.
+pub fn collect_files_observed(
+    db: &mut CoordinatorDb,
+    files: &[PathBuf],
+    catalog: &Catalog,
+    accept: &BTreeSet<Acceptance>,
+    threads: usize,
     mut progress: impl FnMut(Progress),
+    mut observe: impl FnMut(&str, &VerifiedResult),
 ) -> Result<Vec<FileReport>, CoordinatorError> {
     let now = Utc::now();
     let contested = contested(db, files, catalog, threads, now)?;
@@ -71,8 +86,12 @@ pub fn collect_files(
                     Ok((bytes, outcome)) => (bytes, outcome),
                     Err(e) => (Vec::new(), Err(e)),
                 };
+                let source = path.display().to_string();
+                if let Ok(v) = &verified {
+                    observe(&source, v);
+                }
                 Incoming {
-                    source: path.display().to_string(),
+                    source,
                     bytes,
                     verified,
                 }

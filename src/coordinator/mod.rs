@@ -47,7 +47,7 @@ use thiserror::Error;
 
 mod collect;
 
-pub use collect::{collect_files, Progress};
+pub use collect::{collect_files, collect_files_observed, Progress};
 
 use crate::aggregate::Record;
 use crate::exchange::{self, ResultError, VerifiedResult};
@@ -375,6 +375,18 @@ impl FileReport {
         )
         .ok()
     }
+}
+
+/// What identifies a stored current result: the SHA-256 of its signed
+/// payload, the fingerprint of its signer and its source.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CurrentKey {
+    /// SHA-256 of the signed payload.
+    pub payload_sha256: String,
+    /// Fingerprint of the key that signed it.
+    pub fingerprint: String,
+    /// Where it came from (file name).
+    pub source: String,
 }
 
 /// A stored result file, as read back.
@@ -748,6 +760,65 @@ impl CoordinatorDb {
             })
             .map_err(&sq)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&sq)
+    }
+
+    /// Which results are current: for each one the SHA-256 of its signed
+    /// payload, the fingerprint of the key that signed it and its source
+    /// (together they identify the exact stored file), by ISTAT code. Cheap:
+    /// no file is read, so a caller can reuse what it verified before.
+    pub fn current_index(&self) -> Result<Vec<CurrentKey>, CoordinatorError> {
+        let sq = self.sq();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT payload_sha256, fingerprint, source FROM results WHERE current = 1
+                 ORDER BY istat_code, kind, questionnaire_id",
+            )
+            .map_err(&sq)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(CurrentKey {
+                    payload_sha256: r.get(0)?,
+                    fingerprint: r.get(1)?,
+                    source: r.get(2)?,
+                })
+            })
+            .map_err(&sq)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&sq)
+    }
+
+    /// The current results with these keys (see [`Self::current_index`]),
+    /// each with the key it was found by; a key no longer current is left
+    /// out.
+    pub fn current_results_by_key(
+        &self,
+        keys: &[CurrentKey],
+    ) -> Result<Vec<(CurrentKey, StoredResult)>, CoordinatorError> {
+        let sq = self.sq();
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT source, file FROM results
+                  WHERE current = 1 AND payload_sha256 = ?1 AND fingerprint = ?2 AND source = ?3",
+            )
+            .map_err(&sq)?;
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let found = stmt
+                .query_row(
+                    params![key.payload_sha256, key.fingerprint, key.source],
+                    |r| {
+                        Ok(StoredResult {
+                            source: r.get(0)?,
+                            file: r.get(1)?,
+                        })
+                    },
+                )
+                .optional()
+                .map_err(&sq)?;
+            out.extend(found.map(|f| (key.clone(), f)));
+        }
+        Ok(out)
     }
 
     /// The current results as aggregation records, each verified again and

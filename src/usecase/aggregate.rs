@@ -2,7 +2,7 @@
 //! the coordinator database), aggregate them by territory, and write the
 //! CSV tables and the territorial PDF summary.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{self, table, AggregateOptions, Record, Report, Scope};
-use crate::coordinator::{self, Acceptance, CoordinatorDb, CoordinatorError, Outcome};
+use crate::coordinator::{self, Acceptance, CoordinatorDb, CoordinatorError, CurrentKey, Outcome};
 use crate::exchange::{self, RejectionKind};
 use crate::istat::IstatList;
 use crate::load::Catalog;
@@ -120,6 +120,94 @@ pub fn gather_db(db: &CoordinatorDb, catalog: &Catalog) -> Result<Gathered, Coor
             .collect(),
         ..Gathered::default()
     })
+}
+
+/// The current results of a coordinator database, each verified once in
+/// this process (when it was imported, or at its first view) and kept. A
+/// later view asks the database which results are current (no file is
+/// read) and verifies only those it has not seen, so the dashboard of
+/// 8,000 comuni does not verify 8,000 files at every click. The explicit
+/// check verifies everything again: [`gather_db`], `sentinella aggregate
+/// --db`.
+///
+/// A record is served only for the exact stored file it was made from: the
+/// database's current result with the same payload hash, signer and source
+/// (so a file of the same payload signed by another key, held back or moved
+/// to history, never stands in for the current one). Which results are
+/// current is always the database's answer, never the cache's.
+#[derive(Debug, Default)]
+pub struct VerifiedCache {
+    records: HashMap<CurrentKey, Record>,
+}
+
+impl VerifiedCache {
+    /// Keep the record of a result verified elsewhere (at import). It is
+    /// used only while the database holds that exact file as current.
+    pub fn remember(&mut self, record: Record) {
+        let key = CurrentKey {
+            payload_sha256: record.payload_sha256.clone(),
+            fingerprint: record.fingerprint.clone(),
+            source: record.source.clone(),
+        };
+        self.records.insert(key, record);
+    }
+
+    /// Records kept.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether no record is kept.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// [`gather_db`], verifying only the current results not seen before.
+    pub fn gather(
+        &mut self,
+        db: &CoordinatorDb,
+        catalog: &Catalog,
+    ) -> Result<Gathered, CoordinatorError> {
+        let index = db.current_index()?;
+        let missing: Vec<CurrentKey> = index
+            .iter()
+            .filter(|key| !self.records.contains_key(*key))
+            .cloned()
+            .collect();
+        let stored = db.current_results_by_key(&missing)?;
+        let outcomes = exchange::parallel_map(&stored, threads(), |(key, r)| {
+            exchange::verify_bytes(&r.file, catalog, None)
+                .map(|v| (key.clone(), Record::from_verified(&v, &r.source)))
+                .map_err(|e| Rejection {
+                    file: r.source.clone(),
+                    kind: e.rejection_kind(),
+                    reason: e.to_string(),
+                })
+        });
+        let mut rejected = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                // Kept under the key it was found by in the database.
+                Ok((key, record)) => {
+                    self.records.insert(key, record);
+                }
+                Err(r) => rejected.push(r),
+            }
+        }
+        let current: HashSet<&CurrentKey> = index.iter().collect();
+        self.records.retain(|key, _| current.contains(key));
+        let records: Vec<Record> = index
+            .iter()
+            .filter_map(|key| self.records.get(key).cloned())
+            .collect();
+        Ok(Gathered {
+            files: records.len() + rejected.len(),
+            accepted: records.len(),
+            current: records,
+            rejected,
+            ..Gathered::default()
+        })
+    }
 }
 
 /// The figures of `scope`, one report per questionnaire.

@@ -9,7 +9,9 @@ use crate::coordinator::{
 };
 use crate::load::Catalog;
 
+use super::aggregate::VerifiedCache;
 use super::verify::threads;
+use crate::aggregate::Record;
 
 /// A file held back because a key other than the one on record signed it
 /// (or two keys claimed its organization at once).
@@ -43,15 +45,31 @@ impl Collected {
 }
 
 /// Verify and import `files`, accepting the keys in `accept` (each
-/// confirmed by the coordinator for one organization).
+/// confirmed by the coordinator for one organization). With `cache`, the
+/// records of the verified files are kept there, so the figures need not
+/// verify them again (the cache only ever serves results the database
+/// holds as current).
 pub fn collect(
     db: &mut CoordinatorDb,
     files: &[PathBuf],
     catalog: &Catalog,
     accept: &BTreeSet<Acceptance>,
+    mut cache: Option<&mut VerifiedCache>,
     progress: impl FnMut(Progress),
 ) -> Result<Collected, CoordinatorError> {
-    let reports = coordinator::collect_files(db, files, catalog, accept, threads(), progress)?;
+    let reports = coordinator::collect_files_observed(
+        db,
+        files,
+        catalog,
+        accept,
+        threads(),
+        progress,
+        |source, verified| {
+            if let Some(c) = cache.as_deref_mut() {
+                c.remember(Record::from_verified(verified, source));
+            }
+        },
+    )?;
     let mut counts = BTreeMap::new();
     for r in &reports {
         *counts.entry(r.outcome).or_insert(0) += 1;
@@ -93,6 +111,7 @@ pub fn accept_key(
     held: &mut Vec<HeldFile>,
     key: &Acceptance,
     catalog: &Catalog,
+    cache: Option<&mut VerifiedCache>,
 ) -> Result<(Vec<PathBuf>, Collected), AcceptError> {
     let (chosen, others): (Vec<HeldFile>, Vec<HeldFile>) =
         held.drain(..).partition(|h| &h.acceptance == key);
@@ -102,7 +121,7 @@ pub fn accept_key(
     }
     let paths: Vec<PathBuf> = chosen.into_iter().map(|h| h.path).collect();
     let accept = BTreeSet::from([key.clone()]);
-    let result = collect(db, &paths, catalog, &accept, |_| {});
+    let result = collect(db, &paths, catalog, &accept, cache, |_| {});
     match result {
         Ok(collected) => {
             *held = others;

@@ -312,6 +312,7 @@ async function showDashboard(box, scope, keepFocus) {
     const first = d.reports[0];
     if (first) announce(`${first.scope.name}: ${int(first.total.assessed)} enti valutati su ${int(first.total.comuni)}.`);
   } catch (e) {
+    if (request !== dashboardRequest) return;
     showError(box, e);
   }
 }

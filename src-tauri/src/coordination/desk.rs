@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use sentinella::coordinator::CoordinatorDb;
+use sentinella::usecase::aggregate::VerifiedCache;
 use sentinella::usecase::collect::HeldFile;
 
 use crate::error::AppError;
@@ -21,6 +22,9 @@ pub struct Desk {
     /// Held-back files of the last import (kept here, in Rust: the page asks
     /// to accept a fingerprint, never names files to read).
     pub held: Vec<HeldFile>,
+    /// The current results verified so far (at import or at a first view):
+    /// the dashboard does not verify them again at every click.
+    pub verified: VerifiedCache,
 }
 
 impl Desk {
@@ -30,6 +34,7 @@ impl Desk {
         Ok(Desk {
             db: CoordinatorDb::open(&path)?,
             held: Vec::new(),
+            verified: VerifiedCache::default(),
         })
     }
 }

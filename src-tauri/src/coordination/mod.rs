@@ -219,6 +219,7 @@ fn import_paths(
             paths,
             state.catalog(),
             &BTreeSet::new(),
+            Some(&mut desk.verified),
             progress,
         )?;
         desk.held = collected.held;
@@ -294,8 +295,13 @@ pub async fn coord_accept_key<R: Runtime>(
     let wanted = acceptance(&istat_code, kind, &fingerprint)?;
     blocking(&app, move |state| {
         state.with_desk(|desk| {
-            let (paths, collected) =
-                collect::accept_key(&mut desk.db, &mut desk.held, &wanted, state.catalog())?;
+            let (paths, collected) = collect::accept_key(
+                &mut desk.db,
+                &mut desk.held,
+                &wanted,
+                state.catalog(),
+                Some(&mut desk.verified),
+            )?;
             Ok(import_view(None, &paths, &collected.reports))
         })
     })
@@ -319,10 +325,10 @@ pub struct Dashboard {
     pub unverifiable: usize,
 }
 
-/// The current results of the coordinator database.
+/// The current results of the coordinator database (each verified once).
 fn gathered(state: &AppState) -> AppResult<Gathered> {
     state.with_desk(|desk| {
-        let g = agg::gather_db(&desk.db, state.catalog())?;
+        let g = desk.verified.gather(&desk.db, state.catalog())?;
         for b in &g.rejected {
             eprintln!(
                 "sentinella-app: stored result {} no longer verifies: {}",

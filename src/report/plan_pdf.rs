@@ -1242,6 +1242,12 @@ fn incident_card(org: &crate::model::Organization, contacts: &[Contact], blocks:
     }
 }
 
+/// `after − before` computed from the two scores rounded as printed.
+fn shown_delta(before: f64, after: f64) -> f64 {
+    let r = |v: f64| (v * 10.0).round() / 10.0;
+    r(r(after) - r(before))
+}
+
 /// A saved contact in the card's third column: name, phone, e-mail.
 fn contact_cell(c: &Contact) -> Cell {
     let mut spans = vec![Span::bold(c.name.clone())];
@@ -1257,7 +1263,9 @@ fn contact_cell(c: &Contact) -> Cell {
 fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Block>) {
     let c = prev.comparison;
     blocks.push(h1("Cosa è cambiato dalla valutazione precedente"));
-    let delta = c.overall_after - c.overall_before;
+    // The difference of the figures as printed (one decimal each), so the
+    // sentence adds up for the reader (docs/app.md, one rounding rule).
+    let delta = shown_delta(c.overall_before, c.overall_after);
     let direction = if delta > 0.05 {
         format!("è salito di {} punti", italian_score(delta))
     } else if delta < -0.05 {
@@ -1276,7 +1284,7 @@ fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Bl
         .iter()
         .map(|d| {
             let fmt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), italian_score);
-            let change = match d.delta() {
+            let change = match d.before.zip(d.after).map(|(b, a)| shown_delta(b, a)) {
                 Some(x) if x > 0.05 => {
                     Span::bold(format!("+{}", italian_score(x))).colored(theme::GOOD)
                 }
@@ -1536,5 +1544,18 @@ mod tests {
             "Es. 3.5 per cento."
         );
         assert_eq!(first_sentence("Senza punto"), "Senza punto");
+    }
+}
+
+#[cfg(test)]
+mod shown_delta_tests {
+    use super::shown_delta;
+
+    #[test]
+    fn the_printed_difference_is_that_of_the_printed_figures() {
+        // 35.04 prints as "35,0" and 1.26 as "1,3": the sentence must say
+        // −33,7, not the −33,8 of the raw figures.
+        assert!((shown_delta(35.04, 1.26) - -33.7).abs() < 1e-9);
+        assert!((shown_delta(40.25, 40.34) - 0.0).abs() < 1e-9);
     }
 }

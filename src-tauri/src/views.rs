@@ -475,38 +475,31 @@ pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
     let q = planned.questionnaire();
     let sheet = planned.sheet();
     let (score, plan) = (&planned.score, &planned.plan);
-    let failed = score
-        .baseline
-        .failed
-        .iter()
-        .map(|id| GateView {
-            question_id: id.clone(),
-            question: q.question(id).map(|x| x.text.clone()).unwrap_or_default(),
-            domain: domain_title(q, id),
-            answer: answer_label(q, sheet, id),
-            controls: q
-                .question(id)
-                .and_then(|x| x.baseline.as_ref())
-                .map(|b| b.controls.clone())
-                .unwrap_or_default(),
-        })
-        .collect();
-    let essential_failed = score
-        .essential
-        .failed
-        .iter()
-        .map(|id| GateView {
-            question_id: id.clone(),
-            question: q.question(id).map(|x| x.text.clone()).unwrap_or_default(),
-            domain: domain_title(q, id),
-            answer: answer_label(q, sheet, id),
-            controls: q
-                .question(id)
-                .and_then(|x| x.essential.as_ref())
-                .map(|e| e.sources.clone())
-                .unwrap_or_default(),
-        })
-        .collect();
+    // One row per failed gate; `sources` reads the gate's references.
+    let gate_views =
+        |ids: &[String], sources: &dyn Fn(&sentinella::model::Question) -> Vec<String>| {
+            ids.iter()
+                .map(|id| GateView {
+                    question_id: id.clone(),
+                    question: q.question(id).map(|x| x.text.clone()).unwrap_or_default(),
+                    domain: domain_title(q, id),
+                    answer: answer_label(q, sheet, id),
+                    controls: q.question(id).map(sources).unwrap_or_default(),
+                })
+                .collect::<Vec<_>>()
+        };
+    let failed = gate_views(&score.baseline.failed, &|x| {
+        x.baseline
+            .as_ref()
+            .map(|b| b.controls.clone())
+            .unwrap_or_default()
+    });
+    let essential_failed = gate_views(&score.essential.failed, &|x| {
+        x.essential
+            .as_ref()
+            .map(|e| e.sources.clone())
+            .unwrap_or_default()
+    });
     let priorities = plan
         .priority_actions()
         .map(|a| ActionView {

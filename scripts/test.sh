@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 
+# CI builds once from a clean clone: incremental caches would only cost disk
+# (they were 4.5 GB of an 11 GB target dir; a CI run died with "No space left
+# on device"). Local runs that want them can set CARGO_INCREMENTAL=1.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+echo "== disk: $(df -h . | awk 'NR==2 {print $4 " free on " $6}')" >&2
+
 need_cargo
 apt_install "${TEST_PACKAGES[@]}"
 # Desktop app: system libraries, UI assets (ui/vendor, axe-core), Xvfb.

@@ -25,6 +25,7 @@
 //! - [`incident`]: "Incidente in corso" (contacts, triage, checklists,
 //!   deadlines, drafts), pure; its use cases are [`usecase::incident`].
 //! - [`ids`]: typed ids (assessment, ISTAT code, key fingerprint).
+//! - [`voting`]: participants vote from their phones (local server, QR).
 //! - [`usecase`]: every operation of the two faces, with typed inputs,
 //!   results and errors: the CLI and the app are adapters over it.
 
@@ -47,3 +48,4 @@ pub mod scoring;
 pub mod store;
 pub mod usecase;
 pub mod validate;
+pub mod voting;

@@ -8,7 +8,9 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
-use super::room::{PhoneView, TrainerView, VotingError, VotingQuestion, VotingRoom, ENTROPY_LEN};
+use super::room::{
+    PhoneView, QuestionState, TrainerView, VotingError, VotingQuestion, VotingRoom, ENTROPY_LEN,
+};
 
 /// Errors of the live room: the room's own refusals, or no randomness.
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +128,11 @@ impl LiveRoom {
         self.lock().counts(question).map(<[u64]>::to_vec)
     }
 
+    /// State of a question.
+    pub fn state(&self, question: &str) -> Result<QuestionState, VotingError> {
+        self.lock().state(question)
+    }
+
     /// Every question's counts, in order.
     pub fn all_counts(&self) -> Vec<(String, Vec<u64>)> {
         self.lock()
@@ -136,13 +143,13 @@ impl LiveRoom {
     }
 
     /// Trainer: next question.
-    pub fn next(&self) -> Result<(), VotingError> {
-        self.with(VotingRoom::next)
+    pub fn next_question(&self) -> Result<(), VotingError> {
+        self.with(VotingRoom::next_question)
     }
 
     /// Trainer: previous question.
-    pub fn previous(&self) -> Result<(), VotingError> {
-        self.with(VotingRoom::previous)
+    pub fn previous_question(&self) -> Result<(), VotingError> {
+        self.with(VotingRoom::previous_question)
     }
 
     /// Trainer: go to a question by id.

@@ -475,7 +475,7 @@ impl VotingRoom {
     }
 
     /// Moves to the next question.
-    pub fn next(&mut self) -> Result<(), VotingError> {
+    pub fn next_question(&mut self) -> Result<(), VotingError> {
         if self.current + 1 >= self.slots.len() {
             return Err(VotingError::NoSuchMove("next"));
         }
@@ -485,7 +485,7 @@ impl VotingRoom {
     }
 
     /// Moves to the previous question.
-    pub fn previous(&mut self) -> Result<(), VotingError> {
+    pub fn previous_question(&mut self) -> Result<(), VotingError> {
         if self.current == 0 {
             return Err(VotingError::NoSuchMove("previous"));
         }
@@ -677,9 +677,12 @@ mod tests {
     #[test]
     fn navigation_stops_at_the_ends() {
         let mut r = room(2);
-        assert_eq!(r.previous(), Err(VotingError::NoSuchMove("previous")));
-        r.next().unwrap();
-        assert_eq!(r.next(), Err(VotingError::NoSuchMove("next")));
+        assert_eq!(
+            r.previous_question(),
+            Err(VotingError::NoSuchMove("previous"))
+        );
+        r.next_question().unwrap();
+        assert_eq!(r.next_question(), Err(VotingError::NoSuchMove("next")));
         assert_eq!(r.phone_view().id, "q1");
         r.go_to("q0").unwrap();
         assert_eq!(r.current_index(), 0);
@@ -771,8 +774,8 @@ mod tests {
                             Err(_) => prop_assert_eq!(r.counts(&q).unwrap(), before.as_slice()),
                         }
                     }
-                    Op::Next => { let _ = r.next(); }
-                    Op::Previous => { let _ = r.previous(); }
+                    Op::Next => { let _ = r.next_question(); }
+                    Op::Previous => { let _ = r.previous_question(); }
                     Op::Close => r.close(),
                     Op::Open => { let _ = r.open(); }
                     Op::Reveal => r.reveal(),

@@ -346,6 +346,9 @@ pub struct QuestionFigures {
     pub comuni: usize,
     /// Mean level, 0–3 ("Non so" and unanswered count 0), two decimals.
     pub mean_level: f64,
+    /// Comuni below the target level (the count behind the percentage, so
+    /// no face has to reconstruct it).
+    pub below_target: usize,
     /// Percentage of those comuni below the target level.
     pub below_target_pct: f64,
     /// Comuni that answered "Non so".
@@ -361,6 +364,8 @@ pub struct Figures {
     pub overall: Quartiles,
     /// Domains, in questionnaire order.
     pub domains: Vec<DomainFigures>,
+    /// Comuni meeting every baseline gate.
+    pub baseline_met: usize,
     /// Percentage of comuni meeting every baseline gate.
     pub baseline_pass_pct: f64,
     /// Comuni per tier (tier id → count).
@@ -748,6 +753,7 @@ impl Ctx<'_> {
                     text: text.clone(),
                     comuni: a.applicable,
                     mean_level: (a.level_sum as f64 / n * 100.0).round() / 100.0,
+                    below_target: a.below_target,
                     below_target_pct: round1(100.0 * a.below_target as f64 / n),
                     unknown: a.unknown,
                     unknown_pct: round1(100.0 * a.unknown as f64 / n),
@@ -775,6 +781,7 @@ impl Ctx<'_> {
         Some(Figures {
             overall,
             domains,
+            baseline_met,
             baseline_pass_pct: round1(100.0 * baseline_met as f64 / rs.len().max(1) as f64),
             tiers,
             weakest_questions: weakest,

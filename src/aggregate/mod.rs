@@ -387,11 +387,15 @@ pub struct GroupStats {
     pub comuni: usize,
     /// Comuni with a current assessment.
     pub assessed: usize,
+    /// Of those, comuni assessed with another version of the questionnaire
+    /// than [`Report::figures_version`]: counted as assessed, left out of
+    /// the figures (scores of different versions are not comparable).
+    pub other_version: usize,
     /// Comuni without one.
     pub missing: usize,
     /// Percentage assessed.
     pub coverage_pct: f64,
-    /// True when fewer than `min_group` comuni were assessed: no figures.
+    /// True when fewer than `min_group` comuni are in the figures.
     pub suppressed: bool,
     /// The figures, when not suppressed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -432,6 +436,15 @@ pub struct Report {
     pub questionnaire_title: String,
     /// Versions among the results.
     pub versions: Vec<String>,
+    /// The one version the figures are computed on: the version most
+    /// comuni of the area used (the newer one on a tie). None with no result.
+    pub figures_version: Option<String>,
+    /// The other versions used in the area, with how many comuni used each:
+    /// counted in the coverage, not in the figures.
+    pub other_versions: Vec<VersionCount>,
+    /// When several versions were used: which one the figures are on and
+    /// who is left out of them (Italian, shown as is by the app and the PDF).
+    pub versions_note: Option<String>,
     /// The area.
     pub scope: ScopeInfo,
     /// The suppression threshold used.
@@ -454,6 +467,37 @@ pub struct Report {
     pub istat_source: &'static str,
 }
 
+/// How many comuni of an area used one version of a questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionCount {
+    /// The questionnaire version.
+    pub version: String,
+    /// Comuni whose current result uses it.
+    pub comuni: usize,
+}
+
+/// "Le cifre riguardano solo la versione 2.0.0 del questionario: 3 enti
+/// hanno usato la versione 1.0.0 …", or None with a single version.
+fn versions_note(shown: Option<&str>, others: &[VersionCount]) -> Option<String> {
+    let shown = shown?;
+    if others.is_empty() {
+        return None;
+    }
+    let others: Vec<String> = others
+        .iter()
+        .map(|o| match o.comuni {
+            1 => format!("1 ente ha usato la versione {}", o.version),
+            n => format!("{n} enti hanno usato la versione {}", o.version),
+        })
+        .collect();
+    Some(format!(
+        "Le cifre riguardano solo chi ha usato la versione {shown} del questionario. {}: \
+         contano tra chi ha risposto, ma non nelle cifre, perché versioni diverse hanno \
+         domande e regole di calcolo diverse.",
+        others.join("; ")
+    ))
+}
+
 /// Aggregate the current records of one questionnaire over an area.
 ///
 /// Records of other questionnaires are ignored; pass the current records
@@ -471,11 +515,6 @@ pub fn aggregate(
         .iter()
         .filter(|r| r.questionnaire.id == questionnaire_id)
         .collect();
-    let latest = records
-        .iter()
-        .map(|r| &r.questionnaire)
-        .max_by_key(|q| semver::Version::parse(&q.version).ok())
-        .cloned();
     let versions: BTreeSet<String> = records
         .iter()
         .map(|r| r.questionnaire.version.clone())
@@ -502,8 +541,41 @@ pub fn aggregate(
         }
     }
 
+    // Scores of two versions follow different rules (questions, gates):
+    // the figures use one version, the one most comuni of the area used.
+    let mut per_version: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, r) in &matched {
+        *per_version
+            .entry(r.questionnaire.version.as_str())
+            .or_default() += 1;
+    }
+    let figures_version = per_version
+        .iter()
+        .max_by_key(|(v, n)| (**n, semver::Version::parse(v).ok()))
+        .map(|(v, _)| v.to_string());
+    let other_versions: Vec<VersionCount> = per_version
+        .iter()
+        .filter(|(v, _)| Some(**v) != figures_version.as_deref())
+        .map(|(v, n)| VersionCount {
+            version: v.to_string(),
+            comuni: *n,
+        })
+        .collect();
+    // Titles and question order: the figures' version, or the newest seen.
+    let latest = matched
+        .iter()
+        .map(|(_, r)| &r.questionnaire)
+        .find(|q| Some(q.version.as_str()) == figures_version.as_deref())
+        .or_else(|| {
+            records
+                .iter()
+                .map(|r| &r.questionnaire)
+                .max_by_key(|q| semver::Version::parse(&q.version).ok())
+        })
+        .cloned();
     let ctx = Ctx {
         latest: latest.as_deref(),
+        version: figures_version.as_deref(),
         opts,
     };
     let group = |key: String, label: String, members: &dyn Fn(&Comune) -> bool| {
@@ -576,6 +648,9 @@ pub fn aggregate(
         questionnaire: questionnaire_id.to_string(),
         questionnaire_title: latest.as_ref().map(|q| q.title.clone()).unwrap_or_default(),
         versions: versions.into_iter().collect(),
+        versions_note: versions_note(figures_version.as_deref(), &other_versions),
+        figures_version,
+        other_versions,
         scope: scope_info,
         min_group: opts.min_group,
         total,
@@ -621,6 +696,8 @@ pub fn in_scope<'a>(records: &'a [Record], list: &IstatList, scope: &Scope) -> V
 
 struct Ctx<'a> {
     latest: Option<&'a Questionnaire>,
+    /// Only results of this version enter the figures.
+    version: Option<&'a str>,
     opts: AggregateOptions,
 }
 
@@ -635,13 +712,23 @@ struct QuestionAcc {
 impl Ctx<'_> {
     fn group(&self, key: String, label: String, comuni: usize, rs: &[&Record]) -> GroupStats {
         let assessed = rs.len();
-        let suppressed = assessed < self.opts.min_group.max(1);
-        let figures = if suppressed { None } else { self.figures(rs) };
+        let in_figures: Vec<&Record> = rs
+            .iter()
+            .copied()
+            .filter(|r| Some(r.questionnaire.version.as_str()) == self.version)
+            .collect();
+        let suppressed = in_figures.len() < self.opts.min_group.max(1);
+        let figures = if suppressed {
+            None
+        } else {
+            self.figures(&in_figures)
+        };
         GroupStats {
             key,
             label,
             comuni,
             assessed,
+            other_version: assessed - in_figures.len(),
             missing: comuni.saturating_sub(assessed),
             coverage_pct: if comuni == 0 {
                 0.0

@@ -218,6 +218,7 @@ function reportSection(r, tiers, index) {
   return h("section", { class: "report", "aria-labelledby": id("report-title"), "data-questionnaire": r.questionnaire },
     h("h2", { id: id("report-title") }, `${scopeTitle(r.scope)}: ${r.questionnaire === "sportello-polis" ? "Sportelli Polis" : "Comuni"}`),
     h("p", { class: "muted" }, `${r.questionnaire_title} (versione ${r.versions.join(", ")}). Punteggi da 0 a 100, ricalcolati dalle risposte di ogni file.`),
+    r.versions_note ? h("div", { class: "info-box", id: id("versions") }, h("p", {}, r.versions_note)) : null,
     h("div", { class: "stat-row" },
       h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("assessed") }, `${int(t.assessed)} su ${int(t.comuni)}`), h("p", {}, "enti hanno inviato un'autovalutazione")),
       f ? h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("median") }, score(f.overall.median)), h("p", {}, `punteggio tipico: metà degli enti sta sopra, metà sotto. La metà centrale degli enti è tra ${score(f.overall.q1)} e ${score(f.overall.q3)}.`)) : null,

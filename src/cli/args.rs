@@ -78,6 +78,11 @@ pub enum Command {
         #[command(subcommand)]
         command: super::incident::IncidentCommand,
     },
+    /// Workshop mode for trainers: phone voting (`serve`).
+    Workshop {
+        #[command(subcommand)]
+        command: super::vote::VoteCommand,
+    },
     /// Work with a Sentinella database: check, back up, restore, import,
     /// export, list.
     Db {

@@ -15,6 +15,9 @@ need_cargo
 apt_install "${TEST_PACKAGES[@]}"
 # Desktop app: system libraries, UI assets (ui/vendor, axe-core), Xvfb.
 apt_install "${APP_PACKAGES[@]}" "${APP_TEST_PACKAGES[@]}"
+# Phone voting (issue 18): headless Chromium plays the phones
+# (tests/voting_browser.rs, driven by playwright-core from npm).
+apt_install chromium
 need_npm
 ./scripts/ui-vendor.sh
 rustup component add rustfmt clippy >/dev/null 2>&1 || true

@@ -136,6 +136,7 @@
       var pct = total ? Math.round(100 * n / total) : 0;
       var item = document.createElement('li');
       var label = document.createElement('div');
+      label.className = 'bar-label';
       label.textContent = view.options[k] + ': ' + n + ' ' + plural(n, 'risposta', 'risposte') + ' (' + pct + '%)';
       var track = document.createElement('div');
       track.className = 'track';
@@ -215,6 +216,10 @@
     if (!code) {
       try { code = window.sessionStorage.getItem('sentinella-code') || ''; } catch (e) { code = ''; }
     }
+    window.addEventListener('hashchange', function () {
+      var typed = (window.location.hash || '').replace('#', '');
+      if (!state.epoch && /^[A-Za-z0-9]{4,12}$/.test(typed)) { join(typed.toUpperCase()); }
+    });
     if (/^[A-Za-z0-9]{4,12}$/.test(code)) {
       $('code').value = code.toUpperCase();
       join(code.toUpperCase());

@@ -88,8 +88,8 @@ impl Default for Limits {
         Limits {
             address_burst: 60.0,
             address_per_sec: 20.0,
-            token_burst: 10.0,
-            token_per_sec: 2.0,
+            token_burst: 20.0,
+            token_per_sec: 5.0,
             free_wrong_codes: 3,
             max_wait: Duration::from_secs(60),
             body_max: 1024,

@@ -80,7 +80,10 @@ fn two_phones_vote_in_chromium_and_the_counts_match() {
         .starts_with("Hai risposto: No."));
     // The trainer saw how many, not what.
     assert_eq!(out["trainerBefore"]["voted"], 2);
-    assert_eq!(out["trainerBefore"]["joined"], 2);
+    assert_eq!(out["trainerBefore"]["joined"], 3);
+    // Phone C, without EventSource, followed the trainer by polling.
+    assert_eq!(out["cHasEventSource"], false);
+    assert_eq!(out["pollingFollowed"], true);
     assert_eq!(out["trainerBefore"]["counts"], Value::Null);
     // A's changed vote counts once, on the option it ended on.
     assert_eq!(room.counts("backup").unwrap(), vec![0, 1, 1, 0]);

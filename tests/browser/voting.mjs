@@ -26,8 +26,10 @@ async function axe(page) {
   }).then(r => r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)));
 }
 
-async function phone(browser, name, url) {
+async function phone(browser, name, url, noEventSource) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'it-IT' });
+  // A browser without EventSource: the page must fall back to polling.
+  if (noEventSource) await context.addInitScript(() => { window.EventSource = undefined; });
   const page = await context.newPage();
   page.on('console', m => {
     const t = m.text();
@@ -78,6 +80,10 @@ try {
   const b = await phone(browser, 'B', `${phoneUrl}/#${code}`);
   await b.waitForSelector('#question:not([hidden])');
   await chooseAndSend(b, options[1]);
+  // Phone C has no EventSource: it polls.
+  const c = await phone(browser, 'C', `${phoneUrl}/#${code}`, true);
+  await c.waitForSelector('#question:not([hidden])');
+  out.cHasEventSource = await c.evaluate(() => typeof window.EventSource === 'function');
 
   const before = await trainer('GET', 'state');
   out.trainerBefore = { voted: before.view.voted, joined: before.view.joined, counts: before.view.question.counts };
@@ -96,6 +102,8 @@ try {
   await trainer('POST', 'next');
   await a.waitForFunction(() => document.getElementById('q-progress').textContent.indexOf('Domanda 2 ') === 0);
   await b.waitForFunction(() => document.getElementById('q-progress').textContent.indexOf('Domanda 2 ') === 0);
+  await c.waitForFunction(() => document.getElementById('q-progress').textContent.indexOf('Domanda 2 ') === 0, null, { timeout: 10000 });
+  out.pollingFollowed = true;
   out.progressAfterNext = await b.textContent('#q-progress');
 
   // The trainer page (command line face), looked at too.

@@ -431,6 +431,21 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
     app.wait_screen("results").await?;
     let overall = app.text("#overall").await?;
     assert!(overall.contains("su 100"), "{overall}");
+    // The distance to the next level, from the same figure as the headline.
+    let value: f64 = overall
+        .trim_end_matches("su 100")
+        .trim()
+        .replace(',', ".")
+        .parse()?;
+    let next = app.text("#next-step").await?;
+    let expected_gap = format!("{:.1}", 40.0 - value).replace('.', ",");
+    assert!(
+        value < 40.0
+            && next.contains(&format!(
+                "Mancano {expected_gap} punti per il livello «In sviluppo»"
+            )),
+        "{value}: {next}"
+    );
     let rows = app
         .js("return document.querySelectorAll('#domain-table tbody tr').length")
         .await?;

@@ -5,7 +5,7 @@
 import { api } from "./api.js";
 import { app, register, go, showError, announce, saveFile } from "./app.js";
 import { h, fill, score, date, delta, shownDelta, plural, int } from "./dom.js";
-import { domainBars, targetSentence } from "./charts.js";
+import { domainBars, targetSentence, tierScale, nextStepSentence } from "./charts.js";
 
 /** "Iniziale (sotto 40), In sviluppo (40–64), …, Avanzato (85 e oltre)": the ranges come from Rust. */
 function tierRanges(tiers) {
@@ -154,14 +154,17 @@ register("results", async (main, params) => {
     r.capped
       ? h("section", { class: "score-box", "aria-label": "Livello di maturità" },
           h("p", { class: "score-big", id: "tier" }, r.tier_label),
-          h("div", {},
+          h("div", { class: "score-meaning" },
             h("p", { class: "tier", id: "cap-reason" }, `Livello limitato: ${r.cap_reason}.`),
+            tierScale(r.tiers, r.overall),
             h("p", { id: "overall" }, `Media delle risposte: ${score(r.overall)} su 100. Da sola varrebbe il livello «${r.uncapped_tier_label}», ma il livello resta «${r.tier_label}» finché non sono rispettati tutti i controlli di base.`)))
       : h("section", { class: "score-box", "aria-label": "Punteggio complessivo" },
           h("p", { class: "score-big", id: "overall" }, score(r.overall), h("small", {}, " su 100")),
-          h("div", {},
+          h("div", { class: "score-meaning" },
             h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
-            h("p", {}, `Livelli: ${tierRanges(r.tiers)}.`))),
+            tierScale(r.tiers, r.overall),
+            h("p", { id: "next-step" }, nextStepSentence(r.tiers, r.overall)),
+            h("p", { class: "muted small-print" }, `Livelli: ${tierRanges(r.tiers)}.`))),
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "btn btn-primary", id: "make-pdf", onclick: makePdf }, "Genera piano PDF"),
       isDraft

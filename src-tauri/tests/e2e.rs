@@ -130,6 +130,11 @@ async fn guide_and_delete_with_undo(app: &common::App) -> R {
     app.wait_screen("home").await?;
     let count = "return document.querySelectorAll('#assessments tbody tr:not([hidden])').length";
     assert_eq!(app.js(count).await?.as_u64(), Some(2));
+    // Two assessments of one comune on one day: told apart by the time.
+    let edited = app
+        .js("return [...document.querySelectorAll('#assessments tbody tr')].filter(r => r.textContent.includes('ultima modifica alle')).length")
+        .await?;
+    assert_eq!(edited.as_u64(), Some(2));
     app.click("#assessments tbody tr .delete-btn").await?;
     app.wait_js("return document.getElementById('confirm').open", 5)
         .await?;

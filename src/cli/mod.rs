@@ -74,6 +74,19 @@ pub fn run() -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Blank { questionnaire, out } => {
+            let today = chrono::Local::now().date_naive();
+            let blank = planning::blank_form(&catalog(dirs)?, &questionnaire, today)?;
+            sentinella::store::file::write_atomic(&out, &blank.pdf.bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            emit_line(&format!(
+                "wrote {} ({} pages, {} bytes)",
+                out.display(),
+                blank.pdf.pages,
+                blank.pdf.bytes.len()
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Db { command } => db::run(command, dirs),
         Command::Incident { command } => incident::run(command),
         Command::Demo { out, date } => {

@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "get_results",
     "get_history",
     "generate_pdf",
+    "blank_form",
     "signing_key",
     "export_result",
     "coord_overview",

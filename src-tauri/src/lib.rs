@@ -41,6 +41,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::get_results,
             commands::get_history,
             commands::generate_pdf,
+            commands::blank_form,
             commands::signing_key,
             commands::export_result,
             coordination::coord_overview,

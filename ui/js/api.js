@@ -33,6 +33,7 @@ export const api = {
   results: (id) => call("get_results", { id }),
   history: (organization_id) => call("get_history", { organization_id }),
   pdf: (id) => call("generate_pdf", { id }),
+  blankForm: (questionnaireId) => call("blank_form", { questionnaire_id: questionnaireId }),
   signingKey: () => call("signing_key"),
   exportResult: (id, with_notes) => call("export_result", { id, with_notes }),
   coordOverview: () => call("coord_overview"),

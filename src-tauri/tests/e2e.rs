@@ -540,6 +540,18 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         app.shot(name).await?;
     }
+    // The failed obligations: what they cost, then grouped by deadline.
+    let cost = app.text("#gates-cost").await?;
+    assert!(cost.contains("secondo le stime del piano"), "{cost}");
+    let deadlines = app
+        .js("return [...document.querySelectorAll('#gates .gate-deadline')].map(h => h.textContent)")
+        .await?;
+    assert!(
+        deadlines.as_array().is_some_and(|d| !d.is_empty()
+            && d.iter()
+                .all(|x| x.as_str().is_some_and(|t| t.starts_with("Entro")))),
+        "{deadlines}"
+    );
     let unknown = app.text("#unknown").await?;
     assert!(
         unknown.contains("Da chiedere al fornitore informatico"),

@@ -491,7 +491,10 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
         app.shot(name).await?;
     }
     let unknown = app.text("#unknown").await?;
-    assert!(unknown.contains("Domanda per il fornitore"), "{unknown}");
+    assert!(
+        unknown.contains("Da chiedere al fornitore informatico"),
+        "{unknown}"
+    );
 
     // The PDF, through the save path given to the test.
     app.find("#make-pdf")

@@ -544,6 +544,18 @@ fn report_text(r: &Report) -> String {
         r.versions.join(", "),
         r.scope.name
     );
+    if let (Some(v), false) = (&r.figures_version, r.other_versions.is_empty()) {
+        let others: Vec<String> = r
+            .other_versions
+            .iter()
+            .map(|o| format!("{} on version {}", o.comuni, o.version))
+            .collect();
+        let _ = writeln!(
+            t,
+            "Figures: version {v} only ({} left out of the figures, counted as assessed)",
+            others.join(", ")
+        );
+    }
     let total = &r.total;
     let _ = writeln!(
         t,

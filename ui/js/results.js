@@ -117,6 +117,11 @@ function resultExport(hd, isDraft) {
     status);
 }
 
+// "Mostra la misura da sistemare" / "Mostra le 4 misure da sistemare".
+function showFailed(n, one, many) {
+  return n === 1 ? `Mostra la ${one} da sistemare` : `Mostra le ${int(n)} ${many} da sistemare`;
+}
+
 register("results", async (main, params) => {
   const r = await api.results(params.id);
   const hd = r.header;
@@ -183,7 +188,7 @@ register("results", async (main, params) => {
         ? h("div", { class: "info-box" }, h("p", {}, `Tutte le misure minime obbligatorie verificate sono soddisfatte (${g.passed}).`))
         : [h("p", {}, `${plural(g.passed, "misura soddisfatta", "misure soddisfatte")}, ${plural(g.failed.length, "non soddisfatta", "non soddisfatte")}. Sono obblighi per ogni pubblica amministrazione (AgID, misure minime di sicurezza ICT): vanno sistemate per prime.`),
            h("details", {},
-             h("summary", {}, `Mostra le ${plural(g.failed.length, "misura", "misure")} da sistemare`),
+             h("summary", {}, showFailed(g.failed.length, "misura", "misure")),
              h("ul", { class: "gate-list" }, g.failed.map((f) => h("li", {},
                h("strong", {}, f.question), h("br"),
                `Risposta: ${f.answer}. Argomento: ${f.domain}. Riferimenti: ${f.controls.join(", ")}.`))))]),
@@ -192,14 +197,16 @@ register("results", async (main, params) => {
       : h("section", { "aria-labelledby": "essential-title", id: "essential" },
           h("h2", { id: "essential-title" }, "Misure essenziali"),
           h("p", {}, `${plural(r.essential.failed.length, "misura essenziale non rispettata", "misure essenziali non rispettate")}: senza queste nessuna organizzazione può dirsi consolidata, qualunque sia la media.`),
-          h("ul", { class: "gate-list" }, r.essential.failed.map((f) => h("li", {},
-            h("strong", {}, f.question), h("br"),
-            `Risposta: ${f.answer}. Argomento: ${f.domain}. Fonti: ${f.controls.join(", ")}.`)))),
+          h("details", { open: r.essential.failed.length <= 3 },
+            h("summary", {}, showFailed(r.essential.failed.length, "misura essenziale", "misure essenziali")),
+            h("ul", { class: "gate-list" }, r.essential.failed.map((f) => h("li", {},
+              h("strong", {}, f.question), h("br"),
+              `Risposta: ${f.answer}. Argomento: ${f.domain}. Fonti: ${f.controls.join(", ")}.`))))),
     h("section", { "aria-labelledby": "unknown-title", id: "unknown" },
-      h("h2", { id: "unknown-title" }, "Risposte «Non so»: da chiedere al fornitore"),
+      h("h2", { id: "unknown-title" }, `Risposte «Non so»: ${r.unknown_title.charAt(0).toLowerCase()}${r.unknown_title.slice(1)}`),
       r.unknown.length
         ? h("ul", { class: "unknown-list" }, r.unknown.map((u) => h("li", {},
-            h("strong", {}, u.question), h("br"), `Domanda per il fornitore: ${u.supplier_question}`)))
+            h("strong", {}, u.question), h("br"), `Da chiedere ${hd.unknown_addressee}: ${u.supplier_question}`)))
         : h("p", {}, "Nessuna risposta «Non so».")),
     exportSection,
     r.previous ? previousSection(r.previous) : h("p", { class: "muted mt-4" }, "Non c'è un'autovalutazione precedente conclusa di questo ente da confrontare."),

@@ -618,3 +618,96 @@ fn signing_refuses_a_draft_the_comuni_would_refuse() {
     ]);
     assert_eq!(o.status.code(), Some(2), "never overwrites a draft");
 }
+
+#[test]
+fn the_plan_pdf_shows_the_alerts_and_the_cosc_of_the_pack() {
+    let coord = Coord::new();
+    let (dir, db) = comune_with_first_pack(&coord);
+    let demo = dir.path().join("demo");
+    let o = sentinella(&["demo", "--out", demo.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let answers = std::fs::read_dir(&demo)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let name = p.to_string_lossy();
+            name.contains("comune-struggling") && name.ends_with(".answers.json")
+        })
+        .unwrap();
+    // The related question of the first alert is one this comune must act
+    // on: the plan names its action.
+    let plan_json = answers
+        .to_string_lossy()
+        .replace(".answers.json", ".plan.json");
+    let plan: Value = serde_json::from_str(&std::fs::read_to_string(plan_json).unwrap()).unwrap();
+    let weak = plan["actions"][0]["question_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut d = draft();
+    d["alerts"][0]["related_questions"] = json!([weak]);
+    d["contacts"] = json!([
+        {"role": "cosc", "name": "COSC Lazio", "phone": "06 1234 5678"},
+        {"role": "regional_csirt", "name": "CSIRT Regione Lazio", "email": "csirt@regione.lazio.example"}
+    ]);
+    let o = import(&coord.sign(&d, "pack2.json"), &db, None);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = sentinella(&[
+        "db",
+        "import",
+        answers.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--completed",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = dir.path().join("plan.pdf");
+    let o = sentinella(&[
+        "plan",
+        "--db",
+        db.to_str().unwrap(),
+        "--assessment",
+        "1",
+        "--pdf",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = pdf.to_str().unwrap();
+    common::assert_clean_pdf(pdf, "plan with alerts");
+    let text = common::run("pdftotext", &["-layout", pdf, "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Avvisi del coordinamento"), "{flat}");
+    assert!(
+        flat.contains("Urgente: Falsi avvisi pagoPA via e-mail"),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("Attenzione: Aggiornate i router degli uffici"),
+        "{flat}"
+    );
+    assert!(
+        !flat.contains("Solo per gli sportelli Polis"),
+        "not for a comune"
+    );
+    assert!(flat.contains("Riguarda l'azione"), "{flat}");
+    // The incident card: the COSC of the pack, the regional CSIRT apart.
+    let card = &flat[flat.find("Scheda incidente").unwrap()..];
+    assert!(card.contains("COSC Lazio"), "{card}");
+    assert!(card.contains("tel. 06 1234 5678"), "{card}");
+    assert!(card.contains("CSIRT Regione Lazio"), "{card}");
+    // Without a pack: no box.
+    let plain = dir.path().join("plain.pdf");
+    let o = sentinella(&[
+        "plan",
+        answers.to_str().unwrap(),
+        "--pdf",
+        plain.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = common::run("pdftotext", &[plain.to_str().unwrap(), "-"]);
+    assert!(!text.contains("Avvisi del coordinamento"));
+    if let Ok(keep) = std::env::var("SENTINELLA_KEEP_PDF") {
+        std::fs::copy(pdf, keep).unwrap();
+    }
+}

@@ -2,7 +2,7 @@
 //! so the capability file can grant them one by one.
 
 /// Every `#[tauri::command]` of `src/commands.rs`, `src/coordination/` and
-/// `src/incident.rs`
+/// `src/incident.rs` and `src/packs.rs`
 /// (the list in `lib.rs`).
 const COMMANDS: &[&str] = &[
     "app_info",
@@ -43,6 +43,12 @@ const COMMANDS: &[&str] = &[
     "get_drafts",
     "export_drafts",
     "export_incident_pdf",
+    "pack_home",
+    "pack_import",
+    "pack_confirm",
+    "pack_preview",
+    "pack_sign",
+    "pack_history",
 ];
 
 /// The files `scripts/ui-vendor.sh` copies into `ui/vendor/` (git-ignored):

@@ -60,6 +60,8 @@ fn render(ex: &Example) -> RenderedPdf {
         plan: &ex.plan,
         previous: None,
         contacts: &[],
+        alerts: &[],
+        territory: &[],
     })
     .unwrap_or_else(|e| panic!("{}: {e}", ex.stem))
 }
@@ -314,6 +316,8 @@ fn a_previous_assessment_adds_the_changes_section() {
             comparison: &comparison,
         }),
         contacts: &[],
+        alerts: &[],
+        territory: &[],
     })
     .unwrap();
     assert!(pdf.replaced_chars.is_empty());

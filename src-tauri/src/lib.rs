@@ -11,6 +11,7 @@ pub mod error;
 pub mod incident;
 pub mod inputs;
 pub mod opener;
+pub mod packs;
 pub mod state;
 pub mod views;
 pub mod webview;
@@ -26,6 +27,7 @@ pub use state::{AppState, DATA_DIR_ENV};
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .manage(packs::PendingPack::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_assessments,
@@ -65,6 +67,12 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             incident::get_drafts,
             incident::export_drafts,
             incident::export_incident_pdf,
+            packs::pack_home,
+            packs::pack_import,
+            packs::pack_confirm,
+            packs::pack_preview,
+            packs::pack_sign,
+            packs::pack_history,
         ])
 }
 

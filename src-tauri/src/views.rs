@@ -150,6 +150,8 @@ pub struct Header {
     pub region: String,
     pub population: u32,
     pub kind_label: &'static str,
+    /// `comune` or `polis_office` (the alerts shown are for this kind).
+    pub kind: sentinella::model::Audience,
     /// To whom «Non so» questions go: "al fornitore informatico" for a
     /// Comune, "alle strutture IT di Poste" for a Polis office.
     pub unknown_addressee: &'static str,
@@ -171,6 +173,7 @@ fn header(info: &AssessmentInfo, q: &Questionnaire) -> Header {
         region: info.organization.region.clone(),
         population: info.organization.population,
         kind_label: audience_label(info.organization.kind),
+        kind: info.organization.kind,
         unknown_addressee: info.organization.kind.wording().supplier_to,
         questionnaire_title: q.title.clone(),
         questionnaire_version: q.version.clone(),

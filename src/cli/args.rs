@@ -182,6 +182,13 @@ pub enum Command {
     /// Aggregate result files, or the current results of a coordinator
     /// database, by region, province and population band.
     Aggregate(AggregateArgs),
+    /// The coordinator's signed packs: alerts, territory contacts and
+    /// questionnaire versions sent back to the comuni (new, sign, show,
+    /// history; import and alerts on the comune's side).
+    Pack {
+        #[command(subcommand)]
+        command: super::pack::PackCommand,
+    },
 }
 
 /// The arguments of `aggregate`.

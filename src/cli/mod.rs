@@ -7,6 +7,7 @@ mod coord;
 mod db;
 mod incident;
 mod output;
+mod pack;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -117,6 +118,7 @@ pub fn run() -> Result<ExitCode> {
             paths, key, json, ..
         } => coord::verify(&catalog(dirs)?, &paths, key.as_ref(), json),
         Command::Aggregate(args) => coord::aggregate(&catalog(dirs)?, &args),
+        Command::Pack { command } => pack::run(command, || catalog(dirs)),
     }
 }
 

@@ -19,6 +19,7 @@ use crate::ids::AssessmentId;
 use crate::incident::contacts::Contact;
 use crate::load::{self, Catalog, LoadError, LoadedAnswers};
 use crate::model::{AnswerSheet, Questionnaire};
+use crate::pack::{Alert, TerritoryContact};
 use crate::plan::{self, Comparison, Plan};
 use crate::report::{self, PlanReport, PreviousAssessment, RenderedPdf, ReportError};
 use crate::scoring::{self, Score};
@@ -111,8 +112,14 @@ pub struct Planned {
     /// Warnings for the user.
     pub warnings: Vec<PlanWarning>,
     /// The organisation's emergency contacts (from the store; none for an
-    /// answers file), printed on the plan's incident card.
+    /// answers file), printed on the plan's incident card; the COSC of the
+    /// coordinator's pack fills in when the organisation has none.
     pub contacts: Vec<Contact>,
+    /// The coordinator's alerts active today for this organisation (from
+    /// the store's packs), for the plan's "Avvisi del coordinamento".
+    pub alerts: Vec<Alert>,
+    /// The territory contacts of the coordinator's last pack.
+    pub territory: Vec<TerritoryContact>,
 }
 
 impl Planned {
@@ -180,6 +187,8 @@ fn planned(loaded: LoadedAnswers) -> Planned {
         previous: None,
         warnings: Vec::new(),
         contacts: Vec::new(),
+        alerts: Vec::new(),
+        territory: Vec::new(),
     }
 }
 
@@ -253,7 +262,12 @@ pub fn plan_stored(
 ) -> Result<StoredPlan, PlanError> {
     let opened = assessment::open(store, catalog, id)?;
     let mut current = planned(opened.to_loaded());
-    current.contacts = store.contacts_of(&current.loaded.sheet.organization)?;
+    let org = &current.loaded.sheet.organization;
+    let territory = store.pack_contacts()?;
+    current.contacts = super::pack::with_territory_contacts(store.contacts_of(org)?, &territory);
+    current.alerts =
+        super::pack::active_alerts(store, Some(org.kind), chrono::Local::now().date_naive())?;
+    current.territory = territory;
     let info = opened.stored.info;
     if opened.content_changed {
         current.warnings.push(PlanWarning::ContentChanged {
@@ -318,6 +332,8 @@ pub fn plan_pdf(planned: &Planned) -> Result<PlanPdf, PlanError> {
             comparison: &p.comparison,
         }),
         contacts: &planned.contacts,
+        alerts: &planned.alerts,
+        territory: &planned.territory,
     };
     let pdf = report::plan_pdf(&report)?;
     let sheet = planned.sheet();

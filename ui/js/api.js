@@ -64,4 +64,10 @@ export const api = {
   drafts: (id) => call("get_drafts", { id }),
   exportDrafts: (id) => call("export_drafts", { id }),
   exportIncidentPdf: (id) => call("export_incident_pdf", { id }),
+  packHome: (kind) => call("pack_home", { kind }),
+  packImport: () => call("pack_import"),
+  packConfirm: (fingerprint) => call("pack_confirm", { fingerprint }),
+  packPreview: (draft) => call("pack_preview", { draft }),
+  packSign: (draft) => call("pack_sign", { draft }),
+  packHistory: () => call("pack_history"),
 };

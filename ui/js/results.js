@@ -3,6 +3,7 @@
 // previous assessment.
 
 import { api } from "./api.js";
+import { showAlerts } from "./packs.js";
 import { app, register, go, showError, announce, saveFile } from "./app.js";
 import { h, fill, score, date, delta, shownDelta, plural, int } from "./dom.js";
 import { domainBars, targetSentence, tierScale, nextStepSentence } from "./charts.js";
@@ -170,12 +171,15 @@ register("results", async (main, params) => {
   };
 
   const exportSection = resultExport(hd, isDraft);
+  const alertsBox = h("div", { id: "results-alerts" });
+  await showAlerts(alertsBox, hd.kind);
   const g = r.baseline;
   const missing = r.progress.total - r.progress.answered;
   fill(main,
     h("h1", {}, `Risultati: ${hd.organization}`),
     h("p", { class: "muted" }, `${hd.questionnaire_title} · ${date(hd.assessed_on)} · ${hd.status_label}${hd.assessor_role ? " · ruolo: " + hd.assessor_role : ""}`),
     errorBox,
+    alertsBox,
     isDraft ? h("div", { class: "alert-box" }, h("p", {}, `Autovalutazione non ancora conclusa: ${plural(missing, "domanda", "domande")} senza risposta contano come zero.`)) : null,
     // The honest headline (docs/scoring.md): when a gate caps the tier, the
     // tier comes first with its reason, and the average is labelled as such.

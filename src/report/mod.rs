@@ -19,6 +19,7 @@
 //! English.
 
 pub mod common;
+pub mod debrief_pdf;
 pub mod fonts;
 mod hyphen;
 pub mod incident_pdf;
@@ -29,6 +30,7 @@ pub mod render;
 pub mod text;
 pub mod theme;
 
+pub use debrief_pdf::{debrief_document, debrief_pdf, DebriefReport};
 pub use fonts::{missing_glyphs, Style};
 pub use incident_pdf::{incident_document, incident_pdf, IncidentReport};
 pub use layout::{

@@ -1191,7 +1191,11 @@ fn supplier(r: &PlanReport<'_>, w: &Wording, date: &str, blocks: &mut Vec<Block>
     ));
 }
 
-fn incident_card(org: &crate::model::Organization, contacts: &[Contact], blocks: &mut Vec<Block>) {
+pub(crate) fn incident_card(
+    org: &crate::model::Organization,
+    contacts: &[Contact],
+    blocks: &mut Vec<Block>,
+) {
     let card = crate::incident_card::card(org);
     blocks.push(h1("Scheda incidente"));
     blocks.push(note(if contacts.is_empty() {

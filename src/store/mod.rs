@@ -50,6 +50,7 @@ pub mod file;
 mod incident;
 pub mod schema;
 pub mod time;
+pub mod workshop;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -17,7 +17,9 @@
 //!   CSV tables, the territorial PDF summary;
 //! - [`incident`]: "Incidente in corso": emergency contacts, open an
 //!   incident, log, tick steps, mark deadlines, drafts, the incident PDF;
-//! - [`names`]: the file names offered for what is written.
+//! - [`names`]: the file names offered for what is written;
+//! - [`workshop`]: workshop sessions (create, step, counts, reveal, reset),
+//!   session files, the debrief PDF.
 //!
 //! The policies decided here once for both faces (see each module, and
 //! `docs/use-cases.md`):
@@ -35,3 +37,4 @@ pub mod names;
 pub mod planning;
 pub mod territory;
 pub mod verify;
+pub mod workshop;

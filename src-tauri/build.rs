@@ -2,7 +2,7 @@
 //! so the capability file can grant them one by one.
 
 /// Every `#[tauri::command]` of `src/commands.rs`, `src/coordination/` and
-/// `src/incident.rs`
+/// `src/incident.rs`, `src/workshop.rs`
 /// (the list in `lib.rs`).
 const COMMANDS: &[&str] = &[
     "app_info",
@@ -41,6 +41,15 @@ const COMMANDS: &[&str] = &[
     "get_drafts",
     "export_drafts",
     "export_incident_pdf",
+    "workshop_home",
+    "workshop_create",
+    "workshop_get",
+    "workshop_step",
+    "workshop_blank",
+    "workshop_delete",
+    "workshop_projector",
+    "workshop_swap",
+    "projector_state",
 ];
 
 /// The files `scripts/ui-vendor.sh` copies into `ui/vendor/` (git-ignored):

@@ -14,6 +14,7 @@ pub mod opener;
 pub mod state;
 pub mod views;
 pub mod webview;
+pub mod workshop;
 
 use std::path::PathBuf;
 
@@ -63,6 +64,15 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             incident::get_drafts,
             incident::export_drafts,
             incident::export_incident_pdf,
+            workshop::workshop_home,
+            workshop::workshop_create,
+            workshop::workshop_get,
+            workshop::workshop_step,
+            workshop::workshop_blank,
+            workshop::workshop_delete,
+            workshop::workshop_projector,
+            workshop::workshop_swap,
+            workshop::projector_state,
         ])
 }
 
@@ -85,6 +95,7 @@ pub fn run() {
             let dir = data_dir(app);
             app.manage(AppState::open(&dir));
             app.manage(opener::SavedFiles::default());
+            app.manage(workshop::WorkshopState::default());
             #[cfg(feature = "e2e")]
             if let Some(stand_in) = opener::stand_in::OpenerStandIn::from_env() {
                 app.manage(stand_in);

@@ -115,6 +115,20 @@ pub fn debrief_document(r: &DebriefReport<'_>) -> Document {
         blocks.push(Block::List(list));
     }
 
+    blocks.push(Block::Card(Card {
+        title: Some("Come abbiamo contato".into()),
+        blocks: vec![plain(
+            "Ogni persona ha indicato una risposta per domanda, per alzata di mano o dal \
+             telefono; sono stati registrati solo i totali. La risposta più frequente decide la \
+             risposta del gruppo; a parità vince la più prudente (il livello più basso, e «Non \
+             so» prima di un livello zero); «Non applicabile» vale solo se supera tutte le \
+             altre. Le domande senza risposte non entrano nel calcolo.",
+        )],
+        fill: theme::SHADE,
+        accent: theme::RULE,
+        space_before: 10.0,
+    }));
+
     blocks.push(h1("Le risposte del gruppo"));
     blocks.push(note(
         "Per ogni domanda: quante persone hanno scelto ciascuna risposta e la percentuale sulle \
@@ -203,19 +217,6 @@ pub fn debrief_document(r: &DebriefReport<'_>) -> Document {
     let mut list = List::numbered(steps);
     list.space_before = 4.0;
     blocks.push(Block::List(list));
-    blocks.push(Block::Card(Card {
-        title: Some("Come abbiamo contato".into()),
-        blocks: vec![plain(
-            "Ogni persona ha indicato una risposta per domanda, per alzata di mano o dal \
-             telefono; sono stati registrati solo i totali. La risposta più frequente decide la \
-             risposta del gruppo; a parità vince la più prudente (il livello più basso, e «Non \
-             so» prima di un livello zero); «Non applicabile» vale solo se supera tutte le \
-             altre. Le domande senza risposte non entrano nel calcolo.",
-        )],
-        fill: theme::SHADE,
-        accent: theme::RULE,
-        space_before: 14.0,
-    }));
 
     Document {
         info: DocumentInfo {

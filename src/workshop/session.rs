@@ -191,6 +191,53 @@ pub enum WorkshopError {
     },
 }
 
+impl WorkshopError {
+    /// The message for the trainer, in Italian (the app shows it as is).
+    pub fn italian(&self) -> String {
+        let people = |n: i64| {
+            if n == 1 {
+                "1 persona".to_string()
+            } else {
+                format!("{n} persone")
+            }
+        };
+        match self {
+            WorkshopError::RoomSize(_) => format!(
+                "Il numero di partecipanti deve essere fra 1 e {MAX_ROOM_SIZE}."
+            ),
+            WorkshopError::Minutes(_) => format!(
+                "La durata deve essere fra {MIN_MINUTES} e {MAX_MINUTES} minuti."
+            ),
+            WorkshopError::UnknownDomain(_) | WorkshopError::DuplicateDomain(_) => {
+                "Uno degli argomenti scelti non è nel questionario.".into()
+            }
+            WorkshopError::NoQuestions => "Gli argomenti scelti non hanno domande.".into(),
+            WorkshopError::UnknownQuestion(_)
+            | WorkshopError::DuplicateQuestion(_)
+            | WorkshopError::MissingQuestion(_)
+            | WorkshopError::OtherQuestionnaire { .. } => {
+                "La sessione non corrisponde al suo questionario.".into()
+            }
+            WorkshopError::OptionCount { expected, .. } => {
+                format!("Servono {expected} conteggi, uno per risposta.")
+            }
+            WorkshopError::NegativeCount { option, .. } => {
+                format!("Il conteggio della risposta {option} non può essere negativo.")
+            }
+            WorkshopError::AboveRoom { total, room, .. } => format!(
+                "Sono state contate {} ma in aula ci sono {}: correggi i conteggi o il numero di partecipanti.",
+                if *total == 1 { "1 risposta".to_string() } else { format!("{total} risposte") },
+                people(i64::from(*room))
+            ),
+            WorkshopError::RoomBelowCounts { largest } => format!(
+                "Una domanda ha già {}: i partecipanti non possono essere meno.",
+                if *largest == 1 { "1 risposta".to_string() } else { format!("{largest} risposte") }
+            ),
+            WorkshopError::Position { .. } => "Questa domanda non è nella sessione.".into(),
+        }
+    }
+}
+
 fn check_room(room_size: i64) -> Result<u32, WorkshopError> {
     u32::try_from(room_size)
         .ok()

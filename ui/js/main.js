@@ -10,6 +10,7 @@ import "./history.js";
 import "./coord.js";
 import "./help.js";
 import "./incident.js";
+import "./workshop.js";
 
 async function start() {
   document.getElementById("nav-home").addEventListener("click", () => go("home"));

@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "coord_import",
     "coord_accept_key",
     "coord_dashboard",
+    "coord_verify_archive",
     "coord_export_csv",
     "coord_export_pdf",
     "open_saved",

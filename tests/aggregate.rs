@@ -160,6 +160,66 @@ fn coverage_missing_and_suppression_by_area() {
 }
 
 #[test]
+fn figures_use_one_questionnaire_version_and_say_which() {
+    // Three Rieti comuni answered an older version, scored under other
+    // rules: they count as assessed, never in the medians.
+    let mut records = lazio_records();
+    let current = records[0].questionnaire.version.clone();
+    let mut older = (*records[0].questionnaire).clone();
+    older.version = "0.9.0".into();
+    let older = std::sync::Arc::new(older);
+    for r in records
+        .iter_mut()
+        .filter(|r| r.istat_code.starts_with("057"))
+        .take(3)
+    {
+        r.questionnaire = older.clone();
+        r.overall = 0.0;
+    }
+    let report = lazio(&records, 5);
+    assert_eq!(report.figures_version.as_deref(), Some(current.as_str()));
+    assert_eq!(report.other_versions.len(), 1);
+    assert_eq!(report.other_versions[0].version, "0.9.0");
+    assert_eq!(report.other_versions[0].comuni, 3);
+    assert_eq!(report.total.assessed, 11);
+    assert_eq!(report.total.other_version, 3);
+    let note = report.versions_note.as_deref().unwrap();
+    assert!(
+        note.contains(&format!("solo chi ha usato la versione {current}"))
+            && note.contains("3 enti hanno usato la versione 0.9.0"),
+        "{note}"
+    );
+    // The figures are those of the 8 comuni on the current version alone.
+    let same: Vec<Record> = records
+        .iter()
+        .filter(|r| r.questionnaire.version == current && r.istat_code != "056999")
+        .cloned()
+        .collect();
+    let alone = lazio(&same, 5);
+    assert_eq!(alone.total.assessed, 8);
+    assert_eq!(alone.versions_note, None, "one version: nothing to say");
+    assert_eq!(
+        report.total.figures.as_ref().unwrap().overall,
+        alone.total.figures.as_ref().unwrap().overall
+    );
+    // Rieti: 4 assessed, 1 on the current version: below the threshold.
+    let ri = report.by_province.iter().find(|g| g.key == "RI").unwrap();
+    assert_eq!((ri.assessed, ri.other_version), (4, 3));
+    assert!(ri.suppressed && ri.figures.is_none());
+    // When most comuni used the older version, the figures follow it.
+    for r in records
+        .iter_mut()
+        .filter(|r| r.istat_code.starts_with("056"))
+        .take(6)
+    {
+        r.questionnaire = older.clone();
+    }
+    let report = lazio(&records, 5);
+    assert_eq!(report.figures_version.as_deref(), Some("0.9.0"));
+    assert_eq!(report.other_versions[0].version, current);
+}
+
+#[test]
 fn bands_follow_the_istat_population() {
     assert_eq!(PopulationBand::of(0), PopulationBand::Under1000);
     assert_eq!(PopulationBand::of(999), PopulationBand::Under1000);

@@ -48,6 +48,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             coordination::coord_import,
             coordination::coord_accept_key,
             coordination::coord_dashboard,
+            coordination::coord_verify_archive,
             coordination::coord_export_csv,
             coordination::coord_export_pdf,
             opener::open_saved,

@@ -150,6 +150,9 @@ pub struct Header {
     pub region: String,
     pub population: u32,
     pub kind_label: &'static str,
+    /// To whom «Non so» questions go: "al fornitore informatico" for a
+    /// Comune, "alle strutture IT di Poste" for a Polis office.
+    pub unknown_addressee: &'static str,
     pub questionnaire_title: String,
     pub questionnaire_version: String,
     pub assessor_role: Option<String>,
@@ -168,6 +171,7 @@ fn header(info: &AssessmentInfo, q: &Questionnaire) -> Header {
         region: info.organization.region.clone(),
         population: info.organization.population,
         kind_label: audience_label(info.organization.kind),
+        unknown_addressee: info.organization.kind.wording().supplier_to,
         questionnaire_title: q.title.clone(),
         questionnaire_version: q.version.clone(),
         assessor_role: info.assessor_role.clone(),
@@ -446,6 +450,9 @@ pub struct ResultsView {
     pub priorities: Vec<ActionView>,
     pub actions_total: usize,
     pub unknown: Vec<UnknownView>,
+    /// The heading of the «Non so» questions, with the same words as the
+    /// PDF: a Polis office asks Poste's own IT, not a supplier.
+    pub unknown_title: &'static str,
     pub unanswered: usize,
     pub progress: Progress,
     pub previous: Option<PreviousView>,
@@ -590,6 +597,7 @@ pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
         priorities,
         actions_total: plan.actions.len(),
         unknown,
+        unknown_title: info.organization.kind.wording().supplier_title,
         unanswered: score.unanswered.len(),
         progress: Progress::of(score),
         previous,

@@ -130,6 +130,11 @@ async fn guide_and_delete_with_undo(app: &common::App) -> R {
     app.wait_screen("home").await?;
     let count = "return document.querySelectorAll('#assessments tbody tr:not([hidden])').length";
     assert_eq!(app.js(count).await?.as_u64(), Some(2));
+    // Two assessments of one comune on one day: told apart by the time.
+    let edited = app
+        .js("return [...document.querySelectorAll('#assessments tbody tr')].filter(r => r.textContent.includes('ultima modifica alle')).length")
+        .await?;
+    assert_eq!(edited.as_u64(), Some(2));
     app.click("#assessments tbody tr .delete-btn").await?;
     app.wait_js("return document.getElementById('confirm').open", 5)
         .await?;
@@ -431,6 +436,21 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
     app.wait_screen("results").await?;
     let overall = app.text("#overall").await?;
     assert!(overall.contains("su 100"), "{overall}");
+    // The distance to the next level, from the same figure as the headline.
+    let value: f64 = overall
+        .trim_end_matches("su 100")
+        .trim()
+        .replace(',', ".")
+        .parse()?;
+    let next = app.text("#next-step").await?;
+    let expected_gap = format!("{:.1}", 40.0 - value).replace('.', ",");
+    assert!(
+        value < 40.0
+            && next.contains(&format!(
+                "Mancano {expected_gap} punti per il livello «In sviluppo»"
+            )),
+        "{value}: {next}"
+    );
     let rows = app
         .js("return document.querySelectorAll('#domain-table tbody tr').length")
         .await?;
@@ -491,7 +511,10 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
         app.shot(name).await?;
     }
     let unknown = app.text("#unknown").await?;
-    assert!(unknown.contains("Domanda per il fornitore"), "{unknown}");
+    assert!(
+        unknown.contains("Da chiedere al fornitore informatico"),
+        "{unknown}"
+    );
 
     // The PDF, through the save path given to the test.
     app.find("#make-pdf")

@@ -346,6 +346,9 @@ pub struct QuestionFigures {
     pub comuni: usize,
     /// Mean level, 0–3 ("Non so" and unanswered count 0), two decimals.
     pub mean_level: f64,
+    /// Comuni below the target level (the count behind the percentage, so
+    /// no face has to reconstruct it).
+    pub below_target: usize,
     /// Percentage of those comuni below the target level.
     pub below_target_pct: f64,
     /// Comuni that answered "Non so".
@@ -361,6 +364,8 @@ pub struct Figures {
     pub overall: Quartiles,
     /// Domains, in questionnaire order.
     pub domains: Vec<DomainFigures>,
+    /// Comuni meeting every baseline gate.
+    pub baseline_met: usize,
     /// Percentage of comuni meeting every baseline gate.
     pub baseline_pass_pct: f64,
     /// Comuni per tier (tier id → count).
@@ -382,11 +387,15 @@ pub struct GroupStats {
     pub comuni: usize,
     /// Comuni with a current assessment.
     pub assessed: usize,
+    /// Of those, comuni assessed with another version of the questionnaire
+    /// than [`Report::figures_version`]: counted as assessed, left out of
+    /// the figures (scores of different versions are not comparable).
+    pub other_version: usize,
     /// Comuni without one.
     pub missing: usize,
     /// Percentage assessed.
     pub coverage_pct: f64,
-    /// True when fewer than `min_group` comuni were assessed: no figures.
+    /// True when fewer than `min_group` comuni are in the figures.
     pub suppressed: bool,
     /// The figures, when not suppressed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -427,6 +436,15 @@ pub struct Report {
     pub questionnaire_title: String,
     /// Versions among the results.
     pub versions: Vec<String>,
+    /// The one version the figures are computed on: the version most
+    /// comuni of the area used (the newer one on a tie). None with no result.
+    pub figures_version: Option<String>,
+    /// The other versions used in the area, with how many comuni used each:
+    /// counted in the coverage, not in the figures.
+    pub other_versions: Vec<VersionCount>,
+    /// When several versions were used: which one the figures are on and
+    /// who is left out of them (Italian, shown as is by the app and the PDF).
+    pub versions_note: Option<String>,
     /// The area.
     pub scope: ScopeInfo,
     /// The suppression threshold used.
@@ -449,6 +467,37 @@ pub struct Report {
     pub istat_source: &'static str,
 }
 
+/// How many comuni of an area used one version of a questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionCount {
+    /// The questionnaire version.
+    pub version: String,
+    /// Comuni whose current result uses it.
+    pub comuni: usize,
+}
+
+/// "Le cifre riguardano solo la versione 2.0.0 del questionario: 3 enti
+/// hanno usato la versione 1.0.0 …", or None with a single version.
+fn versions_note(shown: Option<&str>, others: &[VersionCount]) -> Option<String> {
+    let shown = shown?;
+    if others.is_empty() {
+        return None;
+    }
+    let others: Vec<String> = others
+        .iter()
+        .map(|o| match o.comuni {
+            1 => format!("1 ente ha usato la versione {}", o.version),
+            n => format!("{n} enti hanno usato la versione {}", o.version),
+        })
+        .collect();
+    Some(format!(
+        "Le cifre riguardano solo chi ha usato la versione {shown} del questionario. {}: \
+         contano tra chi ha risposto, ma non nelle cifre, perché versioni diverse hanno \
+         domande e regole di calcolo diverse.",
+        others.join("; ")
+    ))
+}
+
 /// Aggregate the current records of one questionnaire over an area.
 ///
 /// Records of other questionnaires are ignored; pass the current records
@@ -466,11 +515,6 @@ pub fn aggregate(
         .iter()
         .filter(|r| r.questionnaire.id == questionnaire_id)
         .collect();
-    let latest = records
-        .iter()
-        .map(|r| &r.questionnaire)
-        .max_by_key(|q| semver::Version::parse(&q.version).ok())
-        .cloned();
     let versions: BTreeSet<String> = records
         .iter()
         .map(|r| r.questionnaire.version.clone())
@@ -497,8 +541,41 @@ pub fn aggregate(
         }
     }
 
+    // Scores of two versions follow different rules (questions, gates):
+    // the figures use one version, the one most comuni of the area used.
+    let mut per_version: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, r) in &matched {
+        *per_version
+            .entry(r.questionnaire.version.as_str())
+            .or_default() += 1;
+    }
+    let figures_version = per_version
+        .iter()
+        .max_by_key(|(v, n)| (**n, semver::Version::parse(v).ok()))
+        .map(|(v, _)| v.to_string());
+    let other_versions: Vec<VersionCount> = per_version
+        .iter()
+        .filter(|(v, _)| Some(**v) != figures_version.as_deref())
+        .map(|(v, n)| VersionCount {
+            version: v.to_string(),
+            comuni: *n,
+        })
+        .collect();
+    // Titles and question order: the figures' version, or the newest seen.
+    let latest = matched
+        .iter()
+        .map(|(_, r)| &r.questionnaire)
+        .find(|q| Some(q.version.as_str()) == figures_version.as_deref())
+        .or_else(|| {
+            records
+                .iter()
+                .map(|r| &r.questionnaire)
+                .max_by_key(|q| semver::Version::parse(&q.version).ok())
+        })
+        .cloned();
     let ctx = Ctx {
         latest: latest.as_deref(),
+        version: figures_version.as_deref(),
         opts,
     };
     let group = |key: String, label: String, members: &dyn Fn(&Comune) -> bool| {
@@ -571,6 +648,9 @@ pub fn aggregate(
         questionnaire: questionnaire_id.to_string(),
         questionnaire_title: latest.as_ref().map(|q| q.title.clone()).unwrap_or_default(),
         versions: versions.into_iter().collect(),
+        versions_note: versions_note(figures_version.as_deref(), &other_versions),
+        figures_version,
+        other_versions,
         scope: scope_info,
         min_group: opts.min_group,
         total,
@@ -616,6 +696,8 @@ pub fn in_scope<'a>(records: &'a [Record], list: &IstatList, scope: &Scope) -> V
 
 struct Ctx<'a> {
     latest: Option<&'a Questionnaire>,
+    /// Only results of this version enter the figures.
+    version: Option<&'a str>,
     opts: AggregateOptions,
 }
 
@@ -630,13 +712,23 @@ struct QuestionAcc {
 impl Ctx<'_> {
     fn group(&self, key: String, label: String, comuni: usize, rs: &[&Record]) -> GroupStats {
         let assessed = rs.len();
-        let suppressed = assessed < self.opts.min_group.max(1);
-        let figures = if suppressed { None } else { self.figures(rs) };
+        let in_figures: Vec<&Record> = rs
+            .iter()
+            .copied()
+            .filter(|r| Some(r.questionnaire.version.as_str()) == self.version)
+            .collect();
+        let suppressed = in_figures.len() < self.opts.min_group.max(1);
+        let figures = if suppressed {
+            None
+        } else {
+            self.figures(&in_figures)
+        };
         GroupStats {
             key,
             label,
             comuni,
             assessed,
+            other_version: assessed - in_figures.len(),
             missing: comuni.saturating_sub(assessed),
             coverage_pct: if comuni == 0 {
                 0.0
@@ -748,6 +840,7 @@ impl Ctx<'_> {
                     text: text.clone(),
                     comuni: a.applicable,
                     mean_level: (a.level_sum as f64 / n * 100.0).round() / 100.0,
+                    below_target: a.below_target,
                     below_target_pct: round1(100.0 * a.below_target as f64 / n),
                     unknown: a.unknown,
                     unknown_pct: round1(100.0 * a.unknown as f64 / n),
@@ -775,6 +868,7 @@ impl Ctx<'_> {
         Some(Figures {
             overall,
             domains,
+            baseline_met,
             baseline_pass_pct: round1(100.0 * baseline_met as f64 / rs.len().max(1) as f64),
             tiers,
             weakest_questions: weakest,

@@ -128,8 +128,16 @@ pub enum Command {
     /// scores are recomputed.
     Verify {
         /// Result files, or directories of *.json result files.
-        #[arg(required = true, value_name = "FILE_OR_DIR")]
+        #[arg(
+            value_name = "FILE_OR_DIR",
+            required_unless_present = "db",
+            conflicts_with = "db"
+        )]
         paths: Vec<PathBuf>,
+        /// Verify again every current result stored in this coordinator
+        /// database (the results its figures are made of).
+        #[arg(long, value_name = "FILE", conflicts_with = "key")]
+        db: Option<PathBuf>,
         /// Require this signer (public-key fingerprint, e.g. 3F2A-9C01-77DE-B410).
         #[arg(long, value_name = "FINGERPRINT")]
         key: Option<Fingerprint>,

@@ -99,9 +99,12 @@ pub fn run() -> Result<ExitCode> {
             json,
         } => coord::collect(&catalog(dirs)?, &paths, &db, &accept_key, json),
         Command::Keys { db, json } => coord::keys(&db, json),
-        Command::Verify { paths, key, json } => {
-            coord::verify(&catalog(dirs)?, &paths, key.as_ref(), json)
-        }
+        Command::Verify {
+            db: Some(db), json, ..
+        } => coord::verify_db(&catalog(dirs)?, &db, json),
+        Command::Verify {
+            paths, key, json, ..
+        } => coord::verify(&catalog(dirs)?, &paths, key.as_ref(), json),
         Command::Aggregate(args) => coord::aggregate(&catalog(dirs)?, &args),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod answers;
 pub mod questionnaire;
+pub mod wording;
 
 pub use answers::{Answer, AnswerSheet, Organization, QuestionnaireRef, ANSWERS_FORMAT};
 pub use questionnaire::{
@@ -9,3 +10,4 @@ pub use questionnaire::{
     Domain, Effort, EssentialGate, Horizon, Mappings, OwnerRule, Question, Questionnaire, Role,
     SpecialAnswer, QUESTIONNAIRE_FORMAT,
 };
+pub use wording::Wording;

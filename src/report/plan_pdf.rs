@@ -9,6 +9,7 @@
 use chrono::NaiveDate;
 
 use crate::incident::contacts::Contact;
+use crate::model::Wording;
 use crate::model::{AnswerSheet, Audience, CostBand, Horizon, Mappings, Questionnaire, Role};
 use crate::plan::{Comparison, Plan, PlanAction};
 use crate::scoring::{GateKind, GateStatus, QuestionState, Score, Tier};
@@ -139,47 +140,11 @@ fn number_of(plan: &Plan, question_id: &str) -> Option<usize> {
         .map(|(n, _)| n)
 }
 
-/// Wording that differs between a Comune and a Polis office.
-struct Wording {
-    summary_title: &'static str,
-    supplier_title: &'static str,
-    supplier_addressee: &'static str,
-    supplier_name: &'static str,
-    /// The same with "a": "al fornitore informatico".
-    supplier_to: &'static str,
-    /// "in bilancio" for a Comune.
-    budget: &'static str,
-    who_decides: &'static str,
-}
-
-fn wording(kind: Audience) -> Wording {
-    match kind {
-        Audience::Comune => Wording {
-            summary_title: "Sintesi per la Giunta",
-            supplier_title: "Domande per il fornitore informatico",
-            supplier_addressee: "Al fornitore dei servizi informatici del Comune",
-            supplier_name: "il fornitore informatico",
-            supplier_to: "al fornitore informatico",
-            budget: " in bilancio",
-            who_decides: "alla Giunta",
-        },
-        Audience::PolisOffice => Wording {
-            summary_title: "Sintesi per la direzione",
-            supplier_title: "Domande per le strutture informatiche di Poste",
-            supplier_addressee: "Alle strutture IT e sicurezza di Poste Italiane",
-            supplier_name: "le strutture IT di Poste",
-            supplier_to: "alle strutture IT di Poste",
-            budget: "",
-            who_decides: "alla direzione",
-        },
-    }
-}
-
 /// Builds the document (exposed for tests and for other faces that want to
 /// inspect the content before rendering).
 pub fn plan_document(r: &PlanReport<'_>) -> Document {
     let org = &r.sheet.organization;
-    let w = wording(org.kind);
+    let w = org.kind.wording();
     let date = italian_date(r.sheet.assessed_on);
     let mut blocks = Vec::new();
     cover(r, &date, &mut blocks);
@@ -390,7 +355,7 @@ fn cover(r: &PlanReport<'_>, date: &str, blocks: &mut Vec<Block>) {
     }
 
     blocks.push(h2("Che cosa contiene questo documento"));
-    let w = wording(org.kind);
+    let w = org.kind.wording();
     let mut contents = vec![
         rich(&format!(
             "**{}**: dove siamo, i rischi più grandi, le decisioni da prendere.",
@@ -1081,7 +1046,7 @@ fn action_block(r: &PlanReport<'_>, n: usize, a: &PlanAction) -> Vec<Block> {
             Span::plain(format!("«{label}»: ")),
             Span::plain(format!(
                 "da chiarire con chi gestisce i sistemi (la domanda è nella lettera per {}).",
-                wording(r.sheet.organization.kind).supplier_name
+                r.sheet.organization.kind.wording().supplier_name
             )),
         ],
         (Some(label), false, false) => vec![

@@ -259,6 +259,9 @@ fn section(r: &Report, several: bool, of_area: &str, blocks: &mut Vec<Block>) {
             versions(&r.versions)
         )));
     }
+    if let Some(v) = &r.versions_note {
+        blocks.push(note(v.clone()));
+    }
     if r.outside_scope > 0 {
         blocks.push(note(format!(
             "{} di comuni fuori da quest'area {}.",

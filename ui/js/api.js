@@ -45,6 +45,7 @@ export const api = {
   coordAcceptKey: (istatCode, kind, fingerprint) =>
     call("coord_accept_key", { istat_code: istatCode, kind, fingerprint }),
   coordDashboard: (scope) => call("coord_dashboard", { scope }),
+  coordVerifyArchive: () => call("coord_verify_archive"),
   coordExportCsv: (scope, table) => call("coord_export_csv", { scope, table }),
   coordExportPdf: (scope) => call("coord_export_pdf", { scope }),
   /** `action`: "open" (default program) or "reveal" (its folder). */

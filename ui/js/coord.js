@@ -45,11 +45,9 @@ function scopeSelect(ov) {
 
 // ---- Import ---------------------------------------------------------------
 
-/** "6 su 8": a count of a count, reconstructed from a percentage of `n`
- *  rounded to one decimal (exact up to 1,000; "circa" beyond). */
-function outOf(pctValue, n) {
-  const k = Math.round((pctValue * n) / 100);
-  return `${n > 1000 ? "circa " : ""}${int(k)} su ${int(n)}`;
+/** "6 su 8": a count out of a count, both from the library. */
+function outOf(k, n) {
+  return `${int(k)} su ${int(n)}`;
 }
 
 function summaryLine(v) {
@@ -164,7 +162,7 @@ function figuresCells(g, min) {
   return [
     h("td", { class: "num" }, score(f.overall.median)),
     h("td", { class: "num" }, `${score(f.overall.q1)}–${score(f.overall.q3)}`),
-    h("td", { class: "num" }, outOf(f.baseline_pass_pct, g.assessed)),
+    h("td", { class: "num" }, outOf(f.baseline_met, g.assessed)),
   ];
 }
 
@@ -220,10 +218,11 @@ function reportSection(r, tiers, index) {
   return h("section", { class: "report", "aria-labelledby": id("report-title"), "data-questionnaire": r.questionnaire },
     h("h2", { id: id("report-title") }, `${scopeTitle(r.scope)}: ${r.questionnaire === "sportello-polis" ? "Sportelli Polis" : "Comuni"}`),
     h("p", { class: "muted" }, `${r.questionnaire_title} (versione ${r.versions.join(", ")}). Punteggi da 0 a 100, ricalcolati dalle risposte di ogni file.`),
+    r.versions_note ? h("div", { class: "info-box", id: id("versions") }, h("p", {}, r.versions_note)) : null,
     h("div", { class: "stat-row" },
       h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("assessed") }, `${int(t.assessed)} su ${int(t.comuni)}`), h("p", {}, "enti hanno inviato un'autovalutazione")),
       f ? h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("median") }, score(f.overall.median)), h("p", {}, `punteggio tipico: metà degli enti sta sopra, metà sotto. La metà centrale degli enti è tra ${score(f.overall.q1)} e ${score(f.overall.q3)}.`)) : null,
-      f ? h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("baseline") }, outOf(f.baseline_pass_pct, t.assessed)), h("p", {}, "enti rispettano tutte le misure minime obbligatorie")) : null),
+      f ? h("div", { class: "stat" }, h("p", { class: "stat-value", id: id("baseline") }, outOf(f.baseline_met, t.assessed)), h("p", {}, "enti rispettano tutte le misure minime obbligatorie")) : null),
     f
       ? h("p", { class: "muted", id: id("tiers") }, "Enti per livello: ", tiers.map((t) => `${t.label} ${int(f.tiers[t.id] || 0)}`).join(", "), ".")
       : h("div", { class: "info-box", id: id("suppressed") }, h("p", {},
@@ -256,7 +255,7 @@ function reportSection(r, tiers, index) {
         h("div", {},
           h("h3", {}, "Dove serve aiuto: le domande più deboli"),
           h("p", { class: "muted" }, "Le pratiche meno diffuse nel territorio: temi per la formazione e per gli acquisti comuni. «Non ancora a posto» vuol dire che la risposta è sotto il livello che il questionario indica come obiettivo per quella domanda."),
-          questionList(id("weakest"), f.weakest_questions, f.domains, (q) => `non ancora a posto in ${outOf(q.below_target_pct, q.comuni)} enti`)),
+          questionList(id("weakest"), f.weakest_questions, f.domains, (q) => `non ancora a posto in ${outOf(q.below_target, q.comuni)} enti`)),
         h("div", {},
           h("h3", {}, "Le risposte «Non so» più frequenti"),
           h("p", { class: "muted" }, "Dove gli enti non conoscono la propria situazione: spesso serve una domanda al fornitore."),
@@ -397,6 +396,27 @@ register("coord", async (main) => {
     }
   };
 
+  const checkBox = h("div", { id: "archive-check", "aria-live": "polite" });
+  const verifyArchive = async (ev) => {
+    const button = ev.currentTarget;
+    button.disabled = true;
+    fill(checkBox, h("p", { class: "muted" }, "Verifica di tutti i risultati dell'archivio…"));
+    try {
+      const c = await api.coordVerifyArchive();
+      fill(checkBox, c.failed.length === 0
+        ? h("div", { class: "info-box" }, h("p", {}, c.checked === 0
+            ? "L'archivio non contiene ancora risultati da verificare."
+            : `${c.checked === 1 ? "Il risultato in uso è stato verificato" : `Tutti i ${int(c.checked)} risultati in uso sono stati verificati`} di nuovo, firma e contenuto: ${c.checked === 1 ? "è integro" : "sono integri"}.`))
+        : h("div", { class: "alert-box" },
+            h("p", {}, `${plural(c.verified, "risultato integro", "risultati integri")} su ${int(c.checked)}. ${c.failed.length === 1 ? "Questo file non supera" : "Questi file non superano"} più la verifica e ${c.failed.length === 1 ? "resta escluso" : "restano esclusi"} dai riepiloghi:`),
+            h("ul", {}, c.failed.map((f) => h("li", {}, `${f.file}: ${f.reason}`)))));
+    } catch (e) {
+      showError(checkBox, e);
+    } finally {
+      button.disabled = false;
+    }
+  };
+
   fill(main,
     h("h1", {}, "Coordinamento territoriale"),
     h("section", { class: "intro", "aria-label": "A cosa serve" },
@@ -407,7 +427,9 @@ register("coord", async (main) => {
       countsLine,
       h("div", { class: "button-row" },
         h("button", { type: "button", class: "btn btn-primary import-btn", id: "import-folder", onclick: (ev) => runImport(ev, "folder") }, "Importa una cartella"),
-        h("button", { type: "button", class: "btn btn-outline-primary import-btn", id: "import-files", onclick: (ev) => runImport(ev, "files") }, "Scegli singoli file")),
+        h("button", { type: "button", class: "btn btn-outline-primary import-btn", id: "import-files", onclick: (ev) => runImport(ev, "files") }, "Scegli singoli file"),
+        h("button", { type: "button", class: "btn btn-outline-primary", id: "verify-archive", onclick: verifyArchive }, "Verifica l'archivio")),
+      checkBox,
       progress,
       importBox,
       keysBox),

@@ -138,7 +138,7 @@ register("questionnaire", async (main, params) => {
     const parts = [];
     if (missing > 0) parts.push(`${missing === 1 ? "Resta" : "Restano"} ${plural(missing, "domanda", "domande")} senza risposta: nel punteggio ${missing === 1 ? "conta" : "contano"} zero.`);
     else parts.push("Hai risposto a tutte le domande.");
-    if (unknown > 0) parts.push(`${unknown === 1 ? "Una risposta è" : `${int(unknown)} risposte sono`} «Non so»: nel punteggio ${unknown === 1 ? "vale" : "valgono"} zero e, se ${unknown === 1 ? "riguarda" : "riguardano"} una misura obbligatoria, la ${unknown === 1 ? "conta" : "contano"} come non soddisfatta. Nel piano ${unknown === 1 ? "diventa una domanda" : "diventano domande"} da fare al fornitore informatico.`);
+    if (unknown > 0) parts.push(`${unknown === 1 ? "Una risposta è" : `${int(unknown)} risposte sono`} «Non so»: nel punteggio ${unknown === 1 ? "vale" : "valgono"} zero e, se ${unknown === 1 ? "riguarda" : "riguardano"} una misura obbligatoria, la ${unknown === 1 ? "conta" : "contano"} come non soddisfatta. Nel piano ${unknown === 1 ? "diventa una domanda" : "diventano domande"} da fare ${view.header.unknown_addressee}.`);
     parts.push("Concludendo vedrai il punteggio e potrai generare il piano; le risposte restano salvate e potrai sempre riaprire l'autovalutazione per cambiarle.");
     const text = parts.join(" ");
     const ok = await confirmDialog("Concludere l'autovalutazione?", text, "Concludi");

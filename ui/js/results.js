@@ -5,7 +5,7 @@
 import { api } from "./api.js";
 import { app, register, go, showError, announce, saveFile } from "./app.js";
 import { h, fill, score, date, delta, shownDelta, plural, int } from "./dom.js";
-import { domainBars, targetSentence } from "./charts.js";
+import { domainBars, targetSentence, tierScale, nextStepSentence } from "./charts.js";
 
 /** "Iniziale (sotto 40), In sviluppo (40–64), …, Avanzato (85 e oltre)": the ranges come from Rust. */
 function tierRanges(tiers) {
@@ -117,6 +117,11 @@ function resultExport(hd, isDraft) {
     status);
 }
 
+// "Mostra la misura da sistemare" / "Mostra le 4 misure da sistemare".
+function showFailed(n, one, many) {
+  return n === 1 ? `Mostra la ${one} da sistemare` : `Mostra le ${int(n)} ${many} da sistemare`;
+}
+
 register("results", async (main, params) => {
   const r = await api.results(params.id);
   const hd = r.header;
@@ -149,14 +154,17 @@ register("results", async (main, params) => {
     r.capped
       ? h("section", { class: "score-box", "aria-label": "Livello di maturità" },
           h("p", { class: "score-big", id: "tier" }, r.tier_label),
-          h("div", {},
+          h("div", { class: "score-meaning" },
             h("p", { class: "tier", id: "cap-reason" }, `Livello limitato: ${r.cap_reason}.`),
+            tierScale(r.tiers, r.overall),
             h("p", { id: "overall" }, `Media delle risposte: ${score(r.overall)} su 100. Da sola varrebbe il livello «${r.uncapped_tier_label}», ma il livello resta «${r.tier_label}» finché non sono rispettati tutti i controlli di base.`)))
       : h("section", { class: "score-box", "aria-label": "Punteggio complessivo" },
           h("p", { class: "score-big", id: "overall" }, score(r.overall), h("small", {}, " su 100")),
-          h("div", {},
+          h("div", { class: "score-meaning" },
             h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
-            h("p", {}, `Livelli: ${tierRanges(r.tiers)}.`))),
+            tierScale(r.tiers, r.overall),
+            h("p", { id: "next-step" }, nextStepSentence(r.tiers, r.overall)),
+            h("p", { class: "muted small-print" }, `Livelli: ${tierRanges(r.tiers)}.`))),
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "btn btn-primary", id: "make-pdf", onclick: makePdf }, "Genera piano PDF"),
       isDraft
@@ -183,7 +191,7 @@ register("results", async (main, params) => {
         ? h("div", { class: "info-box" }, h("p", {}, `Tutte le misure minime obbligatorie verificate sono soddisfatte (${g.passed}).`))
         : [h("p", {}, `${plural(g.passed, "misura soddisfatta", "misure soddisfatte")}, ${plural(g.failed.length, "non soddisfatta", "non soddisfatte")}. Sono obblighi per ogni pubblica amministrazione (AgID, misure minime di sicurezza ICT): vanno sistemate per prime.`),
            h("details", {},
-             h("summary", {}, `Mostra le ${plural(g.failed.length, "misura", "misure")} da sistemare`),
+             h("summary", {}, showFailed(g.failed.length, "misura", "misure")),
              h("ul", { class: "gate-list" }, g.failed.map((f) => h("li", {},
                h("strong", {}, f.question), h("br"),
                `Risposta: ${f.answer}. Argomento: ${f.domain}. Riferimenti: ${f.controls.join(", ")}.`))))]),
@@ -192,14 +200,16 @@ register("results", async (main, params) => {
       : h("section", { "aria-labelledby": "essential-title", id: "essential" },
           h("h2", { id: "essential-title" }, "Misure essenziali"),
           h("p", {}, `${plural(r.essential.failed.length, "misura essenziale non rispettata", "misure essenziali non rispettate")}: senza queste nessuna organizzazione può dirsi consolidata, qualunque sia la media.`),
-          h("ul", { class: "gate-list" }, r.essential.failed.map((f) => h("li", {},
-            h("strong", {}, f.question), h("br"),
-            `Risposta: ${f.answer}. Argomento: ${f.domain}. Fonti: ${f.controls.join(", ")}.`)))),
+          h("details", { open: r.essential.failed.length <= 3 },
+            h("summary", {}, showFailed(r.essential.failed.length, "misura essenziale", "misure essenziali")),
+            h("ul", { class: "gate-list" }, r.essential.failed.map((f) => h("li", {},
+              h("strong", {}, f.question), h("br"),
+              `Risposta: ${f.answer}. Argomento: ${f.domain}. Fonti: ${f.controls.join(", ")}.`))))),
     h("section", { "aria-labelledby": "unknown-title", id: "unknown" },
-      h("h2", { id: "unknown-title" }, "Risposte «Non so»: da chiedere al fornitore"),
+      h("h2", { id: "unknown-title" }, `Risposte «Non so»: ${r.unknown_title.charAt(0).toLowerCase()}${r.unknown_title.slice(1)}`),
       r.unknown.length
         ? h("ul", { class: "unknown-list" }, r.unknown.map((u) => h("li", {},
-            h("strong", {}, u.question), h("br"), `Domanda per il fornitore: ${u.supplier_question}`)))
+            h("strong", {}, u.question), h("br"), `Da chiedere ${hd.unknown_addressee}: ${u.supplier_question}`)))
         : h("p", {}, "Nessuna risposta «Non so».")),
     exportSection,
     r.previous ? previousSection(r.previous) : h("p", { class: "muted mt-4" }, "Non c'è un'autovalutazione precedente conclusa di questo ente da confrontare."),

@@ -50,6 +50,8 @@ const COMMANDS: &[&str] = &[
     "workshop_delete",
     "workshop_projector",
     "workshop_swap",
+    "workshop_debrief_pdf",
+    "workshop_export",
     "projector_state",
 ];
 

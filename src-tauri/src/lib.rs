@@ -73,6 +73,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             workshop::workshop_delete,
             workshop::workshop_projector,
             workshop::workshop_swap,
+            workshop::workshop_debrief_pdf,
+            workshop::workshop_export,
             workshop::projector_state,
         ])
 }

@@ -18,12 +18,14 @@ use chrono::Utc;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
 
+use sentinella::demo::{self, Profile};
 use sentinella::model::{Questionnaire, SpecialAnswer};
 use sentinella::store::format_italian;
 use sentinella::store::workshop::{WorkshopDb, WorkshopDbError, WORKSHOP_DB_FILE};
 use sentinella::usecase::workshop::{self as ws, NewSession, Step, WorkshopUseError};
 use sentinella::workshop::{typical_option, Session, TallySource};
 
+use crate::dialogs;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -154,6 +156,15 @@ pub struct PresenterOption {
     special: bool,
 }
 
+/// How a demo comune (or office) answered the question on screen: "what a
+/// comune like yours looks like", beside the group's answers.
+#[derive(Debug, Serialize)]
+pub struct ExampleAnswer {
+    name: String,
+    profile: &'static str,
+    answer: String,
+}
+
 /// The presenter's screen.
 #[derive(Debug, Serialize)]
 pub struct PresenterView {
@@ -176,6 +187,7 @@ pub struct PresenterView {
     seconds_per_question: u32,
     answered: usize,
     next: Option<String>,
+    examples: Vec<ExampleAnswer>,
     blank: bool,
     projector_open: bool,
 }
@@ -286,9 +298,36 @@ fn presenter_view<R: Runtime>(
         seconds_per_question: s.seconds_per_question(),
         answered: s.answered(),
         next,
+        examples: examples(q, &t.question_id),
         blank,
         projector_open: app.get_webview_window(PROJECTOR).is_some(),
     }
+}
+
+/// The answers of the three demo examples to a question.
+fn examples(q: &Questionnaire, question_id: &str) -> Vec<ExampleAnswer> {
+    let Some(question) = q.question(question_id) else {
+        return Vec::new();
+    };
+    // The examples are deterministic; the date only dates their sheets.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    demo::examples(q, day)
+        .into_iter()
+        .map(|e| ExampleAnswer {
+            name: e.sheet.organization.name.clone(),
+            profile: match e.profile {
+                Profile::Struggling => "alle prime armi",
+                Profile::Average => "a metà strada",
+                Profile::WellRun => "ben organizzato",
+            },
+            answer: e
+                .sheet
+                .answers
+                .get(question_id)
+                .and_then(|a| question.option(&a.option))
+                .map_or_else(|| "non risponde".to_string(), |o| o.label.clone()),
+        })
+        .collect()
 }
 
 /// Send the projector its view (if the window is open).
@@ -507,6 +546,63 @@ pub fn workshop_projector<R: Runtime>(
         }
     }
     show(&app, &state, &wstate, id, None)
+}
+
+/// Where a file was saved (`None`: dialog closed).
+#[derive(Debug, Serialize)]
+pub struct SavedFile {
+    path: Option<String>,
+}
+
+/// Save the debrief PDF of a session (save dialog).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn workshop_debrief_pdf<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+) -> AppResult<SavedFile> {
+    let id = check_id(id)?;
+    let today = chrono::Local::now().date_naive();
+    let catalog = state.catalog();
+    let bytes = wstate.with_db(&state, |db| {
+        let (s, q) = ws::open(db, catalog, id)?;
+        Ok(ws::debrief(&q, &s, today)?.bytes)
+    })?;
+    let path = dialogs::save_file(
+        &app,
+        "Salva il resoconto dell'incontro",
+        &format!("resoconto-formazione-{today}.pdf"),
+        dialogs::PDF,
+        &bytes,
+    )?;
+    Ok(SavedFile {
+        path: path.map(|p| p.display().to_string()),
+    })
+}
+
+/// Save a session as a `sentinella-workshop/1` file (save dialog).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn workshop_export<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+) -> AppResult<SavedFile> {
+    let id = check_id(id)?;
+    let today = chrono::Local::now().date_naive();
+    let catalog = state.catalog();
+    let json = wstate.with_db(&state, |db| ws::export_json(db, catalog, id))?;
+    let path = dialogs::save_file(
+        &app,
+        "Salva la sessione di formazione",
+        &format!("sessione-formazione-{today}.json"),
+        dialogs::JSON,
+        json.as_bytes(),
+    )?;
+    Ok(SavedFile {
+        path: path.map(|p| p.display().to_string()),
+    })
 }
 
 /// With one display: bring the other window to the front.

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{can_run, key, rt, Driver, R};
+use common::{can_run, key, rt, saved_file, Driver, R};
 use fantoccini::key::Key;
 use fantoccini::wd::WindowHandle;
 
@@ -19,8 +19,10 @@ fn workshop_by_keyboard_with_presenter_and_projector() {
         return;
     }
     let data = tempfile::tempdir().unwrap();
+    let saved = data.path().join("saved");
+    std::fs::create_dir(&saved).unwrap();
     rt().block_on(async {
-        let driver = Driver::start(data.path(), &[]);
+        let driver = Driver::start(data.path(), &[("SENTINELLA_E2E_SAVE_DIR", &saved)]);
         let app = driver.launch().await.unwrap();
         let result = run(&app).await;
         app.close().await.unwrap();
@@ -33,6 +35,22 @@ fn workshop_by_keyboard_with_presenter_and_projector() {
     assert_eq!(s.tallies[0].counts[..3], [4, 11, 9]);
     assert!(s.tallies[0].revealed);
     assert!(!s.tallies[1].revealed);
+    // The debrief saved from the presenter shows the group's counts.
+    let pdf = saved_file(&saved, ".pdf");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for c in [
+        "Resoconto dell'incontro",
+        "4 (17%)",
+        "11 (46%)",
+        "9 (38%)",
+        "24 risposte",
+    ] {
+        assert!(text.contains(c), "{c} missing in the debrief");
+    }
 }
 
 /// What the projector shows, as text and markup.
@@ -236,5 +254,15 @@ async fn run(app: &common::App) -> R {
     )
     .await?;
     app.shot("workshop-presenter-q2").await?;
+
+    // The debrief PDF, saved through the save dialog (its stand-in).
+    app.tab_to(|f| f == "ws-debrief", 60).await?;
+    app.press(&key(Key::Enter)).await?;
+    app.wait_js(
+        "return document.getElementById('ws-saved').textContent.includes('Resoconto salvato in')",
+        30,
+    )
+    .await?;
+    app.check_screen("workshop-presenter-saved").await?;
     Ok(())
 }

@@ -17,6 +17,8 @@ const ws = {
   remove: (id) => call("workshop_delete", { id }),
   projector: (id) => call("workshop_projector", { id }),
   swap: () => call("workshop_swap"),
+  debriefPdf: (id) => call("workshop_debrief_pdf", { id }),
+  exportFile: (id) => call("workshop_export", { id }),
 };
 
 function setupForm(home, errorBox) {
@@ -134,6 +136,18 @@ register("presenter", async (main, params) => {
   const errorBox = h("div", { id: "ws-error" });
   const status = h("p", { id: "ws-status", class: "visually-hidden", "aria-live": "polite" });
 
+  const savedBox = h("div", { id: "ws-saved", "aria-live": "polite" });
+  async function saveFile(fn, what) {
+    fill(errorBox);
+    fill(savedBox, h("p", {}, "Preparazione del file…"));
+    try {
+      const r = await fn();
+      fill(savedBox, r.path ? h("p", { class: "info-box" }, `${what} ${r.path}.`) : null);
+    } catch (e) {
+      fill(savedBox);
+      showError(errorBox, e);
+    }
+  }
   const counts = () => [...main.querySelectorAll("input[data-option]")];
   const dirty = () => counts().some((i) => i.value !== i.dataset.saved);
 
@@ -214,10 +228,25 @@ register("presenter", async (main, params) => {
           h("p", { id: "ws-help" }, v.help),
           h("h2", { class: "h5" }, "Nota per chi conduce"),
           h("p", { id: "ws-note" }, v.note || "Nessuna nota per questa domanda."),
+          h("h2", { class: "h5" }, "Comuni di esempio"),
+          h("ul", { id: "ws-examples", class: "ws-examples" }, v.examples.map((e) =>
+            h("li", {}, h("strong", {}, `${e.name} (${e.profile}): `), e.answer))),
           h("h2", { class: "h5" }, "Poi"),
           h("p", { id: "ws-next-text" }, v.next || "È l'ultima domanda: chiudi con il resoconto."),
           h("p", { class: "muted" }, `${plural(v.answered, "domanda", "domande")} con risposte su ${v.total}.`))),
+      h("form", { id: "ws-room-form", class: "ws-room", novalidate: true, onsubmit: (ev) => {
+        ev.preventDefault();
+        const n = Number(document.getElementById("ws-room").value);
+        if (!Number.isInteger(n)) { showError(errorBox, new Error("Il numero di partecipanti deve essere un numero intero.")); return; }
+        run(() => ws.step(id, { step: "room_size", size: n }), (nv) => `Partecipanti in aula: ${nv.room_size}.`);
+      } },
+        h("label", { for: "ws-room" }, "Partecipanti in aula"),
+        h("input", { class: "form-control", type: "number", id: "ws-room", min: "1", max: "500", value: String(v.room_size) }),
+        h("button", { type: "submit", class: "btn btn-outline-primary", id: "ws-room-save" }, "Aggiorna")),
+      savedBox,
       h("div", { class: "button-row ws-bottom" },
+        h("button", { type: "button", class: "btn btn-primary", id: "ws-debrief", onclick: () => saveFile(() => ws.debriefPdf(id), "Resoconto salvato in") }, "Salva il resoconto in PDF"),
+        h("button", { type: "button", class: "btn btn-outline-primary", id: "ws-export", onclick: () => saveFile(() => ws.exportFile(id), "Sessione salvata in") }, "Salva la sessione in un file"),
         h("button", { type: "button", class: "btn btn-outline-primary", id: "ws-projector", onclick: () => run(() => ws.projector(id), () => "Finestra del proiettore aperta.") },
           v.projector_open ? "Porta avanti il proiettore" : "Apri la finestra del proiettore"),
         h("button", { type: "button", class: "btn btn-outline-primary", id: "ws-swap", disabled: !v.projector_open, onclick: async () => {

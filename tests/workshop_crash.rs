@@ -63,7 +63,7 @@ fn a_killed_session_resumes_where_it_was() {
                 "workshop",
                 "crash-writer",
                 "--questionnaire",
-                "comune",
+                "sportello-polis",
                 "--db",
             ])
             .arg(&db)

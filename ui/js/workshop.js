@@ -174,7 +174,6 @@ register("presenter", async (main, params) => {
       showError(errorBox, new Error("I conteggi devono essere numeri interi."));
       return false;
     }
-    busy = false;
     await run(() => ws.step(id, { step: "counts", question: view.question, counts: values, source: "hands" }),
       (v) => `Conteggi salvati: ${plural(v.answers, "risposta", "risposte")}.`);
     return !dirty();
@@ -184,8 +183,12 @@ register("presenter", async (main, params) => {
     if (dirty() && !(await saveCounts())) return;
     await run(() => ws.step(id, { step }), (v) => `Domanda ${v.number} di ${v.total}.`);
   }
-  const reveal = () => run(() => ws.step(id, { step: "reveal", question: view.question, revealed: !view.revealed }),
-    (v) => (v.revealed ? "Risultati mostrati in aula." : "Risultati nascosti."));
+  async function reveal() {
+    // Counts typed and not saved yet are saved first: the room sees them.
+    if (dirty() && !(await saveCounts())) return;
+    await run(() => ws.step(id, { step: "reveal", question: view.question, revealed: !view.revealed }),
+      (v) => (v.revealed ? "Risultati mostrati in aula." : "Risultati nascosti."));
+  }
   const blank = () => run(() => ws.blank(id, !view.blank),
     (v) => (v.blank ? "Proiettore oscurato." : "Proiettore di nuovo acceso."));
 

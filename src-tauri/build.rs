@@ -2,7 +2,7 @@
 //! so the capability file can grant them one by one.
 
 /// Every `#[tauri::command]` of `src/commands.rs`, `src/coordination/` and
-/// `src/incident.rs`
+/// `src/incident.rs`, `src/packs.rs` and `src/workshop.rs`
 /// (the list in `lib.rs`).
 const COMMANDS: &[&str] = &[
     "app_info",
@@ -19,12 +19,14 @@ const COMMANDS: &[&str] = &[
     "get_results",
     "get_history",
     "generate_pdf",
+    "blank_form",
     "signing_key",
     "export_result",
     "coord_overview",
     "coord_import",
     "coord_accept_key",
     "coord_dashboard",
+    "coord_verify_archive",
     "coord_export_csv",
     "coord_export_pdf",
     "open_saved",
@@ -41,6 +43,23 @@ const COMMANDS: &[&str] = &[
     "get_drafts",
     "export_drafts",
     "export_incident_pdf",
+    "pack_home",
+    "pack_import",
+    "pack_confirm",
+    "pack_preview",
+    "pack_sign",
+    "pack_history",
+    "workshop_home",
+    "workshop_create",
+    "workshop_get",
+    "workshop_step",
+    "workshop_blank",
+    "workshop_delete",
+    "workshop_projector",
+    "workshop_swap",
+    "workshop_debrief_pdf",
+    "workshop_export",
+    "projector_state",
 ];
 
 /// The files `scripts/ui-vendor.sh` copies into `ui/vendor/` (git-ignored):

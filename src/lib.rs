@@ -24,10 +24,14 @@
 //! - [`coordinator`]: the coordinator's database of collected result files.
 //! - [`incident`]: "Incidente in corso" (contacts, triage, checklists,
 //!   deadlines, drafts), pure; its use cases are [`usecase::incident`].
+//! - [`pack`]: the coordinator's signed packs (alerts, territory
+//!   contacts, questionnaire versions) for the comuni.
 //! - [`ids`]: typed ids (assessment, ISTAT code, key fingerprint).
 //! - [`voting`]: participants vote from their phones (local server, QR).
 //! - [`usecase`]: every operation of the two faces, with typed inputs,
 //!   results and errors: the CLI and the app are adapters over it.
+//! - [`workshop`]: workshop mode for trainers (sessions, the group's
+//!   answers), pure; its use cases are [`usecase::workshop`].
 
 pub mod aggregate;
 pub mod controls;
@@ -41,6 +45,7 @@ pub mod istat;
 pub mod keys;
 pub mod load;
 pub mod model;
+pub mod pack;
 pub mod plan;
 pub mod report;
 pub mod schema;
@@ -49,3 +54,4 @@ pub mod store;
 pub mod usecase;
 pub mod validate;
 pub mod voting;
+pub mod workshop;

@@ -11,9 +11,11 @@ pub mod error;
 pub mod incident;
 pub mod inputs;
 pub mod opener;
+pub mod packs;
 pub mod state;
 pub mod views;
 pub mod webview;
+pub mod workshop;
 
 use std::path::PathBuf;
 
@@ -26,6 +28,7 @@ pub use state::{AppState, DATA_DIR_ENV};
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .manage(packs::PendingPack::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_assessments,
@@ -41,12 +44,14 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::get_results,
             commands::get_history,
             commands::generate_pdf,
+            commands::blank_form,
             commands::signing_key,
             commands::export_result,
             coordination::coord_overview,
             coordination::coord_import,
             coordination::coord_accept_key,
             coordination::coord_dashboard,
+            coordination::coord_verify_archive,
             coordination::coord_export_csv,
             coordination::coord_export_pdf,
             opener::open_saved,
@@ -63,6 +68,23 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             incident::get_drafts,
             incident::export_drafts,
             incident::export_incident_pdf,
+            packs::pack_home,
+            packs::pack_import,
+            packs::pack_confirm,
+            packs::pack_preview,
+            packs::pack_sign,
+            packs::pack_history,
+            workshop::workshop_home,
+            workshop::workshop_create,
+            workshop::workshop_get,
+            workshop::workshop_step,
+            workshop::workshop_blank,
+            workshop::workshop_delete,
+            workshop::workshop_projector,
+            workshop::workshop_swap,
+            workshop::workshop_debrief_pdf,
+            workshop::workshop_export,
+            workshop::projector_state,
         ])
 }
 
@@ -85,6 +107,7 @@ pub fn run() {
             let dir = data_dir(app);
             app.manage(AppState::open(&dir));
             app.manage(opener::SavedFiles::default());
+            app.manage(workshop::WorkshopState::default());
             #[cfg(feature = "e2e")]
             if let Some(stand_in) = opener::stand_in::OpenerStandIn::from_env() {
                 app.manage(stand_in);

@@ -2,8 +2,9 @@
 //! thin face over [`sentinella::voting`]: builds the room from a
 //! questionnaire, starts the server, prints where to go, waits.
 //!
-//! Kept apart from the other workshop subcommands (issue 17) so that both
-//! can sit side by side: [`ServeArgs`] and [`serve`] are all they need.
+//! Kept apart from the other workshop subcommands (issue 17, in
+//! `workshop.rs`): their `WorkshopCommand::Serve` carries [`ServeArgs`] and
+//! calls [`serve`].
 
 use std::net::IpAddr;
 use std::process::ExitCode;
@@ -11,19 +12,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Subcommand};
+use clap::Args;
 
 use sentinella::load::Catalog;
 use sentinella::voting::server::{self, ServerConfig, StopReason};
 use sentinella::voting::{lan, qr, questions_from, LiveRoom};
-
-/// The `workshop` subcommands of this file.
-#[derive(Debug, Subcommand)]
-pub enum VoteCommand {
-    /// Serve the phone voting page on the room's network (trainer controls
-    /// on a loopback-only page printed at start).
-    Serve(ServeArgs),
-}
 
 /// Arguments of `sentinella workshop serve`.
 #[derive(Debug, Args)]
@@ -44,13 +37,6 @@ pub struct ServeArgs {
     /// Stop after this many minutes without activity.
     #[arg(long, value_name = "MIN", default_value_t = 120)]
     pub timeout: u64,
-}
-
-/// Runs a `workshop` voting subcommand.
-pub fn run(command: VoteCommand, catalog: &Catalog) -> Result<ExitCode> {
-    match command {
-        VoteCommand::Serve(args) => serve(&args, catalog),
-    }
 }
 
 /// `sentinella workshop serve`.

@@ -17,7 +17,11 @@
 //!   CSV tables, the territorial PDF summary;
 //! - [`incident`]: "Incidente in corso": emergency contacts, open an
 //!   incident, log, tick steps, mark deadlines, drafts, the incident PDF;
-//! - [`names`]: the file names offered for what is written.
+//! - [`pack`]: the coordinator's packs: import (trust on first use, no
+//!   rollback, all or nothing), active alerts, issue and history;
+//! - [`names`]: the file names offered for what is written;
+//! - [`workshop`]: workshop sessions (create, step, counts, reveal, reset),
+//!   session files, the debrief PDF.
 //!
 //! The policies decided here once for both faces (see each module, and
 //! `docs/use-cases.md`):
@@ -32,6 +36,8 @@ pub mod collect;
 pub mod export;
 pub mod incident;
 pub mod names;
+pub mod pack;
 pub mod planning;
 pub mod territory;
 pub mod verify;
+pub mod workshop;

@@ -33,6 +33,7 @@ export const api = {
   results: (id) => call("get_results", { id }),
   history: (organization_id) => call("get_history", { organization_id }),
   pdf: (id) => call("generate_pdf", { id }),
+  blankForm: (questionnaireId) => call("blank_form", { questionnaire_id: questionnaireId }),
   signingKey: () => call("signing_key"),
   exportResult: (id, with_notes) => call("export_result", { id, with_notes }),
   coordOverview: () => call("coord_overview"),
@@ -45,6 +46,7 @@ export const api = {
   coordAcceptKey: (istatCode, kind, fingerprint) =>
     call("coord_accept_key", { istat_code: istatCode, kind, fingerprint }),
   coordDashboard: (scope) => call("coord_dashboard", { scope }),
+  coordVerifyArchive: () => call("coord_verify_archive"),
   coordExportCsv: (scope, table) => call("coord_export_csv", { scope, table }),
   coordExportPdf: (scope) => call("coord_export_pdf", { scope }),
   /** `action`: "open" (default program) or "reveal" (its folder). */
@@ -62,4 +64,10 @@ export const api = {
   drafts: (id) => call("get_drafts", { id }),
   exportDrafts: (id) => call("export_drafts", { id }),
   exportIncidentPdf: (id) => call("export_incident_pdf", { id }),
+  packHome: (kind) => call("pack_home", { kind }),
+  packImport: () => call("pack_import"),
+  packConfirm: (fingerprint) => call("pack_confirm", { fingerprint }),
+  packPreview: (draft) => call("pack_preview", { draft }),
+  packSign: (draft) => call("pack_sign", { draft }),
+  packHistory: () => call("pack_history"),
 };

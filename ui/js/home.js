@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { register, go, confirmDialog, showError, announce } from "./app.js";
 import { h, fill, score, date, int, plural } from "./dom.js";
+import { showAlerts } from "./packs.js";
 
 function intro() {
   return h("section", { class: "intro", "aria-labelledby": "intro-title" },
@@ -21,6 +22,14 @@ function coordinatorsCorner() {
     h("h2", { id: "coord-corner-title", class: "h4" }, "Per i coordinatori"),
     h("p", {}, "Se raccogli i risultati di molti comuni o sportelli (ANCI, Regione, Unione di comuni), l'area di coordinamento importa i loro file e mostra la situazione del territorio. Chi compila l'autovalutazione del proprio ente non ne ha bisogno."),
     h("button", { type: "button", class: "btn btn-outline-primary", id: "nav-coord", onclick: () => go("coord") }, "Apri l'area di coordinamento"));
+}
+
+/** The way in for trainers: workshop sessions live apart from assessments. */
+function trainersCorner() {
+  return h("section", { class: "coord-corner", "aria-labelledby": "workshop-corner-title" },
+    h("h2", { id: "workshop-corner-title", class: "h4" }, "Per chi fa formazione"),
+    h("p", {}, "Per condurre un incontro con il proiettore: le domande una alla volta, le risposte del gruppo contate in forma anonima e un resoconto in PDF per i partecipanti."),
+    h("button", { type: "button", class: "btn btn-outline-primary", id: "nav-workshop", onclick: () => go("workshop") }, "Modalità formazione"));
 }
 
 /** How long "Annulla" stays offered after a deletion, in milliseconds. */
@@ -68,9 +77,15 @@ async function remove(row, tr, errorBox, undoBox) {
   undo.focus();
 }
 
-function rowView(row, errorBox, undoBox) {
+/** "ultima modifica alle 10:32": tells apart two assessments of one ente on one day. */
+function editedAt(row) {
+  const t = new Date(row.updated_at);
+  return `ultima modifica alle ${t.toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit" })}`;
+}
+
+function rowView(row, errorBox, undoBox, sameDay) {
   const isDraft = row.status === "draft";
-  const label = `${row.organization}, ${date(row.assessed_on)}`;
+  const label = `${row.organization}, ${date(row.assessed_on)}${sameDay ? `, ${editedAt(row)}` : ""}`;
   const state = isDraft
     ? `${int(row.progress.answered)} di ${int(row.progress.total)} ${row.progress.total === 1 ? "risposta" : "risposte"}`
     : `${score(row.overall)} su 100 – ${row.tier_label || ""}`;
@@ -79,7 +94,7 @@ function rowView(row, errorBox, undoBox) {
     h("th", { scope: "row" }, row.organization, h("br"), h("span", { class: "muted" }, `${row.province} · ISTAT ${row.istat_code}`)),
     h("td", {}, row.questionnaire_title),
     h("td", {}, h("span", { class: `status-badge status-${row.status}` }, row.status_label)),
-    h("td", {}, date(row.assessed_on)),
+    h("td", {}, date(row.assessed_on), sameDay ? [h("br"), h("span", { class: "muted" }, editedAt(row))] : null),
     h("td", {}, state),
     h("td", {},
       h("div", { class: "button-row row-actions" },
@@ -101,12 +116,16 @@ register("home", async (main) => {
     loadError = e;
   }
   const newBtn = h("button", { type: "button", class: "btn btn-primary btn-lg", id: "new-assessment", onclick: () => go("new") }, "Nuova autovalutazione");
+  const packBtn = h("button", { type: "button", class: "btn btn-outline-primary", id: "nav-packs", onclick: () => go("packs") }, "Importa aggiornamenti dal coordinamento");
+  const alertsBox = h("div", { id: "home-alerts" });
+  await showAlerts(alertsBox);
   fill(main,
     h("h1", {}, "Le autovalutazioni su questo computer"),
+    alertsBox,
     rows.length === 0 ? intro() : null,
     errorBox,
     undoBox,
-    h("div", { class: "button-row" }, newBtn),
+    h("div", { class: "button-row" }, newBtn, packBtn),
     rows.length === 0
       ? h("p", { class: "lead-text", id: "empty-list" }, "Non c'è ancora nessuna autovalutazione. Per cominciare scegli «Nuova autovalutazione».")
       : h("table", { class: "table mt-3", id: "assessments" },
@@ -118,7 +137,9 @@ register("home", async (main) => {
             h("th", { scope: "col" }, "Data"),
             h("th", { scope: "col" }, "Avanzamento o punteggio"),
             h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Azioni")))),
-          h("tbody", {}, rows.map((r) => rowView(r, errorBox, undoBox)))),
+          h("tbody", {}, rows.map((r) => rowView(r, errorBox, undoBox,
+            rows.some((o) => o.id !== r.id && o.organization_id === r.organization_id && o.assessed_on === r.assessed_on))))),
+    trainersCorner(),
     coordinatorsCorner());
   if (loadError) showError(errorBox, loadError);
 });

@@ -51,6 +51,8 @@ fn main() {
                 plan: &plan,
                 previous: None,
                 contacts: &[],
+                alerts: &[],
+                territory: &[],
             };
             // Warm up: fonts and the hyphenation dictionary are parsed once
             // per process.

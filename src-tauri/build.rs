@@ -2,7 +2,7 @@
 //! so the capability file can grant them one by one.
 
 /// Every `#[tauri::command]` of `src/commands.rs`, `src/coordination/` and
-/// `src/incident.rs`, `src/workshop.rs`
+/// `src/incident.rs`, `src/packs.rs` and `src/workshop.rs`
 /// (the list in `lib.rs`).
 const COMMANDS: &[&str] = &[
     "app_info",
@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "get_results",
     "get_history",
     "generate_pdf",
+    "blank_form",
     "signing_key",
     "export_result",
     "coord_overview",
@@ -53,6 +54,12 @@ const COMMANDS: &[&str] = &[
     "workshop_debrief_pdf",
     "workshop_export",
     "projector_state",
+    "pack_home",
+    "pack_import",
+    "pack_confirm",
+    "pack_preview",
+    "pack_sign",
+    "pack_history",
 ];
 
 /// The files `scripts/ui-vendor.sh` copies into `ui/vendor/` (git-ignored):

@@ -24,6 +24,8 @@
 //! - [`coordinator`]: the coordinator's database of collected result files.
 //! - [`incident`]: "Incidente in corso" (contacts, triage, checklists,
 //!   deadlines, drafts), pure; its use cases are [`usecase::incident`].
+//! - [`pack`]: the coordinator's signed packs (alerts, territory
+//!   contacts, questionnaire versions) for the comuni.
 //! - [`ids`]: typed ids (assessment, ISTAT code, key fingerprint).
 //! - [`usecase`]: every operation of the two faces, with typed inputs,
 //!   results and errors: the CLI and the app are adapters over it.
@@ -42,6 +44,7 @@ pub mod istat;
 pub mod keys;
 pub mod load;
 pub mod model;
+pub mod pack;
 pub mod plan;
 pub mod report;
 pub mod schema;

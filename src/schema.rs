@@ -3,6 +3,7 @@
 //! a test, so the documentation of the format cannot drift from the code.
 
 use crate::model::{AnswerSheet, Questionnaire};
+use crate::pack::{PackDraft, PackPayload};
 
 /// File name and pretty JSON of each schema.
 pub fn all() -> Vec<(&'static str, String)> {
@@ -19,6 +20,14 @@ pub fn all() -> Vec<(&'static str, String)> {
         (
             "answers.schema.json",
             pretty(schemars::schema_for!(AnswerSheet)),
+        ),
+        (
+            "pack.schema.json",
+            pretty(schemars::schema_for!(PackPayload)),
+        ),
+        (
+            "pack-draft.schema.json",
+            pretty(schemars::schema_for!(PackDraft)),
         ),
     ]
 }

@@ -169,6 +169,46 @@ pub fn pick_result_files<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<
     )
 }
 
+/// A coordinator's pack file.
+pub const PACK: FileKind = FileKind {
+    label: "Pacchetto del coordinamento",
+    extension: "json",
+};
+
+/// Ask for one pack file. `None` when the user closed the dialog. The test
+/// builds' stand-in returns the first `*.json` file of its folder.
+pub fn pick_pack_file<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<PathBuf> {
+    #[cfg(feature = "e2e")]
+    if let Some(dir) = stand_in::pick_dir(app) {
+        return sentinella::load::json_files(&dir)
+            .ok()
+            .and_then(|f| f.into_iter().next());
+    }
+    app.dialog()
+        .file()
+        .set_title(title)
+        .add_filter(PACK.label, &[PACK.extension])
+        .blocking_pick_file()?
+        .into_path()
+        .ok()
+}
+
+/// Ask where to save a file that a library call then writes itself
+/// (atomically); never one of the app's own databases. `None` when the
+/// user closed the dialog.
+pub fn save_target<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    suggested: &str,
+    kind: FileKind,
+) -> AppResult<Option<PathBuf>> {
+    let Some(path) = save_path(app, title, suggested, kind) else {
+        return Ok(None);
+    };
+    refuse_own_databases(app, &path)?;
+    Ok(Some(path))
+}
+
 /// An output never goes over one of the app's own databases (the comune's
 /// assessments, the coordinator's archive), whatever name leads to them.
 fn refuse_own_databases<R: Runtime>(app: &AppHandle<R>, path: &Path) -> AppResult<()> {

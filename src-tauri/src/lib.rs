@@ -11,6 +11,7 @@ pub mod error;
 pub mod incident;
 pub mod inputs;
 pub mod opener;
+pub mod packs;
 pub mod state;
 pub mod views;
 pub mod webview;
@@ -27,6 +28,7 @@ pub use state::{AppState, DATA_DIR_ENV};
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .manage(packs::PendingPack::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_assessments,
@@ -42,6 +44,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             commands::get_results,
             commands::get_history,
             commands::generate_pdf,
+            commands::blank_form,
             commands::signing_key,
             commands::export_result,
             coordination::coord_overview,
@@ -76,6 +79,12 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             workshop::workshop_debrief_pdf,
             workshop::workshop_export,
             workshop::projector_state,
+            packs::pack_home,
+            packs::pack_import,
+            packs::pack_confirm,
+            packs::pack_preview,
+            packs::pack_sign,
+            packs::pack_history,
         ])
 }
 

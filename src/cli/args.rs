@@ -72,6 +72,16 @@ pub enum Command {
         #[arg(long, value_name = "OLDER_ANSWERS", requires = "pdf")]
         previous: Option<PathBuf>,
     },
+    /// Write the questionnaire on paper (every question with boxes to tick)
+    /// and the letter with every question for the IT supplier, as a PDF.
+    Blank {
+        /// Questionnaire id (see `questionnaires`); its newest version.
+        #[arg(long, value_name = "ID", default_value = "comune")]
+        questionnaire: String,
+        /// The PDF to write.
+        #[arg(long, value_name = "OUT.pdf")]
+        out: PathBuf,
+    },
     /// "Incidente in corso": open an incident, keep its log, print the
     /// deadlines and the ready drafts; set the emergency contacts.
     Incident {
@@ -178,6 +188,13 @@ pub enum Command {
     /// Aggregate result files, or the current results of a coordinator
     /// database, by region, province and population band.
     Aggregate(AggregateArgs),
+    /// The coordinator's signed packs: alerts, territory contacts and
+    /// questionnaire versions sent back to the comuni (new, sign, show,
+    /// history; import and alerts on the comune's side).
+    Pack {
+        #[command(subcommand)]
+        command: super::pack::PackCommand,
+    },
 }
 
 /// The arguments of `aggregate`.

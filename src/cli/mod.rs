@@ -7,6 +7,7 @@ mod coord;
 mod db;
 mod incident;
 mod output;
+mod pack;
 mod workshop;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +76,19 @@ pub fn run() -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Blank { questionnaire, out } => {
+            let today = chrono::Local::now().date_naive();
+            let blank = planning::blank_form(&catalog(dirs)?, &questionnaire, today)?;
+            sentinella::store::file::write_atomic(&out, &blank.pdf.bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            emit_line(&format!(
+                "wrote {} ({} pages, {} bytes)",
+                out.display(),
+                blank.pdf.pages,
+                blank.pdf.bytes.len()
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Db { command } => db::run(command, dirs),
         Command::Incident { command } => incident::run(command),
         Command::Workshop { command } => workshop::run(command, &catalog(dirs)?),
@@ -106,6 +120,7 @@ pub fn run() -> Result<ExitCode> {
             paths, key, json, ..
         } => coord::verify(&catalog(dirs)?, &paths, key.as_ref(), json),
         Command::Aggregate(args) => coord::aggregate(&catalog(dirs)?, &args),
+        Command::Pack { command } => pack::run(command, || catalog(dirs)),
     }
 }
 

@@ -46,8 +46,10 @@ use serde::Serialize;
 use thiserror::Error;
 
 mod collect;
+mod packs;
 
 pub use collect::{collect_files, collect_files_observed, Progress};
+pub use packs::IssuedPack;
 
 use crate::aggregate::Record;
 use crate::exchange::{self, ResultError, VerifiedResult};
@@ -60,7 +62,7 @@ pub const APPLICATION_ID: u32 = 0x534E_5443;
 /// The assessment store's application id (`SNTL`), to name it in errors.
 const STORE_APPLICATION_ID: u32 = 0x534E_544C;
 /// Schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const V1: &str = "
 PRAGMA application_id = 1397642307;
@@ -134,8 +136,25 @@ CREATE UNIQUE INDEX results_one_current
     ON results (istat_code, kind, questionnaire_id) WHERE current = 1;
 ";
 
+/// Version 3: the history of the packs this coordinator issued
+/// ([`crate::pack`]), each with its sequence number and its exact bytes.
+const V3: &str = "
+CREATE TABLE packs_issued (
+    sequence       INTEGER PRIMARY KEY CHECK (sequence >= 1),
+    issued_on      TEXT NOT NULL,                 -- YYYY-MM-DD
+    issued_at      TEXT NOT NULL,                 -- RFC 3339, UTC
+    fingerprint    TEXT NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    alerts         INTEGER NOT NULL,
+    contacts       INTEGER NOT NULL,
+    questionnaires INTEGER NOT NULL,
+    written_to     TEXT NOT NULL,
+    file           BLOB NOT NULL
+);
+";
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -565,7 +584,7 @@ impl CoordinatorDb {
             backup(&conn, "daily")?;
         }
         let mut db = CoordinatorDb::migrate(conn, path)?;
-        if (1..SCHEMA_VERSION).contains(&version) {
+        if version == 1 {
             // Version 1 kept results of replaced keys current.
             db.refresh_all_current()?;
         }

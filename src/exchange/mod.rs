@@ -25,6 +25,8 @@
 
 mod verify;
 
+pub(crate) use verify::{check_depth, open_envelope, parse_json, typed};
+
 use std::collections::BTreeMap;
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -239,11 +241,15 @@ pub fn signed_message(format: &str, payload: &[u8]) -> Vec<u8> {
 /// a line feed). [`seal`] is the normal entry; this one lets tests and the
 /// fuzzer sign bytes that no [`ResultPayload`] would produce.
 pub fn seal_bytes(payload: &[u8], key: &KeyPair) -> Vec<u8> {
-    let signature = key
-        .signing_key()
-        .sign(&signed_message(RESULT_FORMAT, payload));
+    seal_bytes_as(RESULT_FORMAT, payload, key)
+}
+
+/// Sign payload bytes into an envelope of format `format` (result files,
+/// and the coordinator's packs of [`crate::pack`]).
+pub fn seal_bytes_as(format: &str, payload: &[u8], key: &KeyPair) -> Vec<u8> {
+    let signature = key.signing_key().sign(&signed_message(format, payload));
     let envelope = Envelope {
-        format: RESULT_FORMAT.to_string(),
+        format: format.to_string(),
         payload: B64.encode(payload),
         public_key: B64.encode(key.public_key().to_bytes()),
         signature: B64.encode(signature.to_bytes()),

@@ -500,28 +500,7 @@ pub fn verify_bytes_at(
     let envelope: Envelope = typed(value, "$")?;
 
     // Signature, over the exact payload bytes.
-    let payload = decode(&envelope.payload, "payload")?;
-    let public_key: [u8; 32] = decode(&envelope.public_key, "public_key")?
-        .try_into()
-        .map_err(|b: Vec<u8>| ResultError::Encoding {
-            field: "public_key",
-            message: format!("an Ed25519 public key has 32 bytes, not {}", b.len()),
-        })?;
-    let signature: [u8; 64] = decode(&envelope.signature, "signature")?
-        .try_into()
-        .map_err(|b: Vec<u8>| ResultError::Encoding {
-            field: "signature",
-            message: format!("an Ed25519 signature has 64 bytes, not {}", b.len()),
-        })?;
-    let key = VerifyingKey::from_bytes(&public_key).map_err(|_| ResultError::Encoding {
-        field: "public_key",
-        message: "not a valid Ed25519 public key".into(),
-    })?;
-    key.verify_strict(
-        &signed_message(&envelope.format, &payload),
-        &Signature::from_bytes(&signature),
-    )
-    .map_err(|_| ResultError::Tampered)?;
+    let (payload, public_key) = open_envelope(&envelope)?;
     if let Some(expected) = expected_key {
         if expected != &public_key {
             return Err(ResultError::OtherKey {
@@ -640,6 +619,36 @@ pub fn verify_bytes_at(
     })
 }
 
+/// Decode an envelope and check its Ed25519 signature over the exact
+/// payload bytes (the format tag bound in, [`signed_message`]): the
+/// payload bytes and the signer's public key. Shared by result files and
+/// coordinator packs ([`crate::pack`]).
+pub(crate) fn open_envelope(envelope: &Envelope) -> Result<(Vec<u8>, [u8; 32]), ResultError> {
+    let payload = decode(&envelope.payload, "payload")?;
+    let public_key: [u8; 32] = decode(&envelope.public_key, "public_key")?
+        .try_into()
+        .map_err(|b: Vec<u8>| ResultError::Encoding {
+            field: "public_key",
+            message: format!("an Ed25519 public key has 32 bytes, not {}", b.len()),
+        })?;
+    let signature: [u8; 64] = decode(&envelope.signature, "signature")?
+        .try_into()
+        .map_err(|b: Vec<u8>| ResultError::Encoding {
+            field: "signature",
+            message: format!("an Ed25519 signature has 64 bytes, not {}", b.len()),
+        })?;
+    let key = VerifyingKey::from_bytes(&public_key).map_err(|_| ResultError::Encoding {
+        field: "public_key",
+        message: "not a valid Ed25519 public key".into(),
+    })?;
+    key.verify_strict(
+        &signed_message(&envelope.format, &payload),
+        &Signature::from_bytes(&signature),
+    )
+    .map_err(|_| ResultError::Tampered)?;
+    Ok((payload, public_key))
+}
+
 /// 1 to `max` ASCII letters, digits, `.`, `_`, `-`, `+`.
 fn is_token(s: &str, max: usize) -> bool {
     !s.is_empty()
@@ -681,7 +690,7 @@ fn describe(catalog: &Catalog) -> String {
 
 /// Reject nesting deeper than [`MAX_JSON_DEPTH`] with one linear scan,
 /// before any parser recurses.
-fn check_depth(text: &str, what: &'static str) -> Result<(), ResultError> {
+pub(crate) fn check_depth(text: &str, what: &'static str) -> Result<(), ResultError> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for b in text.bytes() {
         if in_string {
@@ -711,7 +720,7 @@ fn check_depth(text: &str, what: &'static str) -> Result<(), ResultError> {
     Ok(())
 }
 
-fn parse_json(text: &str) -> Result<serde_json::Value, ResultError> {
+pub(crate) fn parse_json(text: &str) -> Result<serde_json::Value, ResultError> {
     serde_json::from_str(text).map_err(|e| {
         if e.classify() == serde_json::error::Category::Eof {
             ResultError::Truncated {
@@ -782,7 +791,10 @@ fn check_format_tag(value: &serde_json::Value) -> Result<(), ResultError> {
     })
 }
 
-fn typed<T: DeserializeOwned>(value: serde_json::Value, root: &str) -> Result<T, ResultError> {
+pub(crate) fn typed<T: DeserializeOwned>(
+    value: serde_json::Value,
+    root: &str,
+) -> Result<T, ResultError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let inner = e.path().to_string();
         let message = e.into_inner().to_string();

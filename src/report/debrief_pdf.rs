@@ -200,7 +200,7 @@ pub fn debrief_document(r: &DebriefReport<'_>) -> Document {
 
     // The card is meant to be printed on its own: it starts a page.
     blocks.push(Block::PageBreak);
-    incident_card(&group_organization(q.audience), &[], &mut blocks);
+    incident_card(&group_organization(q.audience), &[], &[], &mut blocks);
 
     blocks.push(h1("Dove andare adesso"));
     let own = match q.audience {

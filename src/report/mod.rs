@@ -18,6 +18,7 @@
 //! Every user-visible string of a report is Italian; code and errors are
 //! English.
 
+pub mod blank_pdf;
 pub mod common;
 pub mod debrief_pdf;
 pub mod fonts;
@@ -30,6 +31,7 @@ pub mod render;
 pub mod text;
 pub mod theme;
 
+pub use blank_pdf::{blank_document, blank_pdf, BlankForm};
 pub use debrief_pdf::{debrief_document, debrief_pdf, DebriefReport};
 pub use fonts::{missing_glyphs, Style};
 pub use incident_pdf::{incident_document, incident_pdf, IncidentReport};

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use crate::incident::contacts::Contact;
 use crate::model::Wording;
 use crate::model::{AnswerSheet, Audience, CostBand, Horizon, Mappings, Questionnaire, Role};
+use crate::pack::{Alert, TerritoryContact, TerritoryRole};
 use crate::plan::{Comparison, Plan, PlanAction};
 use crate::scoring::{GateKind, GateStatus, QuestionState, Score, Tier};
 
@@ -52,6 +53,12 @@ pub struct PlanReport<'a> {
     /// The organisation's emergency contacts, printed on the incident card
     /// (a blank line stays for each one missing).
     pub contacts: &'a [Contact],
+    /// The coordinator's active alerts ("Avvisi del coordinamento"), most
+    /// urgent first; none: no box.
+    pub alerts: &'a [Alert],
+    /// The territory contacts of the coordinator's last pack (the COSC is
+    /// already in `contacts` when the organisation has none of its own).
+    pub territory: &'a [TerritoryContact],
 }
 
 /// Renders the plan. The PDF's creation date is the assessment date, so the
@@ -157,7 +164,7 @@ pub fn plan_document(r: &PlanReport<'_>) -> Document {
     blocks.push(Block::PageBreak);
     supplier(r, &w, &date, &mut blocks);
     blocks.push(Block::PageBreak);
-    incident_card(org, r.contacts, &mut blocks);
+    incident_card(org, r.contacts, r.territory, &mut blocks);
     if let Some(prev) = r.previous {
         blocks.push(Block::PageBreak);
         changes(r, prev, &mut blocks);
@@ -410,6 +417,7 @@ fn summary(r: &PlanReport<'_>, w: &Wording, blocks: &mut Vec<Block>) {
     let s = r.score;
     let org = &r.sheet.organization;
     blocks.push(h1(w.summary_title));
+    alerts_box(r, blocks);
 
     blocks.push(h2("Dove siamo"));
     let mut text = if s.is_capped() {
@@ -1156,15 +1164,92 @@ fn supplier(r: &PlanReport<'_>, w: &Wording, date: &str, blocks: &mut Vec<Block>
     ));
 }
 
+/// Most alerts printed in the box; the others are counted.
+const MAX_ALERTS_PRINTED: usize = 4;
+
+/// "Avvisi del coordinamento": the active alerts, short, with the actions
+/// of this plan they concern.
+fn alerts_box(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {
+    if r.alerts.is_empty() {
+        return;
+    }
+    let mut inner = Vec::new();
+    for a in r.alerts.iter().take(MAX_ALERTS_PRINTED) {
+        let mut spans = vec![
+            Span::bold(format!("{}: ", a.severity.label())),
+            Span::bold(a.title.clone()),
+            Span::plain(format!(
+                " (del {}, valido fino al {}). ",
+                italian_date(a.date),
+                italian_date(a.expires_on)
+            )),
+            Span::plain(first_sentence(
+                a.text.split('\n').next().unwrap_or_default(),
+            )),
+        ];
+        let mut actions: Vec<usize> = a
+            .related_questions
+            .iter()
+            .filter_map(|q| number_of(r.plan, q))
+            .collect();
+        actions.sort_unstable();
+        actions.dedup();
+        match actions.as_slice() {
+            [] => {}
+            [n] => spans.push(Span::bold(format!(" Riguarda l'azione {n} del piano."))),
+            many => spans.push(Span::bold(format!(
+                " Riguarda le azioni {} del piano.",
+                italian_list(&many.iter().map(ToString::to_string).collect::<Vec<_>>())
+            ))),
+        }
+        inner.push(Block::Paragraph(Paragraph::new(spans).space_before(3.0)));
+    }
+    let more = r.alerts.len().saturating_sub(MAX_ALERTS_PRINTED);
+    let tail = match more {
+        0 => String::new(),
+        1 => " C'è un altro avviso, da leggere nell'app.".to_string(),
+        n => format!(" Ci sono altri {n} avvisi, da leggere nell'app."),
+    };
+    inner.push(Block::Paragraph(
+        Paragraph::new(vec![Span::plain(format!(
+            "Avvisi in corso alla data di stampa, inviati dal coordinamento territoriale con un \
+             pacchetto firmato.{tail}"
+        ))
+        .colored(theme::MUTED)])
+        .space_before(4.0),
+    ));
+    blocks.push(Block::Card(Card {
+        title: Some("Avvisi del coordinamento".into()),
+        blocks: inner,
+        fill: theme::WARN_TINT,
+        accent: theme::WARN,
+        space_before: 6.0,
+    }));
+}
+
+/// "1, 2 e 3".
+fn italian_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} e {last}", rest.join(", ")),
+    }
+}
+
 pub(crate) fn incident_card(
     org: &crate::model::Organization,
     contacts: &[Contact],
+    territory: &[TerritoryContact],
     blocks: &mut Vec<Block>,
 ) {
     let card = crate::incident_card::card(org);
     blocks.push(h1("Scheda incidente"));
     blocks.push(note(if contacts.is_empty() {
         "Da stampare e tenere accanto ai PC. Compilate i numeri a mano e teneteli aggiornati."
+    } else if !territory.is_empty() {
+        "Da stampare e tenere accanto ai PC. I recapiti stampati vengono dai «Contatti per le \
+         emergenze» di Sentinella e dal coordinamento territoriale: verificateli e scrivete a mano \
+         quelli mancanti."
     } else {
         "Da stampare e tenere accanto ai PC. I recapiti stampati vengono dai «Contatti per le \
          emergenze» di Sentinella: verificateli e scrivete a mano quelli mancanti."
@@ -1204,6 +1289,36 @@ pub(crate) fn incident_card(
     );
     table.min_row_height = 40.0;
     blocks.push(Block::Table(table));
+
+    let others: Vec<&TerritoryContact> = territory
+        .iter()
+        .filter(|t| t.role != TerritoryRole::Cosc)
+        .collect();
+    if !others.is_empty() {
+        blocks.push(Block::Lead(vec![
+            h2("Recapiti del territorio"),
+            note("Indicati dal coordinamento territoriale, per un consiglio o un aiuto nella risposta."),
+        ]));
+        let rows = others
+            .iter()
+            .map(|t| {
+                let c = Contact {
+                    role: crate::incident::contacts::ContactRole::Cosc,
+                    name: t.name.clone(),
+                    phone: t.phone.clone(),
+                    email: t.email.clone(),
+                };
+                vec![
+                    Cell::new(vec![Span::bold(t.role.label())]),
+                    contact_cell(&c),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table(Table::new(
+            vec![Column::new("Chi", 4.6), Column::new("Nome e recapiti", 4.6)],
+            rows,
+        )));
+    }
 
     blocks.push(h2(&card.notification_title));
     for text in &card.notification {
@@ -1491,6 +1606,8 @@ mod tests {
             plan: &plan,
             previous: None,
             contacts: &[],
+            alerts: &[],
+            territory: &[],
         })?;
         assert!(pdf.bytes.starts_with(b"%PDF-1.7"));
         assert!(

@@ -48,6 +48,7 @@ pub mod backup;
 mod error;
 pub mod file;
 mod incident;
+mod pack;
 pub mod schema;
 pub mod time;
 pub mod workshop;
@@ -65,6 +66,7 @@ pub use api::{
 pub use backup::{backup_dir, list_backups, BackupInfo, KEEP_BACKUPS};
 pub use error::StoreError;
 pub use incident::IncidentSummary;
+pub use pack::{PackApply, PackState};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
 pub use time::{format_italian, italian_time};
 

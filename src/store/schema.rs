@@ -155,13 +155,61 @@ CREATE TRIGGER incident_marks_no_delete BEFORE DELETE ON incident_marks
 BEGIN SELECT RAISE(ABORT, 'the incident marks are append-only'); END;
 ";
 
+/// Version 4: what the coordinator's packs brought (see `crate::pack`):
+/// the coordinator's key on record (trust on first use) and the last
+/// sequence number applied (one row), the alerts and territory contacts of
+/// the last pack (a pack replaces them), and the questionnaire versions
+/// received (kept, for the next assessments). A pack is applied in one
+/// transaction: all of it or nothing.
+const V4: &str = "
+CREATE TABLE pack_state (
+    id               INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key       BLOB NOT NULL CHECK (length(public_key) = 32),
+    fingerprint      TEXT NOT NULL,
+    issuer_name      TEXT NOT NULL,
+    issuer_territory TEXT NOT NULL,
+    last_sequence    INTEGER NOT NULL CHECK (last_sequence >= 1),
+    issued_on        TEXT NOT NULL,               -- YYYY-MM-DD
+    payload_sha256   TEXT NOT NULL,
+    key_recorded_at  TEXT NOT NULL,               -- RFC 3339, UTC
+    applied_at       TEXT NOT NULL                -- RFC 3339, UTC
+);
+
+CREATE TABLE pack_alerts (
+    position          INTEGER PRIMARY KEY,
+    title             TEXT NOT NULL,
+    text              TEXT NOT NULL,
+    date              TEXT NOT NULL,              -- YYYY-MM-DD
+    severity          TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+    audience          TEXT NOT NULL CHECK (audience IN ('comuni', 'polis', 'both')),
+    expires_on        TEXT NOT NULL,              -- YYYY-MM-DD
+    related_questions TEXT NOT NULL               -- JSON array of question ids
+);
+
+CREATE TABLE pack_contacts (
+    role  TEXT PRIMARY KEY CHECK (role IN ('cosc', 'regional_csirt', 'referent')),
+    name  TEXT NOT NULL,
+    phone TEXT,
+    email TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE pack_questionnaires (
+    questionnaire_id TEXT NOT NULL,
+    version          TEXT NOT NULL,
+    content_hash     TEXT NOT NULL,
+    content          TEXT NOT NULL,               -- the questionnaire JSON
+    sequence         INTEGER NOT NULL,            -- the pack that brought it
+    PRIMARY KEY (questionnaire_id, version)
+) WITHOUT ROWID;
+";
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// The schema version this build writes.
-pub const LATEST_VERSION: i64 = 3;
+pub const LATEST_VERSION: i64 = 4;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

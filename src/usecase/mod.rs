@@ -17,6 +17,8 @@
 //!   CSV tables, the territorial PDF summary;
 //! - [`incident`]: "Incidente in corso": emergency contacts, open an
 //!   incident, log, tick steps, mark deadlines, drafts, the incident PDF;
+//! - [`pack`]: the coordinator's packs: import (trust on first use, no
+//!   rollback, all or nothing), active alerts, issue and history;
 //! - [`names`]: the file names offered for what is written;
 //! - [`workshop`]: workshop sessions (create, step, counts, reveal, reset),
 //!   session files, the debrief PDF.
@@ -34,6 +36,7 @@ pub mod collect;
 pub mod export;
 pub mod incident;
 pub mod names;
+pub mod pack;
 pub mod planning;
 pub mod territory;
 pub mod verify;

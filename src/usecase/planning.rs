@@ -19,6 +19,7 @@ use crate::ids::AssessmentId;
 use crate::incident::contacts::Contact;
 use crate::load::{self, Catalog, LoadError, LoadedAnswers};
 use crate::model::{AnswerSheet, Questionnaire};
+use crate::pack::{Alert, TerritoryContact};
 use crate::plan::{self, Comparison, Plan};
 use crate::report::{self, PlanReport, PreviousAssessment, RenderedPdf, ReportError};
 use crate::scoring::{self, Score};
@@ -52,6 +53,9 @@ pub enum PlanError {
         /// The current day.
         current: NaiveDate,
     },
+    /// No questionnaire with this id in the catalog.
+    #[error("no questionnaire '{0}' (see `sentinella questionnaires`)")]
+    UnknownQuestionnaire(String),
     /// The PDF could not be rendered.
     #[error("cannot render the plan PDF: {0}")]
     Render(#[from] ReportError),
@@ -108,8 +112,14 @@ pub struct Planned {
     /// Warnings for the user.
     pub warnings: Vec<PlanWarning>,
     /// The organisation's emergency contacts (from the store; none for an
-    /// answers file), printed on the plan's incident card.
+    /// answers file), printed on the plan's incident card; the COSC of the
+    /// coordinator's pack fills in when the organisation has none.
     pub contacts: Vec<Contact>,
+    /// The coordinator's alerts active today for this organisation (from
+    /// the store's packs), for the plan's "Avvisi del coordinamento".
+    pub alerts: Vec<Alert>,
+    /// The territory contacts of the coordinator's last pack.
+    pub territory: Vec<TerritoryContact>,
 }
 
 impl Planned {
@@ -177,6 +187,8 @@ fn planned(loaded: LoadedAnswers) -> Planned {
         previous: None,
         warnings: Vec::new(),
         contacts: Vec::new(),
+        alerts: Vec::new(),
+        territory: Vec::new(),
     }
 }
 
@@ -250,7 +262,12 @@ pub fn plan_stored(
 ) -> Result<StoredPlan, PlanError> {
     let opened = assessment::open(store, catalog, id)?;
     let mut current = planned(opened.to_loaded());
-    current.contacts = store.contacts_of(&current.loaded.sheet.organization)?;
+    let org = &current.loaded.sheet.organization;
+    let territory = store.pack_contacts()?;
+    current.contacts = super::pack::with_territory_contacts(store.contacts_of(org)?, &territory);
+    current.alerts =
+        super::pack::active_alerts(store, Some(org.kind), chrono::Local::now().date_naive())?;
+    current.territory = territory;
     let info = opened.stored.info;
     if opened.content_changed {
         current.warnings.push(PlanWarning::ContentChanged {
@@ -315,11 +332,35 @@ pub fn plan_pdf(planned: &Planned) -> Result<PlanPdf, PlanError> {
             comparison: &p.comparison,
         }),
         contacts: &planned.contacts,
+        alerts: &planned.alerts,
+        territory: &planned.territory,
     };
     let pdf = report::plan_pdf(&report)?;
     let sheet = planned.sheet();
     Ok(PlanPdf {
         pdf,
         file_name: names::plan_pdf(&sheet.organization.name, sheet.assessed_on),
+    })
+}
+
+/// The questionnaire on paper, newest version of `questionnaire_id`, with
+/// the letter of every question for the IT supplier: to gather answers
+/// before the assessment is opened in Sentinella.
+pub fn blank_form(
+    catalog: &crate::load::Catalog,
+    questionnaire_id: &str,
+    today: NaiveDate,
+) -> Result<PlanPdf, PlanError> {
+    let loaded = catalog
+        .latest(questionnaire_id)
+        .ok_or_else(|| PlanError::UnknownQuestionnaire(questionnaire_id.to_string()))?;
+    let q = &loaded.questionnaire;
+    let pdf = report::blank_pdf(&report::BlankForm {
+        questionnaire: q,
+        printed_on: today,
+    })?;
+    Ok(PlanPdf {
+        pdf,
+        file_name: names::blank_form(&q.title, &q.version),
     })
 }

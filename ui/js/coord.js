@@ -4,7 +4,7 @@
 // the minimum size carry no figure at all (not hidden here: never sent).
 
 import { api } from "./api.js";
-import { register, showError, announce, confirmDialog, saveFile } from "./app.js";
+import { register, go, showError, announce, confirmDialog, saveFile } from "./app.js";
 import { h, fill, score, int, date, plural } from "./dom.js";
 import { domainBars, targetSentence } from "./charts.js";
 
@@ -441,6 +441,11 @@ register("coord", async (main) => {
         h("div", { class: "scope-row" },
           select,
           h("button", { type: "button", class: "btn btn-primary", id: "show-scope", onclick: () => showDashboard(dash, parseScope(select.value), false) }, "Mostra"))),
-      dash));
+      dash),
+    h("section", { "aria-labelledby": "packs-title" },
+      h("h2", { id: "packs-title" }, "Avvisi e recapiti per i comuni"),
+      h("p", {}, "Invia ai comuni un pacchetto firmato con gli avvisi sulle minacce in corso e i recapiti del territorio."),
+      h("div", { class: "button-row" },
+        h("button", { type: "button", class: "btn btn-outline-primary", id: "nav-coord-pack", onclick: () => go("coord-pack") }, "Scrivi avvisi e recapiti"))));
   await showDashboard(dash, lastScope, true);
 });

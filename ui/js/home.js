@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { register, go, confirmDialog, showError, announce } from "./app.js";
 import { h, fill, score, date, int, plural } from "./dom.js";
+import { showAlerts } from "./packs.js";
 
 function intro() {
   return h("section", { class: "intro", "aria-labelledby": "intro-title" },
@@ -115,12 +116,16 @@ register("home", async (main) => {
     loadError = e;
   }
   const newBtn = h("button", { type: "button", class: "btn btn-primary btn-lg", id: "new-assessment", onclick: () => go("new") }, "Nuova autovalutazione");
+  const packBtn = h("button", { type: "button", class: "btn btn-outline-primary", id: "nav-packs", onclick: () => go("packs") }, "Importa aggiornamenti dal coordinamento");
+  const alertsBox = h("div", { id: "home-alerts" });
+  await showAlerts(alertsBox);
   fill(main,
     h("h1", {}, "Le autovalutazioni su questo computer"),
+    alertsBox,
     rows.length === 0 ? intro() : null,
     errorBox,
     undoBox,
-    h("div", { class: "button-row" }, newBtn),
+    h("div", { class: "button-row" }, newBtn, packBtn),
     rows.length === 0
       ? h("p", { class: "lead-text", id: "empty-list" }, "Non c'è ancora nessuna autovalutazione. Per cominciare scegli «Nuova autovalutazione».")
       : h("table", { class: "table mt-3", id: "assessments" },

@@ -3,6 +3,7 @@
 // previous assessment.
 
 import { api } from "./api.js";
+import { showAlerts } from "./packs.js";
 import { app, register, go, showError, announce, saveFile } from "./app.js";
 import { h, fill, score, date, delta, shownDelta, plural, int } from "./dom.js";
 import { domainBars, targetSentence, tierScale, nextStepSentence } from "./charts.js";
@@ -117,6 +118,34 @@ function resultExport(hd, isDraft) {
     status);
 }
 
+/** The failed gates grouped by when the plan schedules them. */
+function byDeadline(failed, sourcesLabel) {
+  const groups = [];
+  for (const f of [...failed].sort((a, b) => a.horizon_rank - b.horizon_rank)) {
+    const last = groups[groups.length - 1];
+    if (last && last.horizon === f.horizon) last.items.push(f);
+    else groups.push({ horizon: f.horizon, items: [f] });
+  }
+  return groups.map((grp) => [
+    h("h3", { class: "h6 gate-deadline" }, grp.horizon || "Senza scadenza"),
+    h("ul", { class: "gate-list" }, grp.items.map((f) => h("li", {},
+      h("strong", {}, f.question), h("br"),
+      `Risposta: ${f.answer}. Argomento: ${f.domain}. ${sourcesLabel}: ${f.controls.join(", ")}.`)))]);
+}
+
+/** What fixing the failed gates costs, from the plan's cost bands. */
+function costSentence(failed) {
+  const none = failed.filter((f) => f.cost_band === 0).length;
+  const small = failed.filter((f) => f.cost_band === 1).length;
+  if (none + small === 0) return null;
+  const parts = [];
+  if (none) parts.push(`${none === 1 ? "una non richiede" : `${int(none)} non richiedono`} spese oltre al tempo del personale o del fornitore`);
+  if (small) parts.push(`${small === 1 ? "una costa" : `${int(small)} costano`} meno di 1.000 euro`);
+  const all = none + small === failed.length;
+  return h("p", { id: "gates-cost" },
+    `${all ? "Buona notizia: di queste misure" : "Di queste misure"} ${parts.join(" e ")}, secondo le stime del piano.`);
+}
+
 // "Mostra la misura da sistemare" / "Mostra le 4 misure da sistemare".
 function showFailed(n, one, many) {
   return n === 1 ? `Mostra la ${one} da sistemare` : `Mostra le ${int(n)} ${many} da sistemare`;
@@ -142,12 +171,15 @@ register("results", async (main, params) => {
   };
 
   const exportSection = resultExport(hd, isDraft);
+  const alertsBox = h("div", { id: "results-alerts" });
+  await showAlerts(alertsBox, hd.kind);
   const g = r.baseline;
   const missing = r.progress.total - r.progress.answered;
   fill(main,
     h("h1", {}, `Risultati: ${hd.organization}`),
     h("p", { class: "muted" }, `${hd.questionnaire_title} · ${date(hd.assessed_on)} · ${hd.status_label}${hd.assessor_role ? " · ruolo: " + hd.assessor_role : ""}`),
     errorBox,
+    alertsBox,
     isDraft ? h("div", { class: "alert-box" }, h("p", {}, `Autovalutazione non ancora conclusa: ${plural(missing, "domanda", "domande")} senza risposta contano come zero.`)) : null,
     // The honest headline (docs/scoring.md): when a gate caps the tier, the
     // tier comes first with its reason, and the average is labelled as such.
@@ -190,11 +222,10 @@ register("results", async (main, params) => {
       g.met
         ? h("div", { class: "info-box" }, h("p", {}, `Tutte le misure minime obbligatorie verificate sono soddisfatte (${g.passed}).`))
         : [h("p", {}, `${plural(g.passed, "misura soddisfatta", "misure soddisfatte")}, ${plural(g.failed.length, "non soddisfatta", "non soddisfatte")}. Sono obblighi per ogni pubblica amministrazione (AgID, misure minime di sicurezza ICT): vanno sistemate per prime.`),
+           costSentence(g.failed),
            h("details", {},
              h("summary", {}, showFailed(g.failed.length, "misura", "misure")),
-             h("ul", { class: "gate-list" }, g.failed.map((f) => h("li", {},
-               h("strong", {}, f.question), h("br"),
-               `Risposta: ${f.answer}. Argomento: ${f.domain}. Riferimenti: ${f.controls.join(", ")}.`))))]),
+             byDeadline(g.failed, "Riferimenti"))]),
     r.essential.met
       ? null
       : h("section", { "aria-labelledby": "essential-title", id: "essential" },
@@ -202,9 +233,7 @@ register("results", async (main, params) => {
           h("p", {}, `${plural(r.essential.failed.length, "misura essenziale non rispettata", "misure essenziali non rispettate")}: senza queste nessuna organizzazione può dirsi consolidata, qualunque sia la media.`),
           h("details", { open: r.essential.failed.length <= 3 },
             h("summary", {}, showFailed(r.essential.failed.length, "misura essenziale", "misure essenziali")),
-            h("ul", { class: "gate-list" }, r.essential.failed.map((f) => h("li", {},
-              h("strong", {}, f.question), h("br"),
-              `Risposta: ${f.answer}. Argomento: ${f.domain}. Fonti: ${f.controls.join(", ")}.`))))),
+            byDeadline(r.essential.failed, "Fonti"))),
     h("section", { "aria-labelledby": "unknown-title", id: "unknown" },
       h("h2", { id: "unknown-title" }, `Risposte «Non so»: ${r.unknown_title.charAt(0).toLowerCase()}${r.unknown_title.slice(1)}`),
       r.unknown.length

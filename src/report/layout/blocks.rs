@@ -145,6 +145,8 @@ pub struct List {
     pub items: Vec<Vec<Span>>,
     /// Numbers instead of bullets.
     pub numbered: bool,
+    /// Empty boxes to tick instead of bullets (a form to fill by hand).
+    pub boxes: bool,
     /// Number of the first item of a numbered list.
     pub start: usize,
     /// Font size.
@@ -159,9 +161,18 @@ impl List {
         List {
             items,
             numbered: false,
+            boxes: false,
             start: 1,
             size: theme::BODY_SIZE,
             space_before: 4.0,
+        }
+    }
+
+    /// Choices with an empty box each, to tick on paper.
+    pub fn boxes(items: Vec<Vec<Span>>) -> List {
+        List {
+            boxes: true,
+            ..List::bullets(items)
         }
     }
 

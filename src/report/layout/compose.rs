@@ -234,6 +234,8 @@ impl<'f> Composer<'f> {
         let indent = if l.numbered {
             let last = format!("{}.", l.start + l.items.len().saturating_sub(1));
             (self.fonts.measure(&last, Style::Bold, l.size) + 7.0).max(16.0)
+        } else if l.boxes {
+            l.size + 8.0
         } else {
             14.0
         };
@@ -246,6 +248,23 @@ impl<'f> Composer<'f> {
                 .iter()
                 .map(|line| Self::line_items(line, indent, width - indent, Align::Left, base))
                 .collect();
+            if l.boxes {
+                // An empty square on the first line, as tall as a capital.
+                let side = l.size * 0.8;
+                if let Some(first) = items.first_mut() {
+                    first.push(Item::Rect {
+                        x: 1.0,
+                        y: base - side,
+                        w: side,
+                        h: side,
+                        fill: None,
+                        stroke: Some((theme::TEXT, 0.8)),
+                    });
+                }
+                let space = if n == 0 { l.space_before } else { 3.0 };
+                out.extend(Self::line_fragments(items, lh, space));
+                continue;
+            }
             let marker = if l.numbered {
                 format!("{}.", l.start + n)
             } else {

@@ -43,6 +43,12 @@ const COMMANDS: &[&str] = &[
     "get_drafts",
     "export_drafts",
     "export_incident_pdf",
+    "pack_home",
+    "pack_import",
+    "pack_confirm",
+    "pack_preview",
+    "pack_sign",
+    "pack_history",
     "workshop_home",
     "workshop_create",
     "workshop_get",
@@ -54,12 +60,6 @@ const COMMANDS: &[&str] = &[
     "workshop_debrief_pdf",
     "workshop_export",
     "projector_state",
-    "pack_home",
-    "pack_import",
-    "pack_confirm",
-    "pack_preview",
-    "pack_sign",
-    "pack_history",
 ];
 
 /// The files `scripts/ui-vendor.sh` copies into `ui/vendor/` (git-ignored):

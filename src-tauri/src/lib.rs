@@ -68,6 +68,12 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             incident::get_drafts,
             incident::export_drafts,
             incident::export_incident_pdf,
+            packs::pack_home,
+            packs::pack_import,
+            packs::pack_confirm,
+            packs::pack_preview,
+            packs::pack_sign,
+            packs::pack_history,
             workshop::workshop_home,
             workshop::workshop_create,
             workshop::workshop_get,
@@ -79,12 +85,6 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             workshop::workshop_debrief_pdf,
             workshop::workshop_export,
             workshop::projector_state,
-            packs::pack_home,
-            packs::pack_import,
-            packs::pack_confirm,
-            packs::pack_preview,
-            packs::pack_sign,
-            packs::pack_history,
         ])
 }
 

@@ -10,8 +10,8 @@ import "./history.js";
 import "./coord.js";
 import "./help.js";
 import "./incident.js";
-import "./workshop.js";
 import "./packs.js";
+import "./workshop.js";
 
 async function start() {
   document.getElementById("nav-home").addEventListener("click", () => go("home"));

@@ -358,3 +358,68 @@ fn the_assessments_database_is_never_used_for_sessions() {
     ]);
     assert!(sentinella::store::Store::open(&ws).is_err());
 }
+
+#[test]
+fn a_polis_debrief_speaks_to_the_counter() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("workshop.sqlite");
+    ok(&[
+        "workshop",
+        "new",
+        "--db",
+        s(&db),
+        "--questionnaire",
+        "sportello-polis",
+        "--room",
+        "12",
+    ]);
+    let json = dir.path().join("session.json");
+    ok(&[
+        "workshop",
+        "export",
+        "--db",
+        s(&db),
+        "--id",
+        "1",
+        "-o",
+        s(&json),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(v["questions"].as_array().unwrap().len(), 40);
+    let q = v["questions"][0]["id"].as_str().unwrap();
+    let n = v["questions"][0]["counts"].as_array().unwrap().len();
+    let mut counts = vec!["0"; n];
+    counts[0] = "5";
+    counts[n - 1] = "7";
+    ok(&[
+        "workshop",
+        "count",
+        "--db",
+        s(&db),
+        "--id",
+        "1",
+        "--question",
+        q,
+        "--counts",
+        &counts.join(","),
+    ]);
+    ok(&[
+        "workshop",
+        "export",
+        "--db",
+        s(&db),
+        "--id",
+        "1",
+        "-o",
+        s(&json),
+    ]);
+    let pdf = dir.path().join("debrief.pdf");
+    ok(&["workshop", "debrief", s(&json), "-o", s(&pdf)]);
+    assert_clean_pdf(s(&pdf), "Polis debrief");
+    let text = run("pdftotext", &[s(&pdf), "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("il vostro Sportello Polis"), "{flat}");
+    assert!(flat.contains("5 (42%)") && flat.contains("7 (58%)"));
+    assert!(flat.contains("1 domanda con almeno una risposta su 40"));
+    assert!(flat.contains("12 risposte"));
+}

@@ -232,12 +232,16 @@ fn domain_title(q: &Questionnaire, question_id: &str) -> String {
 }
 
 fn projector_view(q: &Questionnaire, s: &Session, blank: bool) -> ProjectorView {
+    // A blank screen carries nothing at all.
+    if blank {
+        return ProjectorView::empty();
+    }
     let t = s.current_tally();
     let Some(question) = q.question(&t.question_id) else {
         return ProjectorView::empty();
     };
     ProjectorView {
-        blank,
+        blank: false,
         number: s.current + 1,
         total: s.len(),
         domain: domain_title(q, &question.id),
@@ -328,6 +332,25 @@ fn examples(q: &Questionnaire, question_id: &str) -> Vec<ExampleAnswer> {
                 .map_or_else(|| "non risponde".to_string(), |o| o.label.clone()),
         })
         .collect()
+}
+
+/// The event the presenter listens to: its view changed outside the
+/// presenter (counts arriving from phones).
+pub const PRESENTER_EVENT: &str = "workshop-presenter";
+
+/// Bring both windows in step with session `id` after a change made
+/// outside the presenter (the phone-voting server records counts with
+/// [`TallySource::Phones`] through `usecase::workshop::apply`, then calls
+/// this): the projector gets its view, the presenter its own (it re-renders
+/// unless counts are being typed).
+pub fn refresh<R: Runtime>(app: &AppHandle<R>, id: i64) -> AppResult<()> {
+    let state = app.state::<AppState>();
+    let wstate = app.state::<WorkshopState>();
+    let view = show(app, &state, &wstate, id, None)?;
+    if let Err(e) = app.emit_to(MAIN, PRESENTER_EVENT, &view) {
+        eprintln!("sentinella-app: cannot update the presenter: {e}");
+    }
+    Ok(())
 }
 
 /// Send the projector its view (if the window is open).
@@ -637,4 +660,66 @@ pub fn projector_state(
     });
     // A session deleted meanwhile: nothing on the wall.
     Ok(view.unwrap_or_else(|_| ProjectorView::empty()))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use sentinella::load::Catalog;
+    use sentinella::workshop::SessionSetup;
+
+    /// Whatever the state, the projector's view never carries a
+    /// facilitator note, a "why it matters" text, or counts not revealed.
+    #[test]
+    fn the_projector_view_never_carries_notes_or_hidden_counts() {
+        let (catalog, _) = Catalog::builtin();
+        for id in ["comune", "sportello-polis"] {
+            let q = catalog.latest(id).unwrap().questionnaire.clone();
+            let setup = SessionSetup {
+                domains: vec![],
+                minutes: 90,
+                room_size: 40,
+            };
+            let mut s = Session::new(&q, &setup, Utc::now()).unwrap();
+            for i in 0..s.len() {
+                let t = s.tallies[i].clone();
+                let n = t.counts.len();
+                let mut counts = vec![0_i64; n];
+                counts[i % n] = 37;
+                s.record_counts(&t.question_id, &counts, TallySource::Hands)
+                    .unwrap();
+                s.set_revealed(&t.question_id, i % 2 == 0).unwrap();
+            }
+            for i in 0..s.len() {
+                s.go_to(i64::try_from(i).unwrap()).unwrap();
+                let question = q.question(&s.tallies[i].question_id).unwrap();
+                for blank in [false, true] {
+                    let view = projector_view(&q, &s, blank);
+                    let json = serde_json::to_string(&view).unwrap();
+                    if let Some(note) = &question.facilitator_note {
+                        assert!(
+                            !json.contains(note.as_str()),
+                            "{}: note leaked",
+                            question.id
+                        );
+                    }
+                    assert!(
+                        !json.contains(question.help.as_str()),
+                        "{}: help leaked",
+                        question.id
+                    );
+                    let shown = i % 2 == 0 && !blank;
+                    assert_eq!(view.counts.is_some(), shown, "{}", question.id);
+                    assert_eq!(view.answers.is_some(), shown, "{}", question.id);
+                    assert_eq!(view.blank, blank);
+                    if blank {
+                        assert!(view.text.is_empty() && view.options.is_empty());
+                    } else {
+                        assert_eq!(view.text, question.text);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -25,7 +25,7 @@
 
 mod verify;
 
-pub(crate) use verify::{check_depth, open_envelope, parse_json, typed};
+pub(crate) use verify::{check_depth, json_nesting_exceeds, open_envelope, parse_json, typed};
 
 use std::collections::BTreeMap;
 

@@ -691,6 +691,20 @@ fn describe(catalog: &Catalog) -> String {
 /// Reject nesting deeper than [`MAX_JSON_DEPTH`] with one linear scan,
 /// before any parser recurses.
 pub(crate) fn check_depth(text: &str, what: &'static str) -> Result<(), ResultError> {
+    if json_nesting_exceeds(text, MAX_JSON_DEPTH) {
+        return Err(ResultError::TooDeep {
+            what,
+            limit: MAX_JSON_DEPTH,
+        });
+    }
+    Ok(())
+}
+
+/// Whether JSON text nests arrays and objects deeper than `limit`: one
+/// linear scan over the bytes (brackets inside strings do not count), so a
+/// hostile file is refused before any recursive parser sees it. Shared by
+/// every strict reader (result files, packs, workshop sessions).
+pub(crate) fn json_nesting_exceeds(text: &str, limit: usize) -> bool {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for b in text.bytes() {
         if in_string {
@@ -706,18 +720,15 @@ pub(crate) fn check_depth(text: &str, what: &'static str) -> Result<(), ResultEr
             b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
-                if depth > MAX_JSON_DEPTH {
-                    return Err(ResultError::TooDeep {
-                        what,
-                        limit: MAX_JSON_DEPTH,
-                    });
+                if depth > limit {
+                    return true;
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    Ok(())
+    false
 }
 
 pub(crate) fn parse_json(text: &str) -> Result<serde_json::Value, ResultError> {

@@ -145,10 +145,11 @@ pub fn debrief_document(r: &DebriefReport<'_>) -> Document {
             };
             number += 1;
             let total = tally.total();
-            // A heading: kept on the page of its chart.
-            blocks.push(h3(format!("{number}. {}", question.text)));
+            // The question, its chart and its summary line stay on one page.
+            let mut group = vec![h3(format!("{number}. {}", question.text))];
             if total == 0 {
-                blocks.push(note("Nessuna risposta raccolta per questa domanda."));
+                group.push(note("Nessuna risposta raccolta per questa domanda."));
+                blocks.push(Block::Group(group));
                 continue;
             }
             let bars = question
@@ -163,7 +164,7 @@ pub fn debrief_document(r: &DebriefReport<'_>) -> Document {
                     color: option_color(o),
                 })
                 .collect();
-            blocks.push(Block::BarChart(BarChart {
+            group.push(Block::BarChart(BarChart {
                 bars,
                 max: 100.0,
                 target: None,
@@ -192,10 +193,13 @@ pub fn debrief_document(r: &DebriefReport<'_>) -> Document {
                     count_text(unknown, total)
                 ));
             }
-            blocks.push(note(line));
+            group.push(note(line));
+            blocks.push(Block::Group(group));
         }
     }
 
+    // The card is meant to be printed on its own: it starts a page.
+    blocks.push(Block::PageBreak);
     incident_card(&group_organization(q.audience), &[], &[], &mut blocks);
 
     blocks.push(h1("Dove andare adesso"));

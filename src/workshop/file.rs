@@ -214,31 +214,11 @@ impl SessionFile {
     }
 }
 
-/// Refuse nesting deeper than [`MAX_JSON_DEPTH`] with one linear scan,
-/// before the parser sees the text.
+/// Refuse nesting deeper than [`MAX_JSON_DEPTH`] before the parser sees
+/// the text (the scan of the result reader).
 fn check_depth(text: &str) -> Result<(), FileError> {
-    let (mut depth, mut in_string, mut escaped) = (0_usize, false, false);
-    for b in text.bytes() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_JSON_DEPTH {
-                    return Err(FileError::TooDeep);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+    if crate::exchange::json_nesting_exceeds(text, MAX_JSON_DEPTH) {
+        return Err(FileError::TooDeep);
     }
     Ok(())
 }

@@ -13,7 +13,7 @@
 //!
 //! Storage ([`crate::store::workshop`]) keeps sessions in their own
 //! database file, never with real assessments; the debrief PDF is
-//! [`crate::report::debrief_pdf`]; the faces call
+//! [`crate::report::debrief_pdf()`]; the faces call
 //! [`crate::usecase::workshop`].
 
 pub mod file;

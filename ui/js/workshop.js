@@ -126,6 +126,7 @@ function clock(seconds) {
 
 let keyHandler = null;
 let presenterKey = null;
+let presenterUpdate = null;
 let timer = null;
 
 register("presenter", async (main, params) => {
@@ -270,6 +271,16 @@ register("presenter", async (main, params) => {
     if (el) el.textContent = clock((Date.now() - shownAt) / 1000);
   }
 
+  // A view pushed by Rust: shown unless counts are being typed here.
+  presenterUpdate = (v) => {
+    const screen = currentScreen();
+    if (!screen || screen.name !== "presenter" || screen.params !== params) return;
+    if (v.id !== id || busy || dirty()) return;
+    if (v.number !== view.number) shownAt = Date.now();
+    view = v;
+    render();
+  };
+
   // The presentation keys: Page Down / Page Up, B (blank), R (reveal).
   // Returns whether the key was one of them.
   presenterKey = (key, typing) => {
@@ -295,6 +306,10 @@ register("presenter", async (main, params) => {
     if (t && t.event) {
       t.event.listen("workshop-key", (e) => {
         if (presenterKey && e.payload && typeof e.payload.key === "string") presenterKey(e.payload.key, false);
+      }).catch(() => {});
+      // Counts that arrive from elsewhere (phones).
+      t.event.listen("workshop-presenter", (e) => {
+        if (presenterUpdate && e.payload) presenterUpdate(e.payload);
       }).catch(() => {});
     }
   }

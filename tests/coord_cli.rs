@@ -423,6 +423,39 @@ fn export_from_the_store_then_collect_and_aggregate_from_the_coordinator_db() {
     let o = sentinella(&["aggregate", "--questionnaires", Q, "--db", db_s]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("assessment database"), "{}", stderr(&o));
+    let o = sentinella(&["verify", "--questionnaires", Q, "--db", db_s]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("assessment database"), "{}", stderr(&o));
+
+    // The explicit check of the archive: every stored current result
+    // verified again from its bytes.
+    let verify_db = || sentinella(&["verify", "--questionnaires", Q, "--db", coord_s]);
+    let o = verify_db();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("1 stored current result(s): 1 verified, 0 no longer verify"),
+        "{}",
+        stdout(&o)
+    );
+    // One character of the stored payload changed behind the app's back.
+    let conn = rusqlite::Connection::open(&coord).unwrap();
+    let mut file: Vec<u8> = conn
+        .query_row("SELECT file FROM results WHERE current = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let at = file.windows(9).position(|w| w == b"\"payload\"").unwrap() + 40;
+    file[at] = if file[at] == b'A' { b'B' } else { b'A' };
+    conn.execute("UPDATE results SET file = ?1 WHERE current = 1", [&file])
+        .unwrap();
+    drop(conn);
+    let o = verify_db();
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("REJECTED") && stdout(&o).contains("0 verified, 1 no longer verify"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

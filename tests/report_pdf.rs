@@ -467,3 +467,96 @@ fn cli_plan_writes_a_pdf_with_the_comparison() {
     assert!(stderr(&out).contains("--previous"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"));
 }
+
+#[test]
+fn the_blank_questionnaire_has_every_question_and_the_whole_supplier_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let (catalog, _) = load::Catalog::builtin();
+    for id in ["comune", "sportello-polis"] {
+        let q = &catalog.latest(id).unwrap().questionnaire;
+        let out = dir.path().join(format!("{id}.pdf"));
+        let o = sentinella(&[
+            "blank",
+            "--questionnaire",
+            id,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("pages"), "{}", stdout(&o));
+        assert_clean_pdf(out.to_str().unwrap(), id);
+        let text = text_of(&out);
+        // Context questions lettered, scored questions numbered as the
+        // supplier letter refers to them.
+        for (i, c) in q.context.iter().enumerate() {
+            let letter = char::from(b'A' + i as u8);
+            assert!(
+                text.contains(&format!("{letter}. {}", c.text)),
+                "{id}: {}",
+                c.text
+            );
+        }
+        let mut n = 0;
+        let mut conditional = 0;
+        for d in &q.domains {
+            assert!(text.contains(&d.title), "{id}: {}", d.title);
+            for question in &d.questions {
+                n += 1;
+                assert!(
+                    text.contains(&format!("{n}. {}", question.text)),
+                    "{id}: question {n} {}",
+                    question.text
+                );
+                assert!(
+                    text.contains(&format!("{n}. {}", question.action.supplier_question)),
+                    "{id}: supplier question {n}"
+                );
+                conditional += usize::from(question.applies_if.is_some());
+            }
+        }
+        assert_eq!(
+            text.matches("Rispondete solo se").count(),
+            conditional,
+            "{id}"
+        );
+        assert!(
+            text.matches("Non so").count() >= n,
+            "{id}: a «Non so» box per question"
+        );
+        assert!(
+            text.contains(q.audience.wording().supplier_addressee),
+            "{id}"
+        );
+        // Same input, same bytes; nothing the font cannot draw.
+        let pdf = report::blank_pdf(&report::BlankForm {
+            questionnaire: q,
+            printed_on: date(),
+        })
+        .unwrap();
+        assert!(
+            pdf.replaced_chars.is_empty(),
+            "{id}: {:?}",
+            pdf.replaced_chars
+        );
+        let again = report::blank_pdf(&report::BlankForm {
+            questionnaire: q,
+            printed_on: date(),
+        })
+        .unwrap();
+        assert_eq!(pdf.bytes, again.bytes, "{id}: deterministic");
+    }
+    let o = sentinella(&[
+        "blank",
+        "--questionnaire",
+        "nope",
+        "--out",
+        "/tmp/never-written.pdf",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no questionnaire 'nope'"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!Path::new("/tmp/never-written.pdf").exists());
+}

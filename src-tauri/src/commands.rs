@@ -304,6 +304,30 @@ pub async fn generate_pdf<R: Runtime>(
     })
 }
 
+/// The questionnaire on paper with the supplier letter, for gathering the
+/// answers before starting (newest version of `questionnaire_id`).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn blank_form<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    questionnaire_id: String,
+) -> AppResult<PdfSaved> {
+    let today = chrono::Local::now().date_naive();
+    let pdf = planning::blank_form(state.catalog(), &questionnaire_id, today)?;
+    let bytes = pdf.pdf.bytes;
+    let path = dialogs::save_file(
+        &app,
+        "Salva il questionario da stampare",
+        &pdf.file_name,
+        dialogs::PDF,
+        &bytes,
+    )?;
+    Ok(PdfSaved {
+        bytes: if path.is_some() { bytes.len() } else { 0 },
+        path: path.map(|p| p.display().to_string()),
+    })
+}
+
 /// The installation's signing key (created on first use), whose short
 /// fingerprint the comune tells its coordinator.
 #[tauri::command(rename_all = "snake_case")]

@@ -140,6 +140,9 @@ impl From<PlanError> for AppError {
         match e {
             PlanError::Assessment(e) => e.into(),
             PlanError::Store(e) => e.into(),
+            PlanError::UnknownQuestionnaire(_) => {
+                AppError::invalid("Questionario non disponibile in questa versione.")
+            }
             PlanError::Load(_)
             | PlanError::OtherQuestionnaire { .. }
             | PlanError::PreviousIsLater { .. }

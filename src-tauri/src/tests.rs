@@ -314,6 +314,40 @@ fn the_pdf_is_rendered_by_rust_and_written_where_chosen() {
 }
 
 #[test]
+#[cfg(unix)]
+fn an_output_never_goes_over_the_apps_own_database() {
+    let h = harness();
+    let id = h.new_comune();
+    let db = h._dir.path().join(crate::state::DB_FILE);
+    let before = std::fs::read(&db).unwrap();
+    let name = sentinella::usecase::names::plan_pdf(
+        "Comune di Proceno",
+        chrono::Local::now().date_naive(),
+    );
+    // The chosen name leads to the database: by a symbolic link, then by a
+    // hard link (two names, one file).
+    type Link = fn(&std::path::Path, &std::path::Path) -> std::io::Result<()>;
+    let links: [Link; 2] = [
+        |from, to| std::os::unix::fs::symlink(from, to),
+        |from, to| std::fs::hard_link(from, to),
+    ];
+    for link in links {
+        let saved = tempfile::tempdir().unwrap();
+        link(&db, &saved.path().join(&name)).unwrap();
+        h.save_into(saved.path());
+        let e = h.err("generate_pdf", json!({ "id": id }));
+        assert!(e.contains("archivio di Sentinella"), "{e}");
+        assert_eq!(
+            std::fs::read(&db).unwrap(),
+            before,
+            "the database is untouched"
+        );
+    }
+    // The assessment is still there and readable.
+    h.ok("get_results", json!({ "id": id }));
+}
+
+#[test]
 fn pdf_file_names_are_safe() {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
     assert_eq!(

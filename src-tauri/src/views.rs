@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use sentinella::load::Catalog;
-use sentinella::model::{AnswerSheet, Audience, Questionnaire, SpecialAnswer};
+use sentinella::model::{AnswerSheet, Audience, CostBand, Questionnaire, SpecialAnswer};
 use sentinella::scoring::{self, QuestionState};
 use sentinella::store::{AssessmentInfo, ListedAssessment, Status};
 use sentinella::usecase::assessment::{HistoryEntry, Snapshot};
@@ -350,6 +350,13 @@ pub struct GateView {
     pub domain: String,
     pub answer: String,
     pub controls: Vec<String>,
+    /// When the plan schedules its action ("Entro 30 giorni").
+    pub horizon: &'static str,
+    /// The horizon's order, for grouping (earliest first).
+    pub horizon_rank: u8,
+    /// The action's cost band: 0 none beyond staff time, 1 under 1,000 €,
+    /// 2 more.
+    pub cost_band: u8,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -486,6 +493,7 @@ pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
     let sheet = planned.sheet();
     let (score, plan) = (&planned.score, &planned.plan);
     // One row per failed gate; `sources` reads the gate's references.
+    let action_of = |id: &str| plan.actions.iter().find(|a| a.question_id == id);
     let gate_views =
         |ids: &[String], sources: &dyn Fn(&sentinella::model::Question) -> Vec<String>| {
             ids.iter()
@@ -495,6 +503,13 @@ pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
                     domain: domain_title(q, id),
                     answer: answer_label(q, sheet, id),
                     controls: q.question(id).map(sources).unwrap_or_default(),
+                    horizon: action_of(id).map_or("", |a| a.horizon.label_it()),
+                    horizon_rank: action_of(id).map_or(u8::MAX, |a| a.horizon as u8),
+                    cost_band: match action_of(id).map(|a| a.cost) {
+                        Some(CostBand::Zero) => 0,
+                        Some(CostBand::Under1k) => 1,
+                        _ => 2,
+                    },
                 })
                 .collect::<Vec<_>>()
         };

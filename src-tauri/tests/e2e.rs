@@ -99,7 +99,7 @@ fn keyboard_flow_survives_restart_and_ends_in_results_and_pdf() {
             ],
         );
         let app = driver.launch().await.unwrap();
-        flow_part_one(&app).await.unwrap();
+        flow_part_one(&app, &saved).await.unwrap();
         app.close().await.unwrap();
         // Relaunch: a new app process on the same database.
         let app = driver.launch().await.unwrap();
@@ -130,6 +130,11 @@ async fn guide_and_delete_with_undo(app: &common::App) -> R {
     app.wait_screen("home").await?;
     let count = "return document.querySelectorAll('#assessments tbody tr:not([hidden])').length";
     assert_eq!(app.js(count).await?.as_u64(), Some(2));
+    // Two assessments of one comune on one day: told apart by the time.
+    let edited = app
+        .js("return [...document.querySelectorAll('#assessments tbody tr')].filter(r => r.textContent.includes('ultima modifica alle')).length")
+        .await?;
+    assert_eq!(edited.as_u64(), Some(2));
     app.click("#assessments tbody tr .delete-btn").await?;
     app.wait_js("return document.getElementById('confirm').open", 5)
         .await?;
@@ -161,7 +166,7 @@ async fn guide_and_delete_with_undo(app: &common::App) -> R {
 /// Answers given in part one, checked after the restart.
 static GIVEN: Mutex<Vec<(String, String, Option<String>)>> = Mutex::new(Vec::new());
 
-async fn flow_part_one(app: &common::App) -> R {
+async fn flow_part_one(app: &common::App, saved: &std::path::Path) -> R {
     app.wait_screen("home").await?;
     assert!(app
         .text("main")
@@ -174,6 +179,36 @@ async fn flow_part_one(app: &common::App) -> R {
     app.press(&key(Key::Enter)).await?;
     app.wait_screen("new").await?;
     app.check_screen("02-new-assessment").await?;
+    // The questions on paper, before starting: a real PDF of every question
+    // (removed afterwards: the plan PDF is looked for in the same folder).
+    app.click("#blank-form").await?;
+    app.wait_js(
+        "return document.getElementById('paper-status').textContent.includes('Questionario salvato')",
+        30,
+    )
+    .await?;
+    let blank = saved_file(saved, ".pdf");
+    assert!(
+        blank
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("Questionario da compilare - "),
+        "{blank:?}"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .arg(&blank)
+        .arg("-")
+        .output()?;
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Domande per il fornitore informatico"),
+        "{text}"
+    );
+    std::fs::remove_file(&blank)?;
+    // Back to the top of the form, as a keyboard user would (Shift+Tab).
+    app.js("const r = document.querySelector('input[name=questionnaire]'); r.focus(); r.scrollIntoView(); return true")
+        .await?;
 
     // Questionnaire: the first option (Comune) is already chosen.
     app.tab_to(|f| f == "comune", 6).await?;
@@ -431,6 +466,21 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
     app.wait_screen("results").await?;
     let overall = app.text("#overall").await?;
     assert!(overall.contains("su 100"), "{overall}");
+    // The distance to the next level, from the same figure as the headline.
+    let value: f64 = overall
+        .trim_end_matches("su 100")
+        .trim()
+        .replace(',', ".")
+        .parse()?;
+    let next = app.text("#next-step").await?;
+    let expected_gap = format!("{:.1}", 40.0 - value).replace('.', ",");
+    assert!(
+        value < 40.0
+            && next.contains(&format!(
+                "Mancano {expected_gap} punti per il livello «In sviluppo»"
+            )),
+        "{value}: {next}"
+    );
     let rows = app
         .js("return document.querySelectorAll('#domain-table tbody tr').length")
         .await?;
@@ -490,6 +540,18 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         app.shot(name).await?;
     }
+    // The failed obligations: what they cost, then grouped by deadline.
+    let cost = app.text("#gates-cost").await?;
+    assert!(cost.contains("secondo le stime del piano"), "{cost}");
+    let deadlines = app
+        .js("return [...document.querySelectorAll('#gates .gate-deadline')].map(h => h.textContent)")
+        .await?;
+    assert!(
+        deadlines.as_array().is_some_and(|d| !d.is_empty()
+            && d.iter()
+                .all(|x| x.as_str().is_some_and(|t| t.starts_with("Entro")))),
+        "{deadlines}"
+    );
     let unknown = app.text("#unknown").await?;
     assert!(
         unknown.contains("Da chiedere al fornitore informatico"),

@@ -168,6 +168,19 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
     )
     .await?;
 
+    // The explicit check: every current result verified again.
+    app.click("#verify-archive").await?;
+    app.wait_js(
+        "const c = document.getElementById('archive-check'); return !!c && c.textContent.includes('sono integri')",
+        30,
+    )
+    .await?;
+    let check = app.text("#archive-check").await?;
+    assert!(
+        check.contains(&format!("Tutti i {ASSESSED} risultati in uso")),
+        "{check}"
+    );
+
     // The province: eight comuni assessed out of sixty, the median shown.
     app.js("const s = document.getElementById('scope'); s.value = 'province:VT'; return true")
         .await?;

@@ -72,6 +72,16 @@ pub enum Command {
         #[arg(long, value_name = "OLDER_ANSWERS", requires = "pdf")]
         previous: Option<PathBuf>,
     },
+    /// Write the questionnaire on paper (every question with boxes to tick)
+    /// and the letter with every question for the IT supplier, as a PDF.
+    Blank {
+        /// Questionnaire id (see `questionnaires`); its newest version.
+        #[arg(long, value_name = "ID", default_value = "comune")]
+        questionnaire: String,
+        /// The PDF to write.
+        #[arg(long, value_name = "OUT.pdf")]
+        out: PathBuf,
+    },
     /// "Incidente in corso": open an incident, keep its log, print the
     /// deadlines and the ready drafts; set the emergency contacts.
     Incident {
@@ -122,8 +132,16 @@ pub enum Command {
     /// scores are recomputed.
     Verify {
         /// Result files, or directories of *.json result files.
-        #[arg(required = true, value_name = "FILE_OR_DIR")]
+        #[arg(
+            value_name = "FILE_OR_DIR",
+            required_unless_present = "db",
+            conflicts_with = "db"
+        )]
         paths: Vec<PathBuf>,
+        /// Verify again every current result stored in this coordinator
+        /// database (the results its figures are made of).
+        #[arg(long, value_name = "FILE", conflicts_with = "key")]
+        db: Option<PathBuf>,
         /// Require this signer (public-key fingerprint, e.g. 3F2A-9C01-77DE-B410).
         #[arg(long, value_name = "FINGERPRINT")]
         key: Option<Fingerprint>,

@@ -217,6 +217,62 @@ pub fn verify(
 }
 
 #[derive(Serialize)]
+struct ArchiveJson<'a> {
+    database: String,
+    checked: usize,
+    verified: usize,
+    rejected: Vec<ArchiveRejection<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArchiveRejection<'a> {
+    file: &'a str,
+    error_kind: RejectionKind,
+    error: &'a str,
+}
+
+/// `verify --db`: every current result of a coordinator database verified
+/// again from its stored bytes (the explicit check the dashboard skips).
+pub fn verify_db(catalog: &Catalog, db: &Path, json: bool) -> Result<ExitCode> {
+    let gathered = agg::gather_db(&coll::open_existing(db)?, catalog)?;
+    let checked = gathered.accepted + gathered.rejected.len();
+    let text = if json {
+        to_json(&ArchiveJson {
+            database: db.display().to_string(),
+            checked,
+            verified: gathered.accepted,
+            rejected: gathered
+                .rejected
+                .iter()
+                .map(|r| ArchiveRejection {
+                    file: &r.file,
+                    error_kind: r.kind,
+                    error: &r.reason,
+                })
+                .collect(),
+        })?
+    } else {
+        let mut t = String::new();
+        for r in &gathered.rejected {
+            let _ = writeln!(t, "REJECTED {}: {}", r.file, r.reason);
+        }
+        let _ = writeln!(
+            t,
+            "{checked} stored current result(s): {} verified, {} no longer verify",
+            gathered.accepted,
+            gathered.rejected.len()
+        );
+        t
+    };
+    emit(&text)?;
+    Ok(if gathered.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
+}
+
+#[derive(Serialize)]
 struct CollectJson<'a> {
     database: String,
     files: usize,

@@ -75,6 +75,19 @@ pub fn run() -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Blank { questionnaire, out } => {
+            let today = chrono::Local::now().date_naive();
+            let blank = planning::blank_form(&catalog(dirs)?, &questionnaire, today)?;
+            sentinella::store::file::write_atomic(&out, &blank.pdf.bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            emit_line(&format!(
+                "wrote {} ({} pages, {} bytes)",
+                out.display(),
+                blank.pdf.pages,
+                blank.pdf.bytes.len()
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Db { command } => db::run(command, dirs),
         Command::Incident { command } => incident::run(command),
         Command::Demo { out, date } => {
@@ -98,9 +111,12 @@ pub fn run() -> Result<ExitCode> {
             json,
         } => coord::collect(&catalog(dirs)?, &paths, &db, &accept_key, json),
         Command::Keys { db, json } => coord::keys(&db, json),
-        Command::Verify { paths, key, json } => {
-            coord::verify(&catalog(dirs)?, &paths, key.as_ref(), json)
-        }
+        Command::Verify {
+            db: Some(db), json, ..
+        } => coord::verify_db(&catalog(dirs)?, &db, json),
+        Command::Verify {
+            paths, key, json, ..
+        } => coord::verify(&catalog(dirs)?, &paths, key.as_ref(), json),
         Command::Aggregate(args) => coord::aggregate(&catalog(dirs)?, &args),
         Command::Pack { command } => pack::run(command, || catalog(dirs)),
     }

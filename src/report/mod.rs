@@ -18,6 +18,7 @@
 //! Every user-visible string of a report is Italian; code and errors are
 //! English.
 
+pub mod blank_pdf;
 pub mod common;
 pub mod fonts;
 mod hyphen;
@@ -29,6 +30,7 @@ pub mod render;
 pub mod text;
 pub mod theme;
 
+pub use blank_pdf::{blank_document, blank_pdf, BlankForm};
 pub use fonts::{missing_glyphs, Style};
 pub use incident_pdf::{incident_document, incident_pdf, IncidentReport};
 pub use layout::{

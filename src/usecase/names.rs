@@ -30,6 +30,15 @@ pub fn plan_pdf(organization: &str, day: NaiveDate) -> String {
     )
 }
 
+/// "Questionario da compilare - Autovalutazione … - 2.0.0.pdf".
+pub fn blank_form(title: &str, version: &str) -> String {
+    format!(
+        "Questionario da compilare - {} - {}.pdf",
+        file_name_part(title),
+        file_name_part(version)
+    )
+}
+
 /// "Risultati - Comune di Proceno - 2026-11-24.json".
 pub fn result_file(organization: &str, day: NaiveDate) -> String {
     format!("Risultati - {} - {day}.json", file_name_part(organization))

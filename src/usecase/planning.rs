@@ -53,6 +53,9 @@ pub enum PlanError {
         /// The current day.
         current: NaiveDate,
     },
+    /// No questionnaire with this id in the catalog.
+    #[error("no questionnaire '{0}' (see `sentinella questionnaires`)")]
+    UnknownQuestionnaire(String),
     /// The PDF could not be rendered.
     #[error("cannot render the plan PDF: {0}")]
     Render(#[from] ReportError),
@@ -337,5 +340,27 @@ pub fn plan_pdf(planned: &Planned) -> Result<PlanPdf, PlanError> {
     Ok(PlanPdf {
         pdf,
         file_name: names::plan_pdf(&sheet.organization.name, sheet.assessed_on),
+    })
+}
+
+/// The questionnaire on paper, newest version of `questionnaire_id`, with
+/// the letter of every question for the IT supplier: to gather answers
+/// before the assessment is opened in Sentinella.
+pub fn blank_form(
+    catalog: &crate::load::Catalog,
+    questionnaire_id: &str,
+    today: NaiveDate,
+) -> Result<PlanPdf, PlanError> {
+    let loaded = catalog
+        .latest(questionnaire_id)
+        .ok_or_else(|| PlanError::UnknownQuestionnaire(questionnaire_id.to_string()))?;
+    let q = &loaded.questionnaire;
+    let pdf = report::blank_pdf(&report::BlankForm {
+        questionnaire: q,
+        printed_on: today,
+    })?;
+    Ok(PlanPdf {
+        pdf,
+        file_name: names::blank_form(&q.title, &q.version),
     })
 }

@@ -33,6 +33,7 @@ export const api = {
   results: (id) => call("get_results", { id }),
   history: (organization_id) => call("get_history", { organization_id }),
   pdf: (id) => call("generate_pdf", { id }),
+  blankForm: (questionnaireId) => call("blank_form", { questionnaire_id: questionnaireId }),
   signingKey: () => call("signing_key"),
   exportResult: (id, with_notes) => call("export_result", { id, with_notes }),
   coordOverview: () => call("coord_overview"),
@@ -45,6 +46,7 @@ export const api = {
   coordAcceptKey: (istatCode, kind, fingerprint) =>
     call("coord_accept_key", { istat_code: istatCode, kind, fingerprint }),
   coordDashboard: (scope) => call("coord_dashboard", { scope }),
+  coordVerifyArchive: () => call("coord_verify_archive"),
   coordExportCsv: (scope, table) => call("coord_export_csv", { scope, table }),
   coordExportPdf: (scope) => call("coord_export_pdf", { scope }),
   /** `action`: "open" (default program) or "reveal" (its folder). */

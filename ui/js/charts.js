@@ -18,6 +18,40 @@ export function targetSentence(tiers) {
   return `La linea tratteggiata indica ${t.from}, la soglia del livello ${t.label}.`;
 }
 
+/** The four tiers as bands of one 0–100 scale, with a marker at `value`
+ *  (the average of the answers). A picture of what the sentence beside it
+ *  says, so hidden from screen readers. */
+export function tierScale(tiers, value) {
+  const width = 560, left = 10, barW = 540, top = 18, barH = 22;
+  const x = (v) => left + (barW * Math.max(0, Math.min(100, v))) / 100;
+  const bands = tiers.map((t) => {
+    const from = t.from, to = t.below === null ? 100 : t.below;
+    const mid = (x(from) + x(to)) / 2;
+    return [
+      s("rect", { x: x(from), y: top, width: x(to) - x(from), height: barH, fill: TIER_COLORS[t.id], "fill-opacity": 0.18 }),
+      s("rect", { x: x(from), y: top + barH - 4, width: x(to) - x(from), height: 4, fill: TIER_COLORS[t.id] }),
+      s("text", { x: mid, y: top + 15, "text-anchor": "middle", "font-size": 12, "font-weight": 600, fill: "#1a1a1a" }, t.label),
+      from > 0 ? s("text", { x: x(from), y: top + barH + 16, "text-anchor": "middle", "font-size": 12, fill: "#4d5b69" }, String(from)) : null,
+      from > 0 ? s("line", { x1: x(from), x2: x(from), y1: top, y2: top + barH, stroke: "#ffffff", "stroke-width": 2 }) : null,
+    ];
+  });
+  const m = x(value);
+  const marker = [
+    s("path", { d: `M${m - 7},2 L${m + 7},2 L${m},${top - 2} Z`, fill: "#17324d" }),
+    s("line", { x1: m, x2: m, y1: top - 2, y2: top + barH + 2, stroke: "#17324d", "stroke-width": 3 }),
+  ];
+  return s("svg", { class: "tier-scale", id: "tier-scale", viewBox: `0 0 ${width} ${top + barH + 22}`, "aria-hidden": "true", focusable: "false" },
+    bands, marker);
+}
+
+/** "Mancano 7,6 punti per il livello «In sviluppo»." or, at the top, how to keep it. */
+export function nextStepSentence(tiers, value) {
+  const next = tiers.find((t) => t.from > value);
+  if (!next) return "È il livello più alto: ora si tratta di mantenerlo, rifacendo l'autovalutazione ogni anno.";
+  const gap = Math.max(0.1, Math.round((next.from - value) * 10) / 10);
+  return `${gap === 1 ? "Manca 1 punto" : `Mancano ${score(gap)} punti`} per il livello «${next.label}»: le misure qui sotto sono la strada più breve.`;
+}
+
 /** Horizontal bars, one per domain, 0–100, coloured by tier, with a target line at the target tier. */
 export function domainBars(domains, tiers) {
   const target = (tiers.find((t) => t.target) || tiers[0]).from;

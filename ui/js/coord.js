@@ -396,6 +396,27 @@ register("coord", async (main) => {
     }
   };
 
+  const checkBox = h("div", { id: "archive-check", "aria-live": "polite" });
+  const verifyArchive = async (ev) => {
+    const button = ev.currentTarget;
+    button.disabled = true;
+    fill(checkBox, h("p", { class: "muted" }, "Verifica di tutti i risultati dell'archivio…"));
+    try {
+      const c = await api.coordVerifyArchive();
+      fill(checkBox, c.failed.length === 0
+        ? h("div", { class: "info-box" }, h("p", {}, c.checked === 0
+            ? "L'archivio non contiene ancora risultati da verificare."
+            : `${c.checked === 1 ? "Il risultato in uso è stato verificato" : `Tutti i ${int(c.checked)} risultati in uso sono stati verificati`} di nuovo, firma e contenuto: ${c.checked === 1 ? "è integro" : "sono integri"}.`))
+        : h("div", { class: "alert-box" },
+            h("p", {}, `${plural(c.verified, "risultato integro", "risultati integri")} su ${int(c.checked)}. ${c.failed.length === 1 ? "Questo file non supera" : "Questi file non superano"} più la verifica e ${c.failed.length === 1 ? "resta escluso" : "restano esclusi"} dai riepiloghi:`),
+            h("ul", {}, c.failed.map((f) => h("li", {}, `${f.file}: ${f.reason}`)))));
+    } catch (e) {
+      showError(checkBox, e);
+    } finally {
+      button.disabled = false;
+    }
+  };
+
   fill(main,
     h("h1", {}, "Coordinamento territoriale"),
     h("section", { class: "intro", "aria-label": "A cosa serve" },
@@ -406,7 +427,9 @@ register("coord", async (main) => {
       countsLine,
       h("div", { class: "button-row" },
         h("button", { type: "button", class: "btn btn-primary import-btn", id: "import-folder", onclick: (ev) => runImport(ev, "folder") }, "Importa una cartella"),
-        h("button", { type: "button", class: "btn btn-outline-primary import-btn", id: "import-files", onclick: (ev) => runImport(ev, "files") }, "Scegli singoli file")),
+        h("button", { type: "button", class: "btn btn-outline-primary import-btn", id: "import-files", onclick: (ev) => runImport(ev, "files") }, "Scegli singoli file"),
+        h("button", { type: "button", class: "btn btn-outline-primary", id: "verify-archive", onclick: verifyArchive }, "Verifica l'archivio")),
+      checkBox,
       progress,
       importBox,
       keysBox),

@@ -69,9 +69,15 @@ async function remove(row, tr, errorBox, undoBox) {
   undo.focus();
 }
 
-function rowView(row, errorBox, undoBox) {
+/** "ultima modifica alle 10:32": tells apart two assessments of one ente on one day. */
+function editedAt(row) {
+  const t = new Date(row.updated_at);
+  return `ultima modifica alle ${t.toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit" })}`;
+}
+
+function rowView(row, errorBox, undoBox, sameDay) {
   const isDraft = row.status === "draft";
-  const label = `${row.organization}, ${date(row.assessed_on)}`;
+  const label = `${row.organization}, ${date(row.assessed_on)}${sameDay ? `, ${editedAt(row)}` : ""}`;
   const state = isDraft
     ? `${int(row.progress.answered)} di ${int(row.progress.total)} ${row.progress.total === 1 ? "risposta" : "risposte"}`
     : `${score(row.overall)} su 100 – ${row.tier_label || ""}`;
@@ -80,7 +86,7 @@ function rowView(row, errorBox, undoBox) {
     h("th", { scope: "row" }, row.organization, h("br"), h("span", { class: "muted" }, `${row.province} · ISTAT ${row.istat_code}`)),
     h("td", {}, row.questionnaire_title),
     h("td", {}, h("span", { class: `status-badge status-${row.status}` }, row.status_label)),
-    h("td", {}, date(row.assessed_on)),
+    h("td", {}, date(row.assessed_on), sameDay ? [h("br"), h("span", { class: "muted" }, editedAt(row))] : null),
     h("td", {}, state),
     h("td", {},
       h("div", { class: "button-row row-actions" },
@@ -123,7 +129,8 @@ register("home", async (main) => {
             h("th", { scope: "col" }, "Data"),
             h("th", { scope: "col" }, "Avanzamento o punteggio"),
             h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Azioni")))),
-          h("tbody", {}, rows.map((r) => rowView(r, errorBox, undoBox)))),
+          h("tbody", {}, rows.map((r) => rowView(r, errorBox, undoBox,
+            rows.some((o) => o.id !== r.id && o.organization_id === r.organization_id && o.assessed_on === r.assessed_on))))),
     coordinatorsCorner());
   if (loadError) showError(errorBox, loadError);
 });

@@ -2,7 +2,7 @@
 // Polis, role of the person answering.
 
 import { api } from "./api.js";
-import { app, register, go, showError } from "./app.js";
+import { app, register, go, showError, saveFile } from "./app.js";
 import { h, fill, int } from "./dom.js";
 
 const ROLES = {
@@ -202,6 +202,20 @@ register("new", async (main) => {
     }
   };
 
+  // Before starting: the questions on paper, and the letter for the
+  // supplier, so answers can be gathered from the offices first.
+  const paperBox = h("div", { id: "paper-status", "aria-live": "polite" });
+  const paper = h("section", { class: "paper-box", "aria-labelledby": "paper-title" },
+    h("h2", { id: "paper-title", class: "h5" }, "Preferisci raccogliere prima le risposte su carta?"),
+    h("p", {}, "Puoi stampare tutte le domande del questionario scelto, con le caselle da segnare, e la lettera con le domande per chi gestisce i vostri computer. Quando avrai le risposte, torna qui e riportale."),
+    h("div", { class: "button-row" },
+      h("button", { type: "button", class: "btn btn-outline-primary", id: "blank-form",
+        onclick: (ev) => saveFile(ev, paperBox, "Preparazione del questionario…",
+          () => api.blankForm(state.questionnaire),
+          () => "Questionario salvato: stampalo e fai segnare una risposta per domanda.") },
+        "Salva il questionario da stampare (PDF)")),
+    paperBox);
+
   fill(main,
     h("h1", {}, "Nuova autovalutazione"),
     h("p", { class: "lead-text" }, "Tre scelte e si comincia. Potrai interrompere quando vuoi: ogni risposta viene salvata subito."),
@@ -218,6 +232,7 @@ register("new", async (main) => {
       roleOther,
       h("div", { class: "button-row" },
         h("button", { type: "submit", class: "btn btn-primary", id: "create" }, "Crea e continua"),
-        h("button", { type: "button", class: "btn btn-outline-primary", onclick: () => go("home") }, "Annulla"))));
+        h("button", { type: "button", class: "btn btn-outline-primary", onclick: () => go("home") }, "Annulla"))),
+    paper);
   refreshRoles();
 });

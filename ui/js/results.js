@@ -6,7 +6,7 @@ import { api } from "./api.js";
 import { showAlerts } from "./packs.js";
 import { app, register, go, showError, announce, saveFile } from "./app.js";
 import { h, fill, score, date, delta, shownDelta, plural, int } from "./dom.js";
-import { domainBars, targetSentence } from "./charts.js";
+import { domainBars, targetSentence, tierScale, nextStepSentence } from "./charts.js";
 
 /** "Iniziale (sotto 40), In sviluppo (40–64), …, Avanzato (85 e oltre)": the ranges come from Rust. */
 function tierRanges(tiers) {
@@ -118,6 +118,34 @@ function resultExport(hd, isDraft) {
     status);
 }
 
+/** The failed gates grouped by when the plan schedules them. */
+function byDeadline(failed, sourcesLabel) {
+  const groups = [];
+  for (const f of [...failed].sort((a, b) => a.horizon_rank - b.horizon_rank)) {
+    const last = groups[groups.length - 1];
+    if (last && last.horizon === f.horizon) last.items.push(f);
+    else groups.push({ horizon: f.horizon, items: [f] });
+  }
+  return groups.map((grp) => [
+    h("h3", { class: "h6 gate-deadline" }, grp.horizon || "Senza scadenza"),
+    h("ul", { class: "gate-list" }, grp.items.map((f) => h("li", {},
+      h("strong", {}, f.question), h("br"),
+      `Risposta: ${f.answer}. Argomento: ${f.domain}. ${sourcesLabel}: ${f.controls.join(", ")}.`)))]);
+}
+
+/** What fixing the failed gates costs, from the plan's cost bands. */
+function costSentence(failed) {
+  const none = failed.filter((f) => f.cost_band === 0).length;
+  const small = failed.filter((f) => f.cost_band === 1).length;
+  if (none + small === 0) return null;
+  const parts = [];
+  if (none) parts.push(`${none === 1 ? "una non richiede" : `${int(none)} non richiedono`} spese oltre al tempo del personale o del fornitore`);
+  if (small) parts.push(`${small === 1 ? "una costa" : `${int(small)} costano`} meno di 1.000 euro`);
+  const all = none + small === failed.length;
+  return h("p", { id: "gates-cost" },
+    `${all ? "Buona notizia: di queste misure" : "Di queste misure"} ${parts.join(" e ")}, secondo le stime del piano.`);
+}
+
 // "Mostra la misura da sistemare" / "Mostra le 4 misure da sistemare".
 function showFailed(n, one, many) {
   return n === 1 ? `Mostra la ${one} da sistemare` : `Mostra le ${int(n)} ${many} da sistemare`;
@@ -158,14 +186,17 @@ register("results", async (main, params) => {
     r.capped
       ? h("section", { class: "score-box", "aria-label": "Livello di maturità" },
           h("p", { class: "score-big", id: "tier" }, r.tier_label),
-          h("div", {},
+          h("div", { class: "score-meaning" },
             h("p", { class: "tier", id: "cap-reason" }, `Livello limitato: ${r.cap_reason}.`),
+            tierScale(r.tiers, r.overall),
             h("p", { id: "overall" }, `Media delle risposte: ${score(r.overall)} su 100. Da sola varrebbe il livello «${r.uncapped_tier_label}», ma il livello resta «${r.tier_label}» finché non sono rispettati tutti i controlli di base.`)))
       : h("section", { class: "score-box", "aria-label": "Punteggio complessivo" },
           h("p", { class: "score-big", id: "overall" }, score(r.overall), h("small", {}, " su 100")),
-          h("div", {},
+          h("div", { class: "score-meaning" },
             h("p", { class: "tier", id: "tier" }, `Livello: ${r.tier_label}`),
-            h("p", {}, `Livelli: ${tierRanges(r.tiers)}.`))),
+            tierScale(r.tiers, r.overall),
+            h("p", { id: "next-step" }, nextStepSentence(r.tiers, r.overall)),
+            h("p", { class: "muted small-print" }, `Livelli: ${tierRanges(r.tiers)}.`))),
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "btn btn-primary", id: "make-pdf", onclick: makePdf }, "Genera piano PDF"),
       isDraft
@@ -191,11 +222,10 @@ register("results", async (main, params) => {
       g.met
         ? h("div", { class: "info-box" }, h("p", {}, `Tutte le misure minime obbligatorie verificate sono soddisfatte (${g.passed}).`))
         : [h("p", {}, `${plural(g.passed, "misura soddisfatta", "misure soddisfatte")}, ${plural(g.failed.length, "non soddisfatta", "non soddisfatte")}. Sono obblighi per ogni pubblica amministrazione (AgID, misure minime di sicurezza ICT): vanno sistemate per prime.`),
+           costSentence(g.failed),
            h("details", {},
              h("summary", {}, showFailed(g.failed.length, "misura", "misure")),
-             h("ul", { class: "gate-list" }, g.failed.map((f) => h("li", {},
-               h("strong", {}, f.question), h("br"),
-               `Risposta: ${f.answer}. Argomento: ${f.domain}. Riferimenti: ${f.controls.join(", ")}.`))))]),
+             byDeadline(g.failed, "Riferimenti"))]),
     r.essential.met
       ? null
       : h("section", { "aria-labelledby": "essential-title", id: "essential" },
@@ -203,9 +233,7 @@ register("results", async (main, params) => {
           h("p", {}, `${plural(r.essential.failed.length, "misura essenziale non rispettata", "misure essenziali non rispettate")}: senza queste nessuna organizzazione può dirsi consolidata, qualunque sia la media.`),
           h("details", { open: r.essential.failed.length <= 3 },
             h("summary", {}, showFailed(r.essential.failed.length, "misura essenziale", "misure essenziali")),
-            h("ul", { class: "gate-list" }, r.essential.failed.map((f) => h("li", {},
-              h("strong", {}, f.question), h("br"),
-              `Risposta: ${f.answer}. Argomento: ${f.domain}. Fonti: ${f.controls.join(", ")}.`))))),
+            byDeadline(r.essential.failed, "Fonti"))),
     h("section", { "aria-labelledby": "unknown-title", id: "unknown" },
       h("h2", { id: "unknown-title" }, `Risposte «Non so»: ${r.unknown_title.charAt(0).toLowerCase()}${r.unknown_title.slice(1)}`),
       r.unknown.length

@@ -357,6 +357,59 @@ pub async fn coord_dashboard<R: Runtime>(
     blocking(&app, move |state| dashboard(state, &scope, list)).await
 }
 
+/// The outcome of "Verifica l'archivio".
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchiveCheck {
+    /// Current results checked.
+    pub checked: usize,
+    /// Of those, still intact.
+    pub verified: usize,
+    /// The others: the stored file and what is wrong with it (Italian).
+    pub failed: Vec<ArchiveFailure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchiveFailure {
+    pub file: String,
+    pub reason: &'static str,
+}
+
+/// Verify again every current result of the archive from its stored bytes
+/// (the dashboard verifies each once per session; this is the explicit
+/// check, the same as `sentinella verify --db`). The session's cache is
+/// refreshed with what was found.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn coord_verify_archive<R: Runtime>(app: AppHandle<R>) -> AppResult<ArchiveCheck> {
+    blocking(&app, |state| {
+        state.with_desk(|desk| {
+            let g = agg::gather_db(&desk.db, state.catalog())?;
+            desk.verified = agg::VerifiedCache::default();
+            for r in &g.current {
+                desk.verified.remember(r.clone());
+            }
+            for b in &g.rejected {
+                eprintln!(
+                    "sentinella-app: stored result {} no longer verifies: {}",
+                    b.file, b.reason
+                );
+            }
+            Ok(ArchiveCheck {
+                checked: g.accepted + g.rejected.len(),
+                verified: g.accepted,
+                failed: g
+                    .rejected
+                    .iter()
+                    .map(|r| ArchiveFailure {
+                        file: r.file.clone(),
+                        reason: texts::reason(r.kind),
+                    })
+                    .collect(),
+            })
+        })
+    })
+    .await
+}
+
 /// Where an exported file went (`None`: the user closed the dialog).
 #[derive(Debug, Clone, Serialize)]
 pub struct Saved {

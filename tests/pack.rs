@@ -184,6 +184,8 @@ fn assert_refused(pack: &Path, db: &Path, needle: &str) -> String {
     assert!(err.contains(needle), "expected {needle:?} in: {err}");
     assert!(err.contains("pack refused"), "{err}");
     assert_eq!(rows(db), before, "{needle}: the database changed");
+    // The message, for `--nocapture` (the closing note lists them).
+    println!("REFUSED {}: {}", pack.display(), err.trim());
     err
 }
 

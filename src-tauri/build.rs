@@ -2,7 +2,7 @@
 //! so the capability file can grant them one by one.
 
 /// Every `#[tauri::command]` of `src/commands.rs`, `src/coordination/` and
-/// `src/incident.rs` and `src/packs.rs`
+/// `src/incident.rs`, `src/packs.rs` and `src/workshop.rs`
 /// (the list in `lib.rs`).
 const COMMANDS: &[&str] = &[
     "app_info",
@@ -49,6 +49,17 @@ const COMMANDS: &[&str] = &[
     "pack_preview",
     "pack_sign",
     "pack_history",
+    "workshop_home",
+    "workshop_create",
+    "workshop_get",
+    "workshop_step",
+    "workshop_blank",
+    "workshop_delete",
+    "workshop_projector",
+    "workshop_swap",
+    "workshop_debrief_pdf",
+    "workshop_export",
+    "projector_state",
 ];
 
 /// The files `scripts/ui-vendor.sh` copies into `ui/vendor/` (git-ignored):

@@ -29,6 +29,8 @@
 //! - [`ids`]: typed ids (assessment, ISTAT code, key fingerprint).
 //! - [`usecase`]: every operation of the two faces, with typed inputs,
 //!   results and errors: the CLI and the app are adapters over it.
+//! - [`workshop`]: workshop mode for trainers (sessions, the group's
+//!   answers), pure; its use cases are [`usecase::workshop`].
 
 pub mod aggregate;
 pub mod controls;
@@ -50,3 +52,4 @@ pub mod scoring;
 pub mod store;
 pub mod usecase;
 pub mod validate;
+pub mod workshop;

@@ -220,6 +220,7 @@ fn refuse_own_databases<R: Runtime>(app: &AppHandle<R>, path: &Path) -> AppResul
     let own = [
         dir.join(crate::state::DB_FILE),
         dir.join(crate::coordination::desk::COORDINATOR_DB_FILE),
+        dir.join(sentinella::store::workshop::WORKSHOP_DB_FILE),
     ];
     if own
         .iter()

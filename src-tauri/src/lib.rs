@@ -15,6 +15,7 @@ pub mod packs;
 pub mod state;
 pub mod views;
 pub mod webview;
+pub mod workshop;
 
 use std::path::PathBuf;
 
@@ -73,6 +74,17 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             packs::pack_preview,
             packs::pack_sign,
             packs::pack_history,
+            workshop::workshop_home,
+            workshop::workshop_create,
+            workshop::workshop_get,
+            workshop::workshop_step,
+            workshop::workshop_blank,
+            workshop::workshop_delete,
+            workshop::workshop_projector,
+            workshop::workshop_swap,
+            workshop::workshop_debrief_pdf,
+            workshop::workshop_export,
+            workshop::projector_state,
         ])
 }
 
@@ -95,6 +107,7 @@ pub fn run() {
             let dir = data_dir(app);
             app.manage(AppState::open(&dir));
             app.manage(opener::SavedFiles::default());
+            app.manage(workshop::WorkshopState::default());
             #[cfg(feature = "e2e")]
             if let Some(stand_in) = opener::stand_in::OpenerStandIn::from_env() {
                 app.manage(stand_in);

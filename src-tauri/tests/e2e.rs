@@ -213,9 +213,11 @@ async fn flow_part_one(app: &common::App, saved: &std::path::Path) -> R {
     // Questionnaire: the first option (Comune) is already chosen.
     app.tab_to(|f| f == "comune", 6).await?;
     app.press("Procen").await?;
+    // Wait for the answer to the whole word, not to its first letters
+    // (under load an earlier search can still be on screen).
     app.wait_js(
-        "return document.querySelectorAll('#comune-list [role=option]').length > 0",
-        10,
+        "const o = [...document.querySelectorAll('#comune-list [role=option]')]; return o.length > 0 && o.every(x => x.textContent.includes('Procen'))",
+        20,
     )
     .await?;
     app.press(&key(Key::Down)).await?;
@@ -670,8 +672,8 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
     app.wait_screen("new").await?;
     app.type_in("#comune", "Proceno").await?;
     app.wait_js(
-        "return document.querySelectorAll('#comune-list [role=option]').length > 0",
-        10,
+        "const o = [...document.querySelectorAll('#comune-list [role=option]')]; return o.length > 0 && o.every(x => x.textContent.includes('Proceno'))",
+        20,
     )
     .await?;
     app.click("#comune-opt-0").await?;
@@ -773,8 +775,8 @@ async fn xss(app: &common::App) -> R {
         .await?;
     app.type_in("#comune", "Jacurso").await?;
     app.wait_js(
-        "return document.querySelectorAll('#comune-list [role=option]').length > 0",
-        10,
+        "const o = [...document.querySelectorAll('#comune-list [role=option]')]; return o.length > 0 && o.every(x => x.textContent.includes('Jacurso'))",
+        20,
     )
     .await?;
     app.click("#comune-opt-0").await?;

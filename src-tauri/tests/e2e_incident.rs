@@ -74,7 +74,8 @@ fn incident_by_keyboard_survives_restart_and_ends_in_drafts_and_pdf() {
 async fn part_one(app: &common::App) -> R {
     app.wait_screen("home").await?;
     // The header button is reachable by keyboard from the first screen.
-    app.tab_to(|f| f == "nav-incident", 8).await?;
+    // From the page heading: past the home screen's own buttons, then the header.
+    app.tab_to(|f| f == "nav-incident", 16).await?;
     let t0 = Instant::now();
     app.press(&key(Key::Enter)).await?;
     app.wait_screen("incident").await?;
@@ -178,7 +179,8 @@ async fn part_one(app: &common::App) -> R {
 
 async fn part_two(app: &common::App, saved: &std::path::Path) -> R {
     app.wait_screen("home").await?;
-    app.tab_to(|f| f == "nav-incident", 8).await?;
+    // From the page heading: past the home screen's own buttons, then the header.
+    app.tab_to(|f| f == "nav-incident", 16).await?;
     app.press(&key(Key::Enter)).await?;
     app.wait_screen("incident").await?;
     assert!(app.text("main").await?.contains("2 voci nel registro"));

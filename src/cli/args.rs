@@ -88,6 +88,12 @@ pub enum Command {
         #[command(subcommand)]
         command: super::incident::IncidentCommand,
     },
+    /// Workshop mode for trainers: sessions, the group's counts, session
+    /// files and the debrief PDF.
+    Workshop {
+        #[command(subcommand)]
+        command: super::workshop::WorkshopCommand,
+    },
     /// Work with a Sentinella database: check, back up, restore, import,
     /// export, list.
     Db {

@@ -8,6 +8,7 @@ mod db;
 mod incident;
 mod output;
 mod pack;
+mod workshop;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -90,6 +91,7 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Db { command } => db::run(command, dirs),
         Command::Incident { command } => incident::run(command),
+        Command::Workshop { command } => workshop::run(command, &catalog(dirs)?),
         Command::Demo { out, date } => {
             let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
             run_demo(&catalog(dirs)?, &out, date)

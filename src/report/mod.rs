@@ -20,6 +20,7 @@
 
 pub mod blank_pdf;
 pub mod common;
+pub mod debrief_pdf;
 pub mod fonts;
 mod hyphen;
 pub mod incident_pdf;
@@ -31,6 +32,7 @@ pub mod text;
 pub mod theme;
 
 pub use blank_pdf::{blank_document, blank_pdf, BlankForm};
+pub use debrief_pdf::{debrief_document, debrief_pdf, DebriefReport};
 pub use fonts::{missing_glyphs, Style};
 pub use incident_pdf::{incident_document, incident_pdf, IncidentReport};
 pub use layout::{

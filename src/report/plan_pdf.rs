@@ -1236,7 +1236,7 @@ fn italian_list(items: &[String]) -> String {
     }
 }
 
-fn incident_card(
+pub(crate) fn incident_card(
     org: &crate::model::Organization,
     contacts: &[Contact],
     territory: &[TerritoryContact],

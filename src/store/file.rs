@@ -64,6 +64,17 @@ pub(crate) fn raw_application_id(path: &Path) -> Option<u32> {
 /// Decide what `path` holds without modifying it. Errors for anything that
 /// is not a usable Sentinella database of this or an older schema version.
 pub(crate) fn inspect(path: &Path, check: Check) -> Result<FileState, StoreError> {
+    inspect_as(path, check, APPLICATION_ID, LATEST_VERSION)
+}
+
+/// [`inspect`] for a database of another kind that shares this plumbing
+/// (the workshop sessions file): its own application id and schema version.
+pub(crate) fn inspect_as(
+    path: &Path,
+    check: Check,
+    application_id: u32,
+    latest_version: i64,
+) -> Result<FileState, StoreError> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileState::Missing),
@@ -122,17 +133,17 @@ pub(crate) fn inspect(path: &Path, check: Check) -> Result<FileState, StoreError
     if app_id == 0 && version == 0 && objects == 0 {
         return Ok(FileState::Uninitialized);
     }
-    if app_id != APPLICATION_ID {
+    if app_id != application_id {
         return Err(StoreError::NotSentinella {
             path: path.to_path_buf(),
             application_id: app_id,
         });
     }
-    if version > LATEST_VERSION {
+    if version > latest_version {
         return Err(StoreError::TooNew {
             path: path.to_path_buf(),
             found: version,
-            supported: LATEST_VERSION,
+            supported: latest_version,
         });
     }
     let problems = integrity(&conn, check).map_err(sq)?;

@@ -51,6 +51,7 @@ mod incident;
 mod pack;
 pub mod schema;
 pub mod time;
+pub mod workshop;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

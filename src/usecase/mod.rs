@@ -19,7 +19,9 @@
 //!   incident, log, tick steps, mark deadlines, drafts, the incident PDF;
 //! - [`pack`]: the coordinator's packs: import (trust on first use, no
 //!   rollback, all or nothing), active alerts, issue and history;
-//! - [`names`]: the file names offered for what is written.
+//! - [`names`]: the file names offered for what is written;
+//! - [`workshop`]: workshop sessions (create, step, counts, reveal, reset),
+//!   session files, the debrief PDF.
 //!
 //! The policies decided here once for both faces (see each module, and
 //! `docs/use-cases.md`):
@@ -38,3 +40,4 @@ pub mod pack;
 pub mod planning;
 pub mod territory;
 pub mod verify;
+pub mod workshop;

@@ -24,6 +24,14 @@ function coordinatorsCorner() {
     h("button", { type: "button", class: "btn btn-outline-primary", id: "nav-coord", onclick: () => go("coord") }, "Apri l'area di coordinamento"));
 }
 
+/** The way in for trainers: workshop sessions live apart from assessments. */
+function trainersCorner() {
+  return h("section", { class: "coord-corner", "aria-labelledby": "workshop-corner-title" },
+    h("h2", { id: "workshop-corner-title", class: "h4" }, "Per chi fa formazione"),
+    h("p", {}, "Per condurre un incontro con il proiettore: le domande una alla volta, le risposte del gruppo contate in forma anonima e un resoconto in PDF per i partecipanti."),
+    h("button", { type: "button", class: "btn btn-outline-primary", id: "nav-workshop", onclick: () => go("workshop") }, "Modalità formazione"));
+}
+
 /** How long "Annulla" stays offered after a deletion, in milliseconds. */
 const UNDO_MS = 8000;
 
@@ -131,6 +139,7 @@ register("home", async (main) => {
             h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Azioni")))),
           h("tbody", {}, rows.map((r) => rowView(r, errorBox, undoBox,
             rows.some((o) => o.id !== r.id && o.organization_id === r.organization_id && o.assessed_on === r.assessed_on))))),
+    trainersCorner(),
     coordinatorsCorner());
   if (loadError) showError(errorBox, loadError);
 });

@@ -11,6 +11,7 @@ import "./coord.js";
 import "./help.js";
 import "./incident.js";
 import "./packs.js";
+import "./workshop.js";
 
 async function start() {
   document.getElementById("nav-home").addEventListener("click", () => go("home"));

@@ -1,0 +1,640 @@
+//! "Modalità formazione": thin commands over [`sentinella::usecase::workshop`],
+//! the projector window and the events that keep it in step.
+//!
+//! Two windows: the main window becomes the trainer's presenter; the
+//! projector window (label `projector`, page `projector.html`) is created
+//! here, with its own capability (`capabilities/projector.json`) that grants
+//! it one command, [`projector_state`], listening to events and sending
+//! the presentation keys it receives (Page Down / Page Up, B, R: a clicker
+//! aimed at the wrong window) to the presenter as `workshop-key`. What it
+//! receives is a [`ProjectorView`], built here from the session: the
+//! question and its options, and the counts only once revealed. The
+//! facilitator note and the unrevealed counts never leave Rust for that
+//! window.
+
+use std::sync::Mutex;
+
+use chrono::Utc;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
+
+use sentinella::demo::{self, Profile};
+use sentinella::model::{Questionnaire, SpecialAnswer};
+use sentinella::store::format_italian;
+use sentinella::store::workshop::{WorkshopDb, WorkshopDbError, WORKSHOP_DB_FILE};
+use sentinella::usecase::workshop::{self as ws, NewSession, Step, WorkshopUseError};
+use sentinella::workshop::{typical_option, Session, TallySource};
+
+use crate::dialogs;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// Label of the projector window.
+pub const PROJECTOR: &str = "projector";
+/// Label of the main (presenter) window.
+const MAIN: &str = "main";
+/// The event the projector listens to.
+pub const PROJECTOR_EVENT: &str = "workshop-projector";
+
+/// The workshop side of the app: the sessions database (opened on first
+/// use), the session on screen, and whether the projector is blanked.
+#[derive(Debug, Default)]
+pub struct WorkshopState {
+    db: Mutex<Option<WorkshopDb>>,
+    screen: Mutex<Screen>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Screen {
+    session: Option<i64>,
+    blank: bool,
+}
+
+fn app_error(e: WorkshopUseError) -> AppError {
+    match e {
+        WorkshopUseError::Session(s) => AppError::invalid(s.italian()),
+        WorkshopUseError::Db(WorkshopDbError::NotFound(_)) => {
+            AppError::new("Questa sessione di formazione non esiste più.")
+        }
+        WorkshopUseError::Db(WorkshopDbError::Busy) => AppError::new(
+            "Le sessioni sono in uso da un'altra finestra di Sentinella. Riprova tra qualche secondo.",
+        ),
+        WorkshopUseError::Db(WorkshopDbError::File(s)) => AppError::from(s),
+        WorkshopUseError::UnknownQuestionnaire { .. } => AppError::new(
+            "Il questionario di questa sessione non è disponibile in questa installazione.",
+        ),
+        other => {
+            eprintln!("sentinella-app: workshop: {other}");
+            AppError::new(
+                "Errore interno della modalità formazione. Nulla di già salvato è andato perso.",
+            )
+        }
+    }
+}
+
+impl WorkshopState {
+    fn with_db<T>(
+        &self,
+        state: &AppState,
+        f: impl FnOnce(&mut WorkshopDb) -> Result<T, WorkshopUseError>,
+    ) -> AppResult<T> {
+        let mut guard = match self.db.lock() {
+            Ok(g) => g,
+            // Every write is one transaction: a panic cannot leave it half done.
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if guard.is_none() {
+            std::fs::create_dir_all(state.data_dir()).map_err(|e| {
+                eprintln!(
+                    "sentinella-app: cannot create {}: {e}",
+                    state.data_dir().display()
+                );
+                AppError::new("Non riesco a creare la cartella dei dati.")
+            })?;
+            let path = state.data_dir().join(WORKSHOP_DB_FILE);
+            *guard = Some(WorkshopDb::open(&path).map_err(|e| app_error(WorkshopUseError::Db(e)))?);
+        }
+        match guard.as_mut() {
+            Some(db) => f(db).map_err(app_error),
+            None => Err(AppError::new("Archivio delle sessioni non disponibile.")),
+        }
+    }
+
+    fn screen(&self) -> Screen {
+        self.screen.lock().map_or_else(|p| *p.into_inner(), |g| *g)
+    }
+
+    fn set_screen(&self, f: impl FnOnce(&mut Screen)) -> Screen {
+        let mut g = match self.screen.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        f(&mut g);
+        *g
+    }
+}
+
+/// A questionnaire the trainer can pick.
+#[derive(Debug, Serialize)]
+pub struct QuestionnaireChoice {
+    id: String,
+    title: String,
+    domains: Vec<DomainChoice>,
+}
+
+/// A domain the trainer can pick.
+#[derive(Debug, Serialize)]
+pub struct DomainChoice {
+    id: String,
+    title: String,
+    questions: usize,
+}
+
+/// A saved session in the list.
+#[derive(Debug, Serialize)]
+pub struct SessionRow {
+    id: i64,
+    title: String,
+    questions: i64,
+    answered: i64,
+    current: i64,
+    updated: String,
+}
+
+/// The workshop home: questionnaires and saved sessions.
+#[derive(Debug, Serialize)]
+pub struct WorkshopHome {
+    questionnaires: Vec<QuestionnaireChoice>,
+    sessions: Vec<SessionRow>,
+}
+
+/// One option on the presenter's screen.
+#[derive(Debug, Serialize)]
+pub struct PresenterOption {
+    label: String,
+    count: u32,
+    special: bool,
+}
+
+/// How a demo comune (or office) answered the question on screen: "what a
+/// comune like yours looks like", beside the group's answers.
+#[derive(Debug, Serialize)]
+pub struct ExampleAnswer {
+    name: String,
+    profile: &'static str,
+    answer: String,
+}
+
+/// The presenter's screen.
+#[derive(Debug, Serialize)]
+pub struct PresenterView {
+    id: i64,
+    title: String,
+    number: usize,
+    total: usize,
+    domain: String,
+    text: String,
+    help: String,
+    note: Option<String>,
+    question: String,
+    options: Vec<PresenterOption>,
+    answers: u32,
+    typical: Option<String>,
+    revealed: bool,
+    phones: bool,
+    room_size: u32,
+    minutes: u32,
+    seconds_per_question: u32,
+    answered: usize,
+    next: Option<String>,
+    examples: Vec<ExampleAnswer>,
+    blank: bool,
+    projector_open: bool,
+}
+
+/// What the projector shows: never the facilitator note, never counts
+/// before they are revealed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ProjectorView {
+    /// Nothing to show (no session on screen, or blanked).
+    blank: bool,
+    number: usize,
+    total: usize,
+    domain: String,
+    text: String,
+    options: Vec<String>,
+    /// Counts by option, only when revealed.
+    counts: Option<Vec<u32>>,
+    /// Number of answers, only when revealed.
+    answers: Option<u32>,
+}
+
+impl ProjectorView {
+    fn empty() -> ProjectorView {
+        ProjectorView {
+            blank: true,
+            number: 0,
+            total: 0,
+            domain: String::new(),
+            text: String::new(),
+            options: Vec::new(),
+            counts: None,
+            answers: None,
+        }
+    }
+}
+
+fn domain_title(q: &Questionnaire, question_id: &str) -> String {
+    q.questions()
+        .find(|(_, x)| x.id == question_id)
+        .map(|(d, _)| d.title.clone())
+        .unwrap_or_default()
+}
+
+fn projector_view(q: &Questionnaire, s: &Session, blank: bool) -> ProjectorView {
+    let t = s.current_tally();
+    let Some(question) = q.question(&t.question_id) else {
+        return ProjectorView::empty();
+    };
+    ProjectorView {
+        blank,
+        number: s.current + 1,
+        total: s.len(),
+        domain: domain_title(q, &question.id),
+        text: question.text.clone(),
+        options: question.options.iter().map(|o| o.label.clone()).collect(),
+        counts: t.revealed.then(|| t.counts.clone()),
+        answers: t.revealed.then(|| t.total()),
+    }
+}
+
+fn presenter_view<R: Runtime>(
+    app: &AppHandle<R>,
+    id: i64,
+    q: &Questionnaire,
+    s: &Session,
+    blank: bool,
+) -> PresenterView {
+    let t = s.current_tally();
+    let question = q.question(&t.question_id);
+    let next = s
+        .tallies
+        .get(s.current + 1)
+        .and_then(|n| q.question(&n.question_id))
+        .map(|n| n.text.clone());
+    PresenterView {
+        id,
+        title: q.title.clone(),
+        number: s.current + 1,
+        total: s.len(),
+        domain: domain_title(q, &t.question_id),
+        text: question.map(|x| x.text.clone()).unwrap_or_default(),
+        help: question.map(|x| x.help.clone()).unwrap_or_default(),
+        note: question.and_then(|x| x.facilitator_note.clone()),
+        question: t.question_id.clone(),
+        options: question
+            .map(|x| {
+                x.options
+                    .iter()
+                    .zip(&t.counts)
+                    .map(|(o, &count)| PresenterOption {
+                        label: o.label.clone(),
+                        count,
+                        special: o.kind.is_some_and(|k| {
+                            matches!(k, SpecialAnswer::Unknown | SpecialAnswer::NotApplicable)
+                        }),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        answers: t.total(),
+        typical: question
+            .and_then(|x| typical_option(x, &t.counts).and_then(|i| x.options.get(i)))
+            .map(|o| o.label.clone()),
+        revealed: t.revealed,
+        phones: t.source == TallySource::Phones,
+        room_size: s.room_size,
+        minutes: s.minutes,
+        seconds_per_question: s.seconds_per_question(),
+        answered: s.answered(),
+        next,
+        examples: examples(q, &t.question_id),
+        blank,
+        projector_open: app.get_webview_window(PROJECTOR).is_some(),
+    }
+}
+
+/// The answers of the three demo examples to a question.
+fn examples(q: &Questionnaire, question_id: &str) -> Vec<ExampleAnswer> {
+    let Some(question) = q.question(question_id) else {
+        return Vec::new();
+    };
+    // The examples are deterministic; the date only dates their sheets.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    demo::examples(q, day)
+        .into_iter()
+        .map(|e| ExampleAnswer {
+            name: e.sheet.organization.name.clone(),
+            profile: match e.profile {
+                Profile::Struggling => "alle prime armi",
+                Profile::Average => "a metà strada",
+                Profile::WellRun => "ben organizzato",
+            },
+            answer: e
+                .sheet
+                .answers
+                .get(question_id)
+                .and_then(|a| question.option(&a.option))
+                .map_or_else(|| "non risponde".to_string(), |o| o.label.clone()),
+        })
+        .collect()
+}
+
+/// Send the projector its view (if the window is open).
+fn update_projector<R: Runtime>(app: &AppHandle<R>, view: &ProjectorView) {
+    if app.get_webview_window(PROJECTOR).is_some() {
+        if let Err(e) = app.emit_to(PROJECTOR, PROJECTOR_EVENT, view) {
+            eprintln!("sentinella-app: cannot update the projector: {e}");
+        }
+    }
+}
+
+/// Show session `id` (after `step`, if any): the presenter's view, with the
+/// projector brought in step.
+fn show<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    wstate: &WorkshopState,
+    id: i64,
+    step: Option<&Step>,
+) -> AppResult<PresenterView> {
+    let catalog = state.catalog();
+    let (s, q) = wstate.with_db(state, |db| {
+        let s = match step {
+            Some(step) => ws::apply(db, catalog, id, step, Utc::now())?,
+            None => ws::open(db, catalog, id)?.0,
+        };
+        let q = ws::questionnaire_of(catalog, &s)?;
+        Ok((s, q))
+    })?;
+    let screen = wstate.set_screen(|sc| {
+        if sc.session != Some(id) {
+            sc.blank = false;
+        }
+        sc.session = Some(id);
+    });
+    update_projector(app, &projector_view(&q, &s, screen.blank));
+    Ok(presenter_view(app, id, &q, &s, screen.blank))
+}
+
+fn check_id(id: i64) -> AppResult<i64> {
+    if id > 0 {
+        Ok(id)
+    } else {
+        Err(AppError::invalid("Identificativo non valido."))
+    }
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn workshop_home(
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+) -> AppResult<WorkshopHome> {
+    let catalog = state.catalog();
+    let mut seen = Vec::new();
+    let mut questionnaires = Vec::new();
+    for e in catalog.entries() {
+        let id = &e.questionnaire.id;
+        if seen.contains(id) {
+            continue;
+        }
+        seen.push(id.clone());
+        if let Some(latest) = catalog.latest(id) {
+            let q = &latest.questionnaire;
+            questionnaires.push(QuestionnaireChoice {
+                id: q.id.clone(),
+                title: q.title.clone(),
+                domains: q
+                    .domains
+                    .iter()
+                    .map(|d| DomainChoice {
+                        id: d.id.clone(),
+                        title: d.title.clone(),
+                        questions: d.questions.len(),
+                    })
+                    .collect(),
+            });
+        }
+    }
+    let sessions = wstate.with_db(&state, |db| ws::list(db))?;
+    Ok(WorkshopHome {
+        questionnaires,
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionRow {
+                id: s.id,
+                title: catalog
+                    .get(&s.questionnaire.id, &s.questionnaire.version)
+                    .map_or_else(
+                        || s.questionnaire.id.clone(),
+                        |l| l.questionnaire.title.clone(),
+                    ),
+                questions: s.questions,
+                answered: s.answered,
+                current: s.current,
+                updated: format_italian(s.updated_at),
+            })
+            .collect(),
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn workshop_create(
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    input: NewSession,
+) -> AppResult<i64> {
+    wstate.with_db(&state, |db| {
+        ws::create(db, state.catalog(), &input, Utc::now()).map(|(id, _)| id)
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn workshop_get<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+) -> AppResult<PresenterView> {
+    show(&app, &state, &wstate, check_id(id)?, None)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn workshop_step<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+    step: Step,
+) -> AppResult<PresenterView> {
+    // Counts typed in this window are a show of hands.
+    let step = match step {
+        Step::Counts {
+            question, counts, ..
+        } => Step::Counts {
+            question,
+            counts,
+            source: TallySource::Hands,
+        },
+        other => other,
+    };
+    show(&app, &state, &wstate, check_id(id)?, Some(&step))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn workshop_blank<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+    blank: bool,
+) -> AppResult<PresenterView> {
+    let id = check_id(id)?;
+    wstate.set_screen(|sc| {
+        sc.session = Some(id);
+        sc.blank = blank;
+    });
+    show(&app, &state, &wstate, id, None)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn workshop_delete(
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+) -> AppResult<()> {
+    let id = check_id(id)?;
+    wstate.with_db(&state, |db| ws::delete(db, id))?;
+    wstate.set_screen(|sc| {
+        if sc.session == Some(id) {
+            sc.session = None;
+        }
+    });
+    Ok(())
+}
+
+/// Open the projector window (or bring it forward): full screen on a
+/// second display when there is one, else a normal window the trainer can
+/// swap with the presenter.
+#[tauri::command(rename_all = "snake_case")]
+pub fn workshop_projector<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+) -> AppResult<PresenterView> {
+    let id = check_id(id)?;
+    if let Some(w) = app.get_webview_window(PROJECTOR) {
+        let _ = w.set_focus();
+    } else {
+        let cannot = |e: tauri::Error| {
+            eprintln!("sentinella-app: cannot open the projector window: {e}");
+            AppError::new("Non riesco ad aprire la finestra per il proiettore.")
+        };
+        let window =
+            WebviewWindowBuilder::new(&app, PROJECTOR, WebviewUrl::App("projector.html".into()))
+                .title("Sentinella – proiezione")
+                .inner_size(1024.0, 640.0)
+                .build()
+                .map_err(cannot)?;
+        // A second display: move there and fill it.
+        let primary = window.primary_monitor().ok().flatten();
+        let other = window.available_monitors().ok().and_then(|all| {
+            all.into_iter().find(|m| {
+                primary
+                    .as_ref()
+                    .is_none_or(|p| p.position() != m.position())
+            })
+        });
+        if let Some(m) = other {
+            let _ = window.set_position(*m.position());
+            let _ = window.set_fullscreen(true);
+        }
+        // The keyboard (and the clicker) stays with the presenter.
+        if let Some(main) = app.get_webview_window(MAIN) {
+            let _ = main.set_focus();
+        }
+    }
+    show(&app, &state, &wstate, id, None)
+}
+
+/// Where a file was saved (`None`: dialog closed).
+#[derive(Debug, Serialize)]
+pub struct SavedFile {
+    path: Option<String>,
+}
+
+/// Save the debrief PDF of a session (save dialog).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn workshop_debrief_pdf<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+) -> AppResult<SavedFile> {
+    let id = check_id(id)?;
+    let today = chrono::Local::now().date_naive();
+    let catalog = state.catalog();
+    let bytes = wstate.with_db(&state, |db| {
+        let (s, q) = ws::open(db, catalog, id)?;
+        Ok(ws::debrief(&q, &s, today)?.bytes)
+    })?;
+    let path = dialogs::save_file(
+        &app,
+        "Salva il resoconto dell'incontro",
+        &format!("resoconto-formazione-{today}.pdf"),
+        dialogs::PDF,
+        &bytes,
+    )?;
+    Ok(SavedFile {
+        path: path.map(|p| p.display().to_string()),
+    })
+}
+
+/// Save a session as a `sentinella-workshop/1` file (save dialog).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn workshop_export<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+) -> AppResult<SavedFile> {
+    let id = check_id(id)?;
+    let today = chrono::Local::now().date_naive();
+    let catalog = state.catalog();
+    let json = wstate.with_db(&state, |db| ws::export_json(db, catalog, id))?;
+    let path = dialogs::save_file(
+        &app,
+        "Salva la sessione di formazione",
+        &format!("sessione-formazione-{today}.json"),
+        dialogs::JSON,
+        json.as_bytes(),
+    )?;
+    Ok(SavedFile {
+        path: path.map(|p| p.display().to_string()),
+    })
+}
+
+/// With one display: bring the other window to the front.
+#[tauri::command(rename_all = "snake_case")]
+pub fn workshop_swap<R: Runtime>(app: AppHandle<R>) -> AppResult<bool> {
+    let (Some(main), Some(projector)) = (
+        app.get_webview_window(MAIN),
+        app.get_webview_window(PROJECTOR),
+    ) else {
+        return Ok(false);
+    };
+    let main_front = main.is_focused().unwrap_or(true);
+    let front = if main_front { &projector } else { &main };
+    let _ = front.set_focus();
+    Ok(main_front)
+}
+
+/// The projector's current view (when its page loads).
+#[tauri::command(rename_all = "snake_case")]
+pub fn projector_state(
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+) -> AppResult<ProjectorView> {
+    let screen = wstate.screen();
+    let Some(id) = screen.session else {
+        return Ok(ProjectorView::empty());
+    };
+    let catalog = state.catalog();
+    let view = wstate.with_db(&state, |db| {
+        let (s, q) = ws::open(db, catalog, id)?;
+        Ok(projector_view(&q, &s, screen.blank))
+    });
+    // A session deleted meanwhile: nothing on the wall.
+    Ok(view.unwrap_or_else(|_| ProjectorView::empty()))
+}

@@ -26,7 +26,7 @@ apt_install() {
 
 # What the tests read back: spelling (hunspell + Italian dictionary) and PDF
 # tools (poppler's pdftotext/pdffonts/pdftoppm, qpdf).
-TEST_PACKAGES=(hunspell hunspell-it poppler-utils qpdf)
+TEST_PACKAGES=(hunspell hunspell-it poppler-utils qpdf openssl)
 
 # --- desktop app (issue 6) -------------------------------------------------
 # Build the Tauri 2 app (WebKitGTK) and drive its window in the tests

@@ -184,6 +184,8 @@ fn assert_refused(pack: &Path, db: &Path, needle: &str) -> String {
     assert!(err.contains(needle), "expected {needle:?} in: {err}");
     assert!(err.contains("pack refused"), "{err}");
     assert_eq!(rows(db), before, "{needle}: the database changed");
+    // The message, for `--nocapture` (the closing note lists them).
+    println!("REFUSED {}: {}", pack.display(), err.trim());
     err
 }
 
@@ -490,6 +492,28 @@ fn a_pack_can_bring_a_questionnaire_version_for_the_next_assessment() {
     let coord = Coord::new();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("comune.db");
+    // A finished assessment on the built-in version.
+    let demo = dir.path().join("demo");
+    assert!(sentinella(&["demo", "--out", demo.to_str().unwrap()])
+        .status
+        .success());
+    let answers = std::fs::read_dir(&demo)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let n = p.to_string_lossy();
+            n.contains("comune-average") && n.ends_with(".answers.json")
+        })
+        .unwrap();
+    let o = sentinella(&[
+        "db",
+        "import",
+        answers.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--completed",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
     // A new version of the comune questionnaire, valid.
     let mut q: Value = serde_json::from_str(
         &std::fs::read_to_string(common::root().join("questionnaires/comune.json")).unwrap(),
@@ -524,6 +548,33 @@ fn a_pack_can_bring_a_questionnaire_version_for_the_next_assessment() {
     assert!(builtin.get(q["id"].as_str().unwrap(), "9.0.0").is_none());
     let catalog = sentinella::usecase::pack::catalog_with_packs(&store, &builtin).unwrap();
     assert!(catalog.get(q["id"].as_str().unwrap(), "9.0.0").is_some());
+    // Offered for the next assessment (the latest version), never applied
+    // to the finished one, which keeps its version and its score.
+    let id = q["id"].as_str().unwrap();
+    assert_eq!(catalog.latest(id).unwrap().questionnaire.version, "9.0.0");
+    let info = store.assessment_info(1).unwrap();
+    assert_ne!(info.questionnaire.version, "9.0.0");
+    let before = sentinella::usecase::planning::plan_stored(
+        &store,
+        &builtin,
+        sentinella::ids::AssessmentId::new(1).unwrap(),
+        None,
+    )
+    .unwrap()
+    .planned
+    .score
+    .overall;
+    let after = sentinella::usecase::planning::plan_stored(
+        &store,
+        &catalog,
+        sentinella::ids::AssessmentId::new(1).unwrap(),
+        None,
+    )
+    .unwrap()
+    .planned
+    .score
+    .overall;
+    assert_eq!(before, after);
 
     // The same version with other content in a later pack: refused whole.
     drop(store);

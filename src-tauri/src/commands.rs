@@ -97,7 +97,10 @@ pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
         version: env!("CARGO_PKG_VERSION"),
         data_dir: state.data_dir().display().to_string(),
         database: state.data_dir().join(DB_FILE).display().to_string(),
-        questionnaires: views::questionnaires(state.catalog()),
+        // With the versions received by pack: offered for new assessments.
+        questionnaires: state
+            .with_store(|_, catalog| Ok(views::questionnaires(catalog)))
+            .unwrap_or_else(|_| views::questionnaires(state.catalog())),
         comuni_count: comuni::count(),
         comuni_attribution: comuni::ATTRIBUTION,
         pdf_available: true,

@@ -153,13 +153,13 @@ pub fn pick_folder<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<PathBu
 pub fn pick_result_files<R: Runtime>(app: &AppHandle<R>, title: &str) -> Option<Vec<PathBuf>> {
     #[cfg(feature = "e2e")]
     if let Some(dir) = stand_in::pick_dir(app) {
-        return sentinella::load::json_files(&dir).ok();
+        return sentinella::usecase::verify::result_files_in(&dir).ok();
     }
     let files = app
         .dialog()
         .file()
         .set_title(title)
-        .add_filter(JSON.label, &[JSON.extension])
+        .add_filter(JSON.label, &[JSON.extension, "p7m", "eml"])
         .blocking_pick_files()?;
     Some(
         files

@@ -204,7 +204,11 @@ fn run_import<R: Runtime>(
     });
     match &outcome {
         Ok(ImportOutcome::NeedsConfirmation(_)) => pending.set(Some(bytes)),
-        _ => pending.set(None),
+        Ok(ImportOutcome::Applied(_)) => {
+            pending.set(None);
+            state.refresh_catalog();
+        }
+        Err(_) => pending.set(None),
     }
     outcome.map(import_view)
 }

@@ -30,6 +30,20 @@ pub struct AppState {
 struct Inner {
     /// The open store, or why it could not be opened (shown on screen).
     store: Result<Store, AppError>,
+    /// The built-in questionnaires plus the versions received in the
+    /// coordinator's packs (offered for new assessments).
+    catalog: Catalog,
+}
+
+/// The built-in catalog with the store's pack questionnaires added.
+fn with_packs(store: &Result<Store, AppError>, builtin: &Catalog) -> Catalog {
+    match store {
+        Ok(s) => sentinella::usecase::pack::catalog_with_packs(s, builtin).unwrap_or_else(|e| {
+            eprintln!("sentinella-app: questionnaires of the packs not read: {e}");
+            builtin.clone()
+        }),
+        Err(_) => builtin.clone(),
+    }
 }
 
 impl AppState {
@@ -49,17 +63,29 @@ impl AppState {
         for e in errors {
             eprintln!("sentinella-app: built-in questionnaire not usable: {e}");
         }
+        let full = with_packs(&store, &catalog);
         AppState {
-            inner: Mutex::new(Inner { store }),
+            inner: Mutex::new(Inner {
+                store,
+                catalog: full,
+            }),
             desk: Mutex::new(None),
             catalog,
             data_dir: data_dir.to_path_buf(),
         }
     }
 
-    /// The questionnaires.
+    /// The built-in questionnaires (the coordinator's verification).
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// Read again the questionnaire versions received by pack (after an
+    /// import applied one).
+    pub fn refresh_catalog(&self) {
+        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let inner = &mut *guard;
+        inner.catalog = with_packs(&inner.store, &self.catalog);
     }
 
     /// Where the database lives.
@@ -67,7 +93,8 @@ impl AppState {
         &self.data_dir
     }
 
-    /// Run `f` with the store (one command at a time).
+    /// Run `f` with the store and the questionnaires (built-in and received
+    /// by pack), one command at a time.
     pub fn with_store<T>(
         &self,
         f: impl FnOnce(&mut Store, &Catalog) -> AppResult<T>,
@@ -78,8 +105,9 @@ impl AppState {
             // (every write is one transaction): keep going.
             Err(poisoned) => poisoned.into_inner(),
         };
-        match &mut guard.store {
-            Ok(store) => f(store, &self.catalog),
+        let inner = &mut *guard;
+        match &mut inner.store {
+            Ok(store) => f(store, &inner.catalog),
             Err(e) => Err(e.clone()),
         }
     }

@@ -24,6 +24,7 @@
 //! odd encodings cannot alter the signed bytes.
 
 mod verify;
+pub mod wrapped;
 
 pub(crate) use verify::{check_depth, json_nesting_exceeds, open_envelope, parse_json, typed};
 

@@ -41,6 +41,10 @@ pub enum ResultError {
     /// Zero bytes, or only white space.
     #[error("the file is empty")]
     Empty,
+    /// A `.p7m` or `.eml` envelope that gives no result file
+    /// ([`super::wrapped`]).
+    #[error("{0}")]
+    Envelope(String),
     /// Over [`MAX_RESULT_BYTES`].
     #[error("the file is too large ({size} bytes; a result file is at most {limit} bytes)")]
     TooLarge {
@@ -200,6 +204,8 @@ pub enum RejectionKind {
     NotRegular,
     /// [`ResultError::Empty`].
     Empty,
+    /// [`ResultError::Envelope`].
+    Envelope,
     /// [`ResultError::TooLarge`].
     TooLarge,
     /// [`ResultError::InvalidUtf8`].
@@ -244,10 +250,11 @@ pub enum RejectionKind {
 
 impl RejectionKind {
     /// Every kind, in declaration order.
-    pub const ALL: [RejectionKind; 22] = [
+    pub const ALL: [RejectionKind; 23] = [
         RejectionKind::Io,
         RejectionKind::NotRegular,
         RejectionKind::Empty,
+        RejectionKind::Envelope,
         RejectionKind::TooLarge,
         RejectionKind::InvalidUtf8,
         RejectionKind::TooDeep,
@@ -275,6 +282,7 @@ impl RejectionKind {
             RejectionKind::Io => "io",
             RejectionKind::NotRegular => "not_regular",
             RejectionKind::Empty => "empty",
+            RejectionKind::Envelope => "envelope",
             RejectionKind::TooLarge => "too_large",
             RejectionKind::InvalidUtf8 => "invalid_utf8",
             RejectionKind::TooDeep => "too_deep",
@@ -316,6 +324,7 @@ impl ResultError {
             ResultError::Io(_) => RejectionKind::Io,
             ResultError::NotRegular(_) => RejectionKind::NotRegular,
             ResultError::Empty => RejectionKind::Empty,
+            ResultError::Envelope(_) => RejectionKind::Envelope,
             ResultError::TooLarge { .. } => RejectionKind::TooLarge,
             ResultError::InvalidUtf8 { .. } => RejectionKind::InvalidUtf8,
             ResultError::TooDeep { .. } => RejectionKind::TooDeep,
@@ -400,13 +409,23 @@ pub struct VerifiedResult {
 /// Read at most [`MAX_RESULT_BYTES`] (+1 to detect more) from a regular
 /// file: a 100 MB file costs 4 MB of reading, never 100 MB of memory; a
 /// FIFO or a device is refused without reading.
+///
+/// A `.p7m` (CAdES) or `.eml` (a message saved from the PEC client) is
+/// opened and the result file inside returned ([`super::wrapped`]); the
+/// envelope is capped like a result file.
 pub fn read_capped(path: &Path) -> Result<Vec<u8>, ResultError> {
+    use super::wrapped::{unwrap, Wrapping};
     use crate::store::file::{read_regular_capped, ReadError};
-    read_regular_capped(path, MAX_RESULT_BYTES).map_err(|e| match e {
+    let bytes = read_regular_capped(path, MAX_RESULT_BYTES).map_err(|e| match e {
         ReadError::Io(e) => ResultError::Io(e),
         ReadError::NotRegular(what) => ResultError::NotRegular(what),
         ReadError::TooLarge { size, limit } => ResultError::TooLarge { size, limit },
-    })
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    unwrap(bytes, Wrapping::of_name(&name)).map_err(ResultError::Envelope)
 }
 
 /// Read and verify one result file. `expected_key`, when given, is the

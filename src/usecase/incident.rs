@@ -233,6 +233,18 @@ pub fn deadline_views(incident: &Incident, now: DateTime<Utc>) -> Vec<DeadlineVi
         .collect()
 }
 
+/// The organisation's emergency contacts, with the COSC of the
+/// coordinator's last pack where the organisation has none of its own.
+fn territory_filled(
+    store: &Store,
+    organization_id: i64,
+) -> Result<Vec<crate::incident::contacts::Contact>, RespondError> {
+    Ok(super::pack::with_territory_contacts(
+        store.contacts(organization_id)?,
+        &store.pack_contacts()?,
+    ))
+}
+
 /// Load an incident for the screen.
 pub fn view(
     store: &Store,
@@ -245,7 +257,7 @@ pub fn view(
         checklist: lists.for_case(inc.triage.case, inc.audience()),
         deadlines: deadline_views(&inc, now),
         l90: deadlines::l90_scope(&inc.organization),
-        contacts: store.contacts(inc.organization_id)?,
+        contacts: territory_filled(store, inc.organization_id)?,
         unsent: store.log_typing(incident)?,
         incident: inc,
     })
@@ -258,7 +270,7 @@ pub fn drafts(
     now: DateTime<Utc>,
 ) -> Result<Vec<Draft>, RespondError> {
     let inc = store.load_incident(incident)?;
-    let contacts = store.contacts(inc.organization_id)?;
+    let contacts = territory_filled(store, inc.organization_id)?;
     Ok(drafts::drafts(&inc, &contacts, &checklists()?, now))
 }
 

@@ -369,3 +369,66 @@ pub fn show(bytes: &[u8], now: DateTime<Utc>) -> Result<PackSummary, PackError> 
         None,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cosc(name: &str) -> TerritoryContact {
+        TerritoryContact {
+            role: TerritoryRole::Cosc,
+            name: name.into(),
+            phone: Some("06 1234 5678".into()),
+            email: None,
+        }
+    }
+
+    #[test]
+    fn the_pack_fills_the_cosc_only_where_the_organisation_has_none() {
+        let own = Contact {
+            role: ContactRole::Cosc,
+            name: "COSC scritto dal Comune".into(),
+            phone: Some("0761 000000".into()),
+            email: None,
+        };
+        let kept = with_territory_contacts(vec![own.clone()], &[cosc("COSC del pacchetto")]);
+        assert_eq!(kept, vec![own]);
+        let filled = with_territory_contacts(Vec::new(), &[cosc("COSC del pacchetto")]);
+        assert_eq!(filled.len(), 1);
+        assert_eq!(filled[0].role, ContactRole::Cosc);
+        assert_eq!(filled[0].name, "COSC del pacchetto");
+        // The regional CSIRT has no row of its own on the card.
+        let csirt = TerritoryContact {
+            role: TerritoryRole::RegionalCsirt,
+            ..cosc("CSIRT")
+        };
+        assert!(with_territory_contacts(Vec::new(), &[csirt]).is_empty());
+    }
+
+    #[test]
+    fn expired_and_other_audience_alerts_are_hidden() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap_or_default();
+        let alert = |title: &str, audience, expires: u32, severity| Alert {
+            title: title.into(),
+            text: "t".into(),
+            date: day(1),
+            severity,
+            audience,
+            expires_on: day(expires),
+            related_questions: Vec::new(),
+        };
+        use crate::pack::{AlertAudience as A, Severity as S};
+        let alerts = vec![
+            alert("scaduto", A::Both, 9, S::Critical),
+            alert("polis", A::Polis, 30, S::Critical),
+            alert("info", A::Comuni, 30, S::Info),
+            alert("oggi", A::Both, 10, S::Warning),
+        ];
+        let shown: Vec<String> = filter_active(alerts.clone(), Some(Audience::Comune), day(10))
+            .into_iter()
+            .map(|a| a.title)
+            .collect();
+        assert_eq!(shown, ["oggi", "info"]);
+        assert_eq!(filter_active(alerts, None, day(10)).len(), 3);
+    }
+}

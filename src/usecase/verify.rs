@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::exchange::{self, ResultError, VerifiedResult};
 use crate::ids::Fingerprint;
-use crate::load::{self, Catalog, LoadError};
+use crate::load::{Catalog, LoadError};
 
 /// The threads to verify with: one per core.
 pub fn threads() -> usize {
@@ -22,12 +22,36 @@ pub struct ResultFiles {
     pub empty_dirs: Vec<PathBuf>,
 }
 
+/// The result files of a directory: `*.json`, and `*.p7m` and `*.eml`
+/// (result files received by PEC, see [`crate::exchange::wrapped`]),
+/// sorted by name.
+pub fn result_files_in(dir: &std::path::Path) -> Result<Vec<PathBuf>, LoadError> {
+    let io = |source| LoadError::Io {
+        file: dir.display().to_string(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let wanted = path.extension().is_some_and(|e| {
+            ["json", "p7m", "eml"]
+                .iter()
+                .any(|w| e.eq_ignore_ascii_case(w))
+        });
+        if wanted && !path.is_dir() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Expand `paths` into result files.
 pub fn result_files(paths: &[PathBuf]) -> Result<ResultFiles, LoadError> {
     let mut out = ResultFiles::default();
     for path in paths {
         if path.is_dir() {
-            let found = load::json_files(path)?;
+            let found = result_files_in(path)?;
             if found.is_empty() {
                 out.empty_dirs.push(path.clone());
             }

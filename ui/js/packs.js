@@ -3,7 +3,7 @@
 // and the coordinator's form to write, preview, sign and save a pack.
 
 import { api } from "./api.js";
-import { register, go, showError, announce, saveFile } from "./app.js";
+import { app, register, go, showError, announce, saveFile } from "./app.js";
 import { h, fill, date, plural } from "./dom.js";
 
 /** The active alerts, most urgent first; nothing when there are none. */
@@ -44,7 +44,9 @@ register("packs", async (main) => {
     ? `Coordinamento registrato: ${home.coordinator}, impronta della chiave ${home.fingerprint}. Ultimo pacchetto applicato: numero ${home.last_sequence}.`
     : "Non è ancora stato importato nessun pacchetto: al primo ti chiederemo di verificare l'impronta della chiave del coordinamento.");
 
-  const applied = (v) => {
+  const applied = async (v) => {
+    // New questionnaire versions are offered from the next assessment on.
+    try { app.info = await api.appInfo(); } catch (e) { /* the old list stays */ }
     fill(result, h("div", { class: "info-box", id: "pack-applied" },
       h("p", {}, h("strong", {}, "Aggiornamenti applicati.")),
       summaryView(v.summary),
@@ -61,7 +63,7 @@ register("packs", async (main) => {
       btn.disabled = true;
       fill(errorBox);
       try {
-        applied(await api.packConfirm(input.value));
+        await applied(await api.packConfirm(input.value));
       } catch (e) {
         showError(errorBox, e);
         btn.disabled = false;
@@ -91,7 +93,7 @@ register("packs", async (main) => {
       const v = await api.packImport();
       if (!v.done) fill(result, h("p", {}, "Nessun file scelto."));
       else if (v.outcome === "needs_confirmation") confirmBox(v);
-      else applied(v);
+      else await applied(v);
     } catch (e) {
       showError(errorBox, e);
     } finally {

@@ -245,7 +245,7 @@ pub async fn coord_import<R: Runtime>(
             else {
                 return Ok(cancelled());
             };
-            let files = sentinella::load::json_files(&dir).map_err(|e| {
+            let files = sentinella::usecase::verify::result_files_in(&dir).map_err(|e| {
                 eprintln!("sentinella-app: cannot list {}: {e}", dir.display());
                 AppError::new(format!(
                     "Non riesco a leggere la cartella {}.",
@@ -263,7 +263,7 @@ pub async fn coord_import<R: Runtime>(
     };
     if paths.is_empty() {
         return Err(AppError::invalid(
-            "In questa cartella non ci sono file di risultati (file .json).",
+            "In questa cartella non ci sono file di risultati (file .json, oppure .p7m o .eml ricevuti per PEC).",
         ));
     }
     if paths.len() > MAX_IMPORT_FILES {

@@ -27,6 +27,7 @@ pub fn reason(kind: RejectionKind) -> &'static str {
         RejectionKind::ImplausibleDate => "Le date del file sono impossibili (una valutazione nel futuro, successiva alla propria esportazione o precedente al 2026): il file non è autentico o l'orologio del computer del comune è sbagliato.",
         RejectionKind::ContestedKey => "Per questo ente non c'è ancora una chiave registrata e i file arrivati sono firmati con chiavi diverse: nessuna è accettata finché non verifichi con il comune quale è quella giusta.",
         RejectionKind::Empty => "Il file è vuoto.",
+        RejectionKind::Envelope => "Dalla busta .p7m o dal messaggio .eml non si ricava un file di risultati (busta danneggiata, nessun allegato adatto, troppi allegati): salva l'allegato del comune e importa quello.",
         RejectionKind::TooLarge => "Il file è troppo grande per essere un file di risultati (al massimo 4 MB).",
         RejectionKind::InvalidUtf8
         | RejectionKind::TooDeep

@@ -11,6 +11,7 @@ function intro() {
     h("p", {}, "Sentinella ti aiuta a capire quanto è protetto dagli attacchi informatici il tuo Comune o il tuo Sportello Polis, con domande semplici a cui rispondi in circa un'ora. Puoi fermarti e riprendere quando vuoi: ogni risposta è salvata subito."),
     h("p", {}, "Alla fine ottieni un punteggio e un piano in PDF con le cose da fare per prime, da portare alla Giunta e al fornitore informatico."),
     h("p", {}, "Risponde chi conosce gli uffici (il segretario comunale, il responsabile per la transizione digitale, il responsabile dello sportello): non serve essere esperti. Tieni a portata di mano il contratto del fornitore informatico, la nomina del DPO e l'elenco dei computer."),
+    h("p", {}, "Se preferisci raccogliere prima le risposte dagli uffici, in «Nuova autovalutazione» puoi salvare il questionario da stampare, con la lettera per il fornitore."),
     h("p", {}, "Le risposte restano solo su questo computer: nulla viene inviato in rete, a meno che tu non decida di esportarle."),
     h("p", {}, h("button", { type: "button", class: "btn btn-outline-primary", id: "open-help", onclick: () => go("help") }, "Leggi la guida e le parole difficili")));
 }

@@ -29,6 +29,15 @@ impl Profile {
     /// All profiles, weakest first.
     pub const ALL: [Profile; 3] = [Profile::Struggling, Profile::Average, Profile::WellRun];
 
+    /// How a trainer names the profile (Italian): "alle prime armi"...
+    pub fn label_it(self) -> &'static str {
+        match self {
+            Profile::Struggling => "alle prime armi",
+            Profile::Average => "a metà strada",
+            Profile::WellRun => "ben organizzato",
+        }
+    }
+
     /// Stable id used in file names.
     pub fn id(self) -> &'static str {
         match self {

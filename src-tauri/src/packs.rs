@@ -127,21 +127,6 @@ pub struct PackHome {
     pub contacts: Vec<ContactView>,
 }
 
-/// The organizations' kind of this installation, when they are all of one
-/// kind (the alerts for the other kind are then hidden).
-fn installation_kind(store: &sentinella::store::Store) -> AppResult<Option<Audience>> {
-    let kinds: std::collections::BTreeSet<Audience> = store
-        .organizations()?
-        .into_iter()
-        .map(|(_, o)| o.kind)
-        .collect();
-    Ok(if kinds.len() == 1 {
-        kinds.into_iter().next()
-    } else {
-        None
-    })
-}
-
 /// The active alerts (for the organisation's kind when given, else for the
 /// kind of this installation's organisations) and the coordinator.
 #[tauri::command(rename_all = "snake_case")]
@@ -149,7 +134,7 @@ pub async fn pack_home(state: State<'_, AppState>, kind: Option<Audience>) -> Ap
     state.with_store(|store, _| {
         let kind = match kind {
             Some(k) => Some(k),
-            None => installation_kind(store)?,
+            None => sentinella::usecase::pack::installation_kind(store)?,
         };
         let today = chrono::Local::now().date_naive();
         let alerts = packs::active_alerts(store, kind, today)?;

@@ -497,15 +497,16 @@ pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
     let gate_views =
         |ids: &[String], sources: &dyn Fn(&sentinella::model::Question) -> Vec<String>| {
             ids.iter()
-                .map(|id| GateView {
+                .map(|id| (id, action_of(id)))
+                .map(|(id, action)| GateView {
                     question_id: id.clone(),
                     question: q.question(id).map(|x| x.text.clone()).unwrap_or_default(),
                     domain: domain_title(q, id),
                     answer: answer_label(q, sheet, id),
                     controls: q.question(id).map(sources).unwrap_or_default(),
-                    horizon: action_of(id).map_or("", |a| a.horizon.label_it()),
-                    horizon_rank: action_of(id).map_or(u8::MAX, |a| a.horizon as u8),
-                    cost_band: match action_of(id).map(|a| a.cost) {
+                    horizon: action.map_or("", |a| a.horizon.label_it()),
+                    horizon_rank: action.map_or(u8::MAX, |a| a.horizon as u8),
+                    cost_band: match action.map(|a| a.cost) {
                         Some(CostBand::Zero) => 0,
                         Some(CostBand::Under1k) => 1,
                         _ => 2,

@@ -18,13 +18,15 @@ use chrono::Utc;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
 
-use sentinella::demo::{self, Profile};
+use sentinella::demo;
 use sentinella::model::{Questionnaire, SpecialAnswer};
 use sentinella::store::format_italian;
 use sentinella::store::workshop::{WorkshopDb, WorkshopDbError, WORKSHOP_DB_FILE};
+use sentinella::usecase::names;
 use sentinella::usecase::workshop::{self as ws, NewSession, Step, WorkshopUseError};
 use sentinella::workshop::{typical_option, Session, TallySource};
 
+use crate::coordination::Saved;
 use crate::dialogs;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -319,11 +321,7 @@ fn examples(q: &Questionnaire, question_id: &str) -> Vec<ExampleAnswer> {
         .into_iter()
         .map(|e| ExampleAnswer {
             name: e.sheet.organization.name.clone(),
-            profile: match e.profile {
-                Profile::Struggling => "alle prime armi",
-                Profile::Average => "a metà strada",
-                Profile::WellRun => "ben organizzato",
-            },
+            profile: e.profile.label_it(),
             answer: e
                 .sheet
                 .answers
@@ -571,12 +569,6 @@ pub fn workshop_projector<R: Runtime>(
     show(&app, &state, &wstate, id, None)
 }
 
-/// Where a file was saved (`None`: dialog closed).
-#[derive(Debug, Serialize)]
-pub struct SavedFile {
-    path: Option<String>,
-}
-
 /// Save the debrief PDF of a session (save dialog).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn workshop_debrief_pdf<R: Runtime>(
@@ -584,7 +576,7 @@ pub async fn workshop_debrief_pdf<R: Runtime>(
     state: State<'_, AppState>,
     wstate: State<'_, WorkshopState>,
     id: i64,
-) -> AppResult<SavedFile> {
+) -> AppResult<Saved> {
     let id = check_id(id)?;
     let today = chrono::Local::now().date_naive();
     let catalog = state.catalog();
@@ -595,11 +587,11 @@ pub async fn workshop_debrief_pdf<R: Runtime>(
     let path = dialogs::save_file(
         &app,
         "Salva il resoconto dell'incontro",
-        &format!("resoconto-formazione-{today}.pdf"),
+        &names::workshop_debrief(today),
         dialogs::PDF,
         &bytes,
     )?;
-    Ok(SavedFile {
+    Ok(Saved {
         path: path.map(|p| p.display().to_string()),
     })
 }
@@ -611,7 +603,7 @@ pub async fn workshop_export<R: Runtime>(
     state: State<'_, AppState>,
     wstate: State<'_, WorkshopState>,
     id: i64,
-) -> AppResult<SavedFile> {
+) -> AppResult<Saved> {
     let id = check_id(id)?;
     let today = chrono::Local::now().date_naive();
     let catalog = state.catalog();
@@ -619,11 +611,11 @@ pub async fn workshop_export<R: Runtime>(
     let path = dialogs::save_file(
         &app,
         "Salva la sessione di formazione",
-        &format!("sessione-formazione-{today}.json"),
+        &names::workshop_session(today),
         dialogs::JSON,
         json.as_bytes(),
     )?;
-    Ok(SavedFile {
+    Ok(Saved {
         path: path.map(|p| p.display().to_string()),
     })
 }

@@ -39,6 +39,16 @@ pub fn blank_form(title: &str, version: &str) -> String {
     )
 }
 
+/// "resoconto-formazione-2026-11-24.pdf": a workshop's debrief.
+pub fn workshop_debrief(day: NaiveDate) -> String {
+    format!("resoconto-formazione-{day}.pdf")
+}
+
+/// "sessione-formazione-2026-11-24.json": a workshop session file.
+pub fn workshop_session(day: NaiveDate) -> String {
+    format!("sessione-formazione-{day}.json")
+}
+
 /// "Risultati - Comune di Proceno - 2026-11-24.json".
 pub fn result_file(organization: &str, day: NaiveDate) -> String {
     format!("Risultati - {} - {day}.json", file_name_part(organization))

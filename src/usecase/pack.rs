@@ -232,6 +232,22 @@ pub fn active_alerts(
     Ok(filter_active(store.pack_alerts()?, kind, today))
 }
 
+/// The one kind of organisation this installation assesses (Comune or
+/// Polis office), or `None` when it holds both kinds or none: whose alerts
+/// to show when the caller does not say.
+pub fn installation_kind(store: &Store) -> Result<Option<Audience>, StoreError> {
+    let kinds: std::collections::BTreeSet<Audience> = store
+        .organizations()?
+        .into_iter()
+        .map(|(_, o)| o.kind)
+        .collect();
+    Ok(if kinds.len() == 1 {
+        kinds.into_iter().next()
+    } else {
+        None
+    })
+}
+
 /// [`active_alerts`] over a list (pure).
 pub fn filter_active(alerts: Vec<Alert>, kind: Option<Audience>, today: NaiveDate) -> Vec<Alert> {
     let mut out: Vec<Alert> = alerts

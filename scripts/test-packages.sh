@@ -191,6 +191,10 @@ ok "app: PE32+ GUI exe with resources; imports: $(echo $imports | tr '\n' ' ')"
 
 # --- 2b. Windows app under Wine: no WebView2 -> the Italian message ----------
 log="$work/app-wine.log"
+# The CLI runs above left a wineserver that started without a display; the
+# app must start a new one under Xvfb, or its message box has no screen.
+/usr/lib/wine/wineserver -k 2>/dev/null || true
+/usr/lib/wine/wineserver -w
 xvfb-run -a -s "-screen 0 1024x768x24" bash -c '
   cd "$1" && "$2" ./Sentinella.exe > "$3" 2>&1 &
   pid=$!

@@ -84,6 +84,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             workshop::workshop_swap,
             workshop::workshop_debrief_pdf,
             workshop::workshop_export,
+            workshop::workshop_phones_start,
+            workshop::workshop_phones_stop,
             workshop::projector_state,
         ])
 }
@@ -107,7 +109,13 @@ pub fn run() {
             let dir = data_dir(app);
             app.manage(AppState::open(&dir));
             app.manage(opener::SavedFiles::default());
-            app.manage(workshop::WorkshopState::default());
+            // The end-to-end tests vote from 127.0.0.1: loopback is offered
+            // only in their builds, when they ask for it.
+            #[cfg(feature = "e2e")]
+            let loopback = std::env::var_os("SENTINELLA_E2E_LOOPBACK_VOTING").is_some();
+            #[cfg(not(feature = "e2e"))]
+            let loopback = false;
+            app.manage(workshop::WorkshopState::new(loopback));
             #[cfg(feature = "e2e")]
             if let Some(stand_in) = opener::stand_in::OpenerStandIn::from_env() {
                 app.manage(stand_in);
@@ -115,6 +123,11 @@ pub fn run() {
             #[cfg(feature = "e2e")]
             app.manage(dialogs::stand_in::DialogStandIn::from_env());
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if window.label() == "main" && matches!(event, tauri::WindowEvent::Destroyed) {
+                workshop::main_closed(window.app_handle());
+            }
         })
         .run(tauri::generate_context!());
     if let Err(e) = result {

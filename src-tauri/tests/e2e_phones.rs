@@ -185,6 +185,9 @@ async fn run(app: &common::App) -> R<String> {
     )
     .await?;
     assert!(hint.contains("Reti private"), "{hint}");
+    app.js("document.getElementById('ws-phones').scrollIntoView({block: 'start'})")
+        .await?;
+    app.check_screen("phones-presenter-start").await?;
 
     // The projector window.
     app.click("#ws-projector").await?;

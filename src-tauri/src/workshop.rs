@@ -508,7 +508,7 @@ pub const PRESENTER_EVENT: &str = "workshop-presenter";
 pub fn refresh<R: Runtime>(app: &AppHandle<R>, id: i64) -> AppResult<()> {
     let state = app.state::<AppState>();
     let wstate = app.state::<WorkshopState>();
-    let view = show(app, &state, &wstate, id, None)?;
+    let view = show_if_on_screen(app, &state, &wstate, id)?;
     if let Err(e) = app.emit_to(MAIN, PRESENTER_EVENT, &view) {
         eprintln!("sentinella-app: cannot update the presenter: {e}");
     }
@@ -533,9 +533,34 @@ fn show<R: Runtime>(
     id: i64,
     step: Option<&Step>,
 ) -> AppResult<PresenterView> {
-    let catalog = state.catalog();
     // Another session on screen: the phones of the previous one stop.
     wstate.stop_phones(|running| running != id);
+    view(app, state, wstate, id, step, true)
+}
+
+/// The presenter's view of session `id`, with the projector brought in
+/// step only if `id` is still the session on screen (a change arriving
+/// from phones, or phones stopped as the presenter was left, must not take
+/// the screen from a session opened meanwhile).
+fn show_if_on_screen<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    wstate: &WorkshopState,
+    id: i64,
+) -> AppResult<PresenterView> {
+    let on_screen = wstate.screen().session.is_none_or(|s| s == id);
+    view(app, state, wstate, id, None, on_screen)
+}
+
+fn view<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    wstate: &WorkshopState,
+    id: i64,
+    step: Option<&Step>,
+    take_screen: bool,
+) -> AppResult<PresenterView> {
+    let catalog = state.catalog();
     let phones = wstate.phones();
     let (s, q) = wstate.with_db_app(state, |db| {
         let s = match step {
@@ -549,6 +574,9 @@ fn show<R: Runtime>(
     let panel = phone_panel(&phones, wstate.loopback, id);
     let join = projector_join(&phones, id);
     drop(phones);
+    if !take_screen {
+        return Ok(presenter_view(app, id, &q, &s, false, panel));
+    }
     let screen = wstate.set_screen(|sc| {
         if sc.session != Some(id) {
             sc.blank = false;
@@ -923,7 +951,7 @@ pub fn workshop_phones_stop<R: Runtime>(
 ) -> AppResult<PresenterView> {
     let id = check_id(id)?;
     wstate.stop_phones(|running| running == id);
-    show(&app, &state, &wstate, id, None)
+    show_if_on_screen(&app, &state, &wstate, id)
 }
 
 /// The projector's current view (when its page loads).

@@ -50,8 +50,9 @@ pub struct WorkshopState {
     db: Mutex<Option<WorkshopDb>>,
     screen: Mutex<Screen>,
     phones: Mutex<Phones>,
-    /// Offer loopback among the addresses (the end-to-end tests only).
-    loopback: bool,
+    /// How phone voting starts (loopback and a short idle timeout: the
+    /// end-to-end tests only).
+    phone_options: pv::StartOptions,
 }
 
 /// "Voto dai telefoni": the running vote, a counter that tells the watcher
@@ -149,10 +150,11 @@ impl WorkshopState {
         }
     }
 
-    /// The state; `loopback` offers 127.0.0.1 for phone voting (tests).
-    pub fn new(loopback: bool) -> WorkshopState {
+    /// The state; `phone_options` for phone voting (the default, except
+    /// in the end-to-end tests).
+    pub fn new(phone_options: pv::StartOptions) -> WorkshopState {
         WorkshopState {
-            loopback,
+            phone_options,
             ..WorkshopState::default()
         }
     }
@@ -571,7 +573,7 @@ fn view<R: Runtime>(
         let q = ws::questionnaire_of(catalog, &s).map_err(app_error)?;
         Ok((s, q))
     })?;
-    let panel = phone_panel(&phones, wstate.loopback, id);
+    let panel = phone_panel(&phones, wstate.phone_options.loopback, id);
     let join = projector_join(&phones, id);
     drop(phones);
     if !take_screen {
@@ -616,8 +618,8 @@ fn watch_phones<R: Runtime>(app: AppHandle<R>, id: i64, generation: u64) {
                             let why = ended.map(PhoneVote::stop);
                             let note = match why {
                                 Some(StopReason::IdleTimeout) => format!(
-                                    "Il voto dai telefoni si è fermato da solo dopo {} minuti senza attività.",
-                                    pv::IDLE_TIMEOUT.as_secs() / 60
+                                    "Il voto dai telefoni si è fermato da solo dopo {} senza attività. Puoi riavviarlo.",
+                                    idle_words(wstate.phone_options.idle_timeout)
                                 ),
                                 other => {
                                     eprintln!("sentinella-app: phone voting stopped: {other:?}");
@@ -645,6 +647,17 @@ fn watch_phones<R: Runtime>(app: AppHandle<R>, id: i64, generation: u64) {
         });
     if let Err(e) = spawned {
         eprintln!("sentinella-app: cannot watch phone voting: {e}");
+    }
+}
+
+/// "120 minuti", "1 minuto", "5 secondi".
+fn idle_words(d: Duration) -> String {
+    let secs = d.as_secs();
+    match (secs / 60, secs) {
+        (1, _) => "1 minuto".into(),
+        (0, 1) => "1 secondo".into(),
+        (0, s) => format!("{s} secondi"),
+        (m, _) => format!("{m} minuti"),
     }
 }
 
@@ -927,7 +940,7 @@ pub fn workshop_phones_start<R: Runtime>(
     // One vote at a time: a running one (of any session) stops first.
     wstate.stop_phones(|_| true);
     let vote = wstate.with_db_app(&state, |db| {
-        pv::start(db, state.catalog(), id, ip, wstate.loopback).map_err(phone_error)
+        pv::start(db, state.catalog(), id, ip, wstate.phone_options).map_err(phone_error)
     })?;
     let generation = {
         let mut p = wstate.phones();
@@ -1011,7 +1024,14 @@ mod tests {
                 s.go_to(i64::try_from(i).unwrap()).unwrap();
                 let question = q.question(&s.tallies[i].question_id).unwrap();
                 for blank in [false, true] {
-                    let view = projector_view(&q, &s, blank, None);
+                    let join = ProjectorJoin {
+                        qr: "<svg/>".into(),
+                        url: "http://192.168.1.20:40123".into(),
+                        code: "ACD347".into(),
+                    };
+                    let view = projector_view(&q, &s, blank, Some(join));
+                    // How to join: shown unless the screen is blank.
+                    assert_eq!(view.join.is_some(), !blank);
                     let json = serde_json::to_string(&view).unwrap();
                     if let Some(note) = &question.facilitator_note {
                         assert!(

@@ -24,11 +24,15 @@ use serde_json::{json, Value};
 
 use sentinella::workshop::TallySource;
 
+/// One app at a time: the two tests of this file share the display.
+static ONE_APP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn phones_vote_in_a_workshop_session_of_the_app() {
     if !can_run() {
         return;
     }
+    let _one = ONE_APP.lock().unwrap_or_else(|p| p.into_inner());
     let data = tempfile::tempdir().unwrap();
     let saved = data.path().join("saved");
     std::fs::create_dir(&saved).unwrap();
@@ -66,6 +70,96 @@ fn phones_vote_in_a_workshop_session_of_the_app() {
     for c in ["1 (33%)", "2 (67%)", "3 risposte"] {
         assert!(text.contains(c), "{c} missing in the debrief:\n{text}");
     }
+}
+
+/// Phone voting stops by itself after the idle timeout (2 seconds in
+/// this run; 120 minutes for people): the panel says so, the QR code
+/// leaves the projector, the port is closed.
+#[test]
+fn phone_voting_stops_by_itself_when_idle() {
+    if !can_run() {
+        return;
+    }
+    let _one = ONE_APP.lock().unwrap_or_else(|p| p.into_inner());
+    let data = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let driver = Driver::start(
+            data.path(),
+            &[
+                ("SENTINELLA_E2E_LOOPBACK_VOTING", Path::new("1")),
+                ("SENTINELLA_E2E_VOTING_IDLE_SECS", Path::new("2")),
+            ],
+        );
+        let app = driver.launch().await.unwrap();
+        let result = idle(&app).await;
+        app.close().await.unwrap();
+        result.unwrap();
+    });
+}
+
+async fn idle(app: &common::App) -> R {
+    app.wait_screen("home").await?;
+    app.click("#nav-workshop").await?;
+    app.wait_screen("workshop").await?;
+    app.click("#ws-start").await?;
+    app.wait_screen("presenter").await?;
+    let main = app.c.window().await?;
+    app.click("#ws-projector").await?;
+    app.wait_js(
+        "return document.getElementById('ws-swap').disabled === false",
+        15,
+    )
+    .await?;
+    let projector = projector_window(app, &main).await?;
+    app.js("document.getElementById('ws-ph-address').value = '127.0.0.1'")
+        .await?;
+    app.click("#ws-ph-start").await?;
+    app.wait_js("return !!document.getElementById('ws-ph-url')", 15)
+        .await?;
+    let url = js_str(
+        app,
+        "return document.getElementById('ws-ph-url').textContent",
+    )
+    .await?;
+    let server: SocketAddr = url.trim_start_matches("http://").parse()?;
+    app.wait_js(
+        "return !!document.getElementById('ws-ph-note') && !!document.getElementById('ws-ph-start')",
+        20,
+    )
+    .await?;
+    let note = js_str(
+        app,
+        "return document.getElementById('ws-ph-note').textContent",
+    )
+    .await?;
+    assert_eq!(
+        note,
+        "Il voto dai telefoni si è fermato da solo dopo 2 secondi senza attività. Puoi riavviarlo."
+    );
+    assert!(
+        std::net::TcpStream::connect(server).is_err(),
+        "the voting port still accepts connections after the idle stop"
+    );
+    app.c.switch_to_window(projector).await?;
+    app.wait_js(
+        "return document.body.dataset.ready === 'true' && !!document.querySelector('.wall-question') && !document.getElementById('wall-join')",
+        10,
+    )
+    .await?;
+    app.c.switch_to_window(main).await?;
+    Ok(())
+}
+
+/// The projector window's handle, once WebDriver sees it.
+async fn projector_window(app: &common::App, main: &WindowHandle) -> R<WindowHandle> {
+    for _ in 0..100 {
+        let handles = app.c.windows().await?;
+        if let Some(h) = handles.into_iter().find(|h| h != main) {
+            return Ok(h);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err("the projector window did not appear to WebDriver".into())
 }
 
 /// A phone: one HTTP/1.1 connection to the voting server.
@@ -196,18 +290,7 @@ async fn run(app: &common::App) -> R<String> {
         15,
     )
     .await?;
-    let projector = {
-        let mut found: Option<WindowHandle> = None;
-        for _ in 0..100 {
-            let handles = app.c.windows().await?;
-            if let Some(h) = handles.into_iter().find(|h| *h != main) {
-                found = Some(h);
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        found.ok_or("the projector window did not appear to WebDriver")?
-    };
+    let projector = projector_window(app, &main).await?;
     app.c.switch_to_window(projector.clone()).await?;
     app.wait_js(
         "return document.body.dataset.ready === 'true' && !!document.querySelector('.wall-question')",

@@ -115,15 +115,37 @@ pub struct PhoneVoteStatus {
     pub joined: u64,
 }
 
+/// How phone voting starts: where, and when it stops by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StartOptions {
+    /// Offer (and accept) loopback: tests only.
+    pub loopback: bool,
+    /// Stop after this long without activity ([`IDLE_TIMEOUT`] for people).
+    pub idle_timeout: Duration,
+}
+
+impl Default for StartOptions {
+    fn default() -> Self {
+        StartOptions {
+            loopback: false,
+            idle_timeout: IDLE_TIMEOUT,
+        }
+    }
+}
+
 /// Start phone voting on session `id`, listening on `bind` (one of
-/// [`addresses`]`(loopback)`) on a free port.
+/// [`addresses`]`(options.loopback)`) on a free port.
 pub fn start(
     db: &WorkshopDb,
     catalog: &Catalog,
     id: i64,
     bind: IpAddr,
-    loopback: bool,
+    options: StartOptions,
 ) -> Result<PhoneVote, PhoneVoteError> {
+    let StartOptions {
+        loopback,
+        idle_timeout,
+    } = options;
     if !addresses(loopback).contains(&bind) {
         return Err(PhoneVoteError::AddressNotOffered(bind));
     }
@@ -135,7 +157,7 @@ pub fn start(
         ServerConfig {
             bind,
             port: 0,
-            idle_timeout: IDLE_TIMEOUT,
+            idle_timeout,
             trainer_page: false,
             stop_on_ctrl_c: false,
             limits: Limits::default(),
@@ -286,6 +308,10 @@ mod tests {
     }
 
     const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    const TESTS: StartOptions = StartOptions {
+        loopback: true,
+        idle_timeout: IDLE_TIMEOUT,
+    };
 
     fn vote(phones: &PhoneVote, device: usize, option: usize) {
         let room = phones.room();
@@ -302,12 +328,12 @@ mod tests {
         assert!(addresses(true).contains(&LOOPBACK));
         let (_dir, db, catalog, id) = setup(30);
         assert!(matches!(
-            start(&db, &catalog, id, LOOPBACK, false),
+            start(&db, &catalog, id, LOOPBACK, StartOptions::default()),
             Err(PhoneVoteError::AddressNotOffered(_))
         ));
         let wildcard = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         assert!(matches!(
-            start(&db, &catalog, id, wildcard, true),
+            start(&db, &catalog, id, wildcard, TESTS),
             Err(PhoneVoteError::AddressNotOffered(_))
         ));
     }
@@ -315,7 +341,7 @@ mod tests {
     #[test]
     fn phones_follow_the_session_and_their_counts_replace_typed_ones() {
         let (_dir, mut db, catalog, id) = setup(30);
-        let phones = start(&db, &catalog, id, LOOPBACK, true).unwrap();
+        let phones = start(&db, &catalog, id, LOOPBACK, TESTS).unwrap();
         let status = phones.status();
         assert!(status.running);
         assert_eq!(status.address, "127.0.0.1");
@@ -414,9 +440,28 @@ mod tests {
     }
 
     #[test]
+    fn it_stops_by_itself_when_idle() {
+        let (_dir, db, catalog, id) = setup(30);
+        let options = StartOptions {
+            loopback: true,
+            idle_timeout: Duration::from_millis(300),
+        };
+        let phones = start(&db, &catalog, id, LOOPBACK, options).unwrap();
+        let addr = SocketAddr::new(LOOPBACK, phones.status().port);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while phones.is_running() {
+            assert!(std::time::Instant::now() < deadline, "still running");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(!phones.status().running);
+        assert_eq!(phones.stop(), StopReason::IdleTimeout);
+        assert!(TcpStream::connect(addr).is_err());
+    }
+
+    #[test]
     fn more_phone_votes_than_the_room_are_refused_and_voting_goes_on() {
         let (_dir, mut db, catalog, id) = setup(2);
-        let phones = start(&db, &catalog, id, LOOPBACK, true).unwrap();
+        let phones = start(&db, &catalog, id, LOOPBACK, TESTS).unwrap();
         for device in 0..3 {
             vote(&phones, device, 0);
         }

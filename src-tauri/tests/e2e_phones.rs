@@ -383,6 +383,13 @@ async fn run(app: &common::App) -> R<String> {
     )
     .await?;
     assert!(joined.starts_with("3 telefoni collegati."), "{joined}");
+    // Also under the question, without scrolling.
+    let live = js_str(
+        app,
+        "return document.getElementById('ws-ph-live').textContent",
+    )
+    .await?;
+    assert_eq!(live, "Voto dai telefoni: 3 telefoni hanno votato.");
     let inputs = js_str(
         app,
         "return [...document.querySelectorAll('input[data-option]')].map(i => i.value).join(',')",

@@ -75,7 +75,7 @@ function phonePanel(v, run) {
       h("p", { class: "ws-ph-where" }, "I telefoni si collegano a ",
         h("strong", { id: "ws-ph-url" }, s.url), " con il codice ",
         h("strong", { id: "ws-ph-code", "data-code": s.code }, spacedCode(s.code)), "."),
-      h("p", { class: "muted" }, `Indirizzo ${s.address}, porta ${s.port}. Il codice QR è sul proiettore.`),
+      h("p", { class: "muted" }, `Indirizzo ${s.address}, porta ${s.port}. ${v.projector_open ? "Il codice QR è sul proiettore." : "Apri la finestra del proiettore per mostrare il codice QR."}`),
       h("p", { class: "ws-ph-voted", id: "ws-ph-voted", "aria-live": "polite" }, phonesVoted(s.voted)),
       h("p", { id: "ws-ph-joined" }, `${phonesJoined(s.joined)}.${closed ? " Il voto su questa domanda è chiuso." : " Chi ha votato può cambiare idea finché non mostri i risultati."}`),
       rule,
@@ -305,6 +305,9 @@ register("presenter", async (main, params) => {
           form,
           h("p", { id: "ws-answers" }, `${plural(v.answers, "risposta", "risposte")} su ${plural(v.room_size, "partecipante", "partecipanti")}${v.phones ? " (dai telefoni)" : ""}`),
           typical,
+          v.phone_vote.status
+            ? h("p", { id: "ws-ph-live", class: "ws-ph-live" }, `Voto dai telefoni: ${phonesVoted(v.phone_vote.status.voted).toLowerCase()}.`)
+            : null,
           h("div", { class: "button-row ws-controls" },
             h("button", { type: "button", class: "btn btn-outline-primary", id: "ws-prev", disabled: v.number === 1, onclick: () => move("previous") }, "Precedente (Pag ↑)"),
             h("button", { type: "button", class: "btn btn-primary", id: "ws-next", disabled: v.number === v.total, onclick: () => move("next") }, "Successiva (Pag ↓)"),

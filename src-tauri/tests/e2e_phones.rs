@@ -406,6 +406,9 @@ async fn run(app: &common::App) -> R<String> {
     .await?;
     assert!(answers.starts_with("0 risposte"), "{answers}");
     app.check_screen("phones-presenter-voting").await?;
+    app.js("document.querySelector('h1').scrollIntoView({block: 'start'})")
+        .await?;
+    app.shot("phones-presenter-top").await?;
     // Nor the projector.
     app.c.switch_to_window(projector.clone()).await?;
     let wall = js_str(app, "return document.body.innerText").await?;

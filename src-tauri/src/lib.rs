@@ -112,19 +112,10 @@ pub fn run() {
             // The end-to-end tests vote from 127.0.0.1 and wait for the idle
             // stop: loopback and a short timeout exist only in their builds,
             // when they ask for them.
-            #[allow(unused_mut)]
-            let mut phone_options = sentinella::usecase::phone_vote::StartOptions::default();
             #[cfg(feature = "e2e")]
-            {
-                phone_options.loopback =
-                    std::env::var_os("SENTINELLA_E2E_LOOPBACK_VOTING").is_some();
-                if let Some(secs) = std::env::var("SENTINELLA_E2E_VOTING_IDLE_SECS")
-                    .ok()
-                    .and_then(|s| s.parse::<u64>().ok())
-                {
-                    phone_options.idle_timeout = std::time::Duration::from_secs(secs);
-                }
-            }
+            let phone_options = workshop::stand_in::phone_options_from_env();
+            #[cfg(not(feature = "e2e"))]
+            let phone_options = sentinella::usecase::phone_vote::StartOptions::default();
             app.manage(workshop::WorkshopState::new(phone_options));
             #[cfg(feature = "e2e")]
             if let Some(stand_in) = opener::stand_in::OpenerStandIn::from_env() {

@@ -650,6 +650,30 @@ fn watch_phones<R: Runtime>(app: AppHandle<R>, id: i64, generation: u64) {
     }
 }
 
+/// The phone-voting options of the test builds.
+#[cfg(feature = "e2e")]
+pub mod stand_in {
+    use std::time::Duration;
+
+    use sentinella::usecase::phone_vote::StartOptions;
+
+    /// Test builds only: loopback offered when `SENTINELLA_E2E_LOOPBACK_VOTING`
+    /// is set; the idle timeout from `SENTINELLA_E2E_VOTING_IDLE_SECS`.
+    pub fn phone_options_from_env() -> StartOptions {
+        let mut options = StartOptions {
+            loopback: std::env::var_os("SENTINELLA_E2E_LOOPBACK_VOTING").is_some(),
+            ..StartOptions::default()
+        };
+        if let Some(secs) = std::env::var("SENTINELLA_E2E_VOTING_IDLE_SECS")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+        {
+            options.idle_timeout = Duration::from_secs(secs);
+        }
+        options
+    }
+}
+
 /// "120 minuti", "1 minuto", "5 secondi".
 fn idle_words(d: Duration) -> String {
     let secs = d.as_secs();

@@ -483,5 +483,29 @@ async fn run(app: &common::App) -> R<String> {
     let wall = js_str(app, "return document.body.innerText").await?;
     assert!(!wall.contains(&code), "the code is still on the projector");
     app.c.switch_to_window(main).await?;
+
+    // Started again, then the trainer leaves the presenter: it stops too.
+    app.js("document.getElementById('ws-ph-address').value = '127.0.0.1'")
+        .await?;
+    app.click("#ws-ph-start").await?;
+    app.wait_js("return !!document.getElementById('ws-ph-url')", 15)
+        .await?;
+    let again = js_str(
+        app,
+        "return document.getElementById('ws-ph-url').textContent",
+    )
+    .await?;
+    let again: SocketAddr = again.trim_start_matches("http://").parse()?;
+    assert!(std::net::TcpStream::connect(again).is_ok());
+    app.click("#ws-back").await?;
+    app.wait_screen("workshop").await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::net::TcpStream::connect(again).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the voting port still accepts connections after leaving the presenter"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     Ok(first)
 }

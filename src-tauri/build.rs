@@ -59,6 +59,8 @@ const COMMANDS: &[&str] = &[
     "workshop_swap",
     "workshop_debrief_pdf",
     "workshop_export",
+    "workshop_phones_start",
+    "workshop_phones_stop",
     "projector_state",
 ];
 

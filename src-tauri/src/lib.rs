@@ -84,6 +84,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
             workshop::workshop_swap,
             workshop::workshop_debrief_pdf,
             workshop::workshop_export,
+            workshop::workshop_phones_start,
+            workshop::workshop_phones_stop,
             workshop::projector_state,
         ])
 }
@@ -108,7 +110,14 @@ pub fn run() {
             let dir = data_dir(app);
             app.manage(AppState::open(&dir));
             app.manage(opener::SavedFiles::default());
-            app.manage(workshop::WorkshopState::default());
+            // The end-to-end tests vote from 127.0.0.1 and wait for the idle
+            // stop: loopback and a short timeout exist only in their builds,
+            // when they ask for them.
+            #[cfg(feature = "e2e")]
+            let phone_options = workshop::stand_in::phone_options_from_env();
+            #[cfg(not(feature = "e2e"))]
+            let phone_options = sentinella::usecase::phone_vote::StartOptions::default();
+            app.manage(workshop::WorkshopState::new(phone_options));
             #[cfg(feature = "e2e")]
             if let Some(stand_in) = opener::stand_in::OpenerStandIn::from_env() {
                 app.manage(stand_in);
@@ -116,6 +125,11 @@ pub fn run() {
             #[cfg(feature = "e2e")]
             app.manage(dialogs::stand_in::DialogStandIn::from_env());
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if window.label() == "main" && matches!(event, tauri::WindowEvent::Destroyed) {
+                workshop::main_closed(window.app_handle());
+            }
         })
         .run(tauri::generate_context!());
     if let Err(e) = result {

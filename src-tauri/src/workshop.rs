@@ -12,7 +12,9 @@
 //! facilitator note and the unrevealed counts never leave Rust for that
 //! window.
 
-use std::sync::Mutex;
+use std::net::IpAddr;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use chrono::Utc;
 use serde::Serialize;
@@ -23,7 +25,9 @@ use sentinella::model::{Questionnaire, SpecialAnswer};
 use sentinella::store::format_italian;
 use sentinella::store::workshop::{WorkshopDb, WorkshopDbError, WORKSHOP_DB_FILE};
 use sentinella::usecase::names;
+use sentinella::usecase::phone_vote::{self as pv, PhoneVote, PhoneVoteError, PhoneVoteStatus};
 use sentinella::usecase::workshop::{self as ws, NewSession, Step, WorkshopUseError};
+use sentinella::voting::server::{ServerError, StopReason};
 use sentinella::workshop::{typical_option, Session, TallySource};
 
 use crate::coordination::Saved;
@@ -39,11 +43,25 @@ const MAIN: &str = "main";
 pub const PROJECTOR_EVENT: &str = "workshop-projector";
 
 /// The workshop side of the app: the sessions database (opened on first
-/// use), the session on screen, and whether the projector is blanked.
+/// use), the session on screen, whether the projector is blanked, and the
+/// phone voting (at most one, on one session).
 #[derive(Debug, Default)]
 pub struct WorkshopState {
     db: Mutex<Option<WorkshopDb>>,
     screen: Mutex<Screen>,
+    phones: Mutex<Phones>,
+    /// How phone voting starts (loopback and a short idle timeout: the
+    /// end-to-end tests only).
+    phone_options: pv::StartOptions,
+}
+
+/// "Voto dai telefoni": the running vote, a counter that tells the watcher
+/// of an older vote to end, and why the last one stopped by itself.
+#[derive(Debug, Default)]
+struct Phones {
+    vote: Option<PhoneVote>,
+    generation: u64,
+    note: Option<(i64, String)>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -74,11 +92,41 @@ fn app_error(e: WorkshopUseError) -> AppError {
     }
 }
 
+fn phone_error(e: PhoneVoteError) -> AppError {
+    match e {
+        PhoneVoteError::Workshop(w) => app_error(w),
+        PhoneVoteError::AddressNotOffered(_)
+        | PhoneVoteError::Server(ServerError::AddressNotAllowed(_)) => AppError::invalid(
+            "Questo indirizzo non appartiene a una rete locale di questo computer: scegline uno dall'elenco.",
+        ),
+        PhoneVoteError::Server(ServerError::Bind { addr, source }) => {
+            eprintln!("sentinella-app: phone voting cannot listen on {addr}: {source}");
+            AppError::new(
+                "Non riesco a ricevere i voti su questo indirizzo: forse il computer ha cambiato rete. Aggiorna l'elenco degli indirizzi e riprova.",
+            )
+        }
+        other => {
+            eprintln!("sentinella-app: phone voting: {other}");
+            AppError::new(
+                "Errore interno del voto dai telefoni. I conteggi già salvati non sono andati persi.",
+            )
+        }
+    }
+}
+
 impl WorkshopState {
     fn with_db<T>(
         &self,
         state: &AppState,
         f: impl FnOnce(&mut WorkshopDb) -> Result<T, WorkshopUseError>,
+    ) -> AppResult<T> {
+        self.with_db_app(state, |db| f(db).map_err(app_error))
+    }
+
+    fn with_db_app<T>(
+        &self,
+        state: &AppState,
+        f: impl FnOnce(&mut WorkshopDb) -> AppResult<T>,
     ) -> AppResult<T> {
         let mut guard = match self.db.lock() {
             Ok(g) => g,
@@ -97,8 +145,44 @@ impl WorkshopState {
             *guard = Some(WorkshopDb::open(&path).map_err(|e| app_error(WorkshopUseError::Db(e)))?);
         }
         match guard.as_mut() {
-            Some(db) => f(db).map_err(app_error),
+            Some(db) => f(db),
             None => Err(AppError::new("Archivio delle sessioni non disponibile.")),
+        }
+    }
+
+    /// The state; `phone_options` for phone voting (the default, except
+    /// in the end-to-end tests).
+    pub fn new(phone_options: pv::StartOptions) -> WorkshopState {
+        WorkshopState {
+            phone_options,
+            ..WorkshopState::default()
+        }
+    }
+
+    fn phones(&self) -> MutexGuard<'_, Phones> {
+        // A panic while holding it leaves at worst a vote to stop: go on.
+        self.phones.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stop phone voting if it runs on a session `which` picks, waiting
+    /// until its port is closed. True when one was stopped.
+    fn stop_phones(&self, which: impl FnOnce(i64) -> bool) -> bool {
+        let vote = {
+            let mut p = self.phones();
+            if !p.vote.as_ref().is_some_and(|v| which(v.session())) {
+                return false;
+            }
+            p.generation += 1;
+            p.vote.take()
+        };
+        match vote {
+            Some(v) => {
+                if let StopReason::Failed(why) = v.stop() {
+                    eprintln!("sentinella-app: phone voting failed: {why}");
+                }
+                true
+            }
+            None => false,
         }
     }
 
@@ -192,6 +276,30 @@ pub struct PresenterView {
     examples: Vec<ExampleAnswer>,
     blank: bool,
     projector_open: bool,
+    phone_vote: PhonePanel,
+}
+
+/// The "Voto dai telefoni" panel of the presenter.
+#[derive(Debug, Serialize)]
+pub struct PhonePanel {
+    /// Running on this session: address, code, how many voted.
+    status: Option<PhoneVoteStatus>,
+    /// When not running: the addresses the trainer may choose (empty: no
+    /// local network).
+    addresses: Vec<String>,
+    /// Why the last vote on this session stopped by itself.
+    note: Option<String>,
+}
+
+/// What the projector shows to let phones join.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ProjectorJoin {
+    /// The QR code (SVG) of the address with the code.
+    qr: String,
+    /// The address, readable.
+    url: String,
+    /// The session code.
+    code: String,
 }
 
 /// What the projector shows: never the facilitator note, never counts
@@ -209,6 +317,8 @@ pub struct ProjectorView {
     counts: Option<Vec<u32>>,
     /// Number of answers, only when revealed.
     answers: Option<u32>,
+    /// How phones join, while phone voting runs.
+    join: Option<ProjectorJoin>,
 }
 
 impl ProjectorView {
@@ -222,6 +332,7 @@ impl ProjectorView {
             options: Vec::new(),
             counts: None,
             answers: None,
+            join: None,
         }
     }
 }
@@ -233,7 +344,12 @@ fn domain_title(q: &Questionnaire, question_id: &str) -> String {
         .unwrap_or_default()
 }
 
-fn projector_view(q: &Questionnaire, s: &Session, blank: bool) -> ProjectorView {
+fn projector_view(
+    q: &Questionnaire,
+    s: &Session,
+    blank: bool,
+    join: Option<ProjectorJoin>,
+) -> ProjectorView {
     // A blank screen carries nothing at all.
     if blank {
         return ProjectorView::empty();
@@ -251,6 +367,7 @@ fn projector_view(q: &Questionnaire, s: &Session, blank: bool) -> ProjectorView 
         options: question.options.iter().map(|o| o.label.clone()).collect(),
         counts: t.revealed.then(|| t.counts.clone()),
         answers: t.revealed.then(|| t.total()),
+        join,
     }
 }
 
@@ -260,6 +377,7 @@ fn presenter_view<R: Runtime>(
     q: &Questionnaire,
     s: &Session,
     blank: bool,
+    phone_vote: PhonePanel,
 ) -> PresenterView {
     let t = s.current_tally();
     let question = q.question(&t.question_id);
@@ -307,6 +425,54 @@ fn presenter_view<R: Runtime>(
         examples: examples(q, &t.question_id),
         blank,
         projector_open: app.get_webview_window(PROJECTOR).is_some(),
+        phone_vote,
+    }
+}
+
+/// Side of the QR code on the projector, in pixels (it is scaled to fit).
+const QR_PX: u32 = 480;
+
+/// The phone panel of session `id`.
+fn phone_panel(phones: &Phones, loopback: bool, id: i64) -> PhonePanel {
+    let running = phones
+        .vote
+        .as_ref()
+        .filter(|v| v.session() == id && v.is_running());
+    PhonePanel {
+        status: running.map(PhoneVote::status),
+        addresses: if running.is_some() {
+            Vec::new()
+        } else {
+            pv::addresses(loopback)
+                .iter()
+                .map(IpAddr::to_string)
+                .collect()
+        },
+        note: phones
+            .note
+            .as_ref()
+            .filter(|(sid, _)| *sid == id && running.is_none())
+            .map(|(_, note)| note.clone()),
+    }
+}
+
+/// How phones join session `id`, while voting runs on it.
+fn projector_join(phones: &Phones, id: i64) -> Option<ProjectorJoin> {
+    let vote = phones
+        .vote
+        .as_ref()
+        .filter(|v| v.session() == id && v.is_running())?;
+    let status = vote.status();
+    match vote.qr_svg(QR_PX) {
+        Ok(qr) => Some(ProjectorJoin {
+            qr,
+            url: status.url,
+            code: status.code,
+        }),
+        Err(e) => {
+            eprintln!("sentinella-app: no QR code: {e}");
+            None
+        }
     }
 }
 
@@ -344,7 +510,7 @@ pub const PRESENTER_EVENT: &str = "workshop-presenter";
 pub fn refresh<R: Runtime>(app: &AppHandle<R>, id: i64) -> AppResult<()> {
     let state = app.state::<AppState>();
     let wstate = app.state::<WorkshopState>();
-    let view = show(app, &state, &wstate, id, None)?;
+    let view = show_if_on_screen(app, &state, &wstate, id)?;
     if let Err(e) = app.emit_to(MAIN, PRESENTER_EVENT, &view) {
         eprintln!("sentinella-app: cannot update the presenter: {e}");
     }
@@ -369,23 +535,165 @@ fn show<R: Runtime>(
     id: i64,
     step: Option<&Step>,
 ) -> AppResult<PresenterView> {
+    // Another session on screen: the phones of the previous one stop.
+    wstate.stop_phones(|running| running != id);
+    view(app, state, wstate, id, step, true)
+}
+
+/// The presenter's view of session `id`, with the projector brought in
+/// step only if `id` is still the session on screen (a change arriving
+/// from phones, or phones stopped as the presenter was left, must not take
+/// the screen from a session opened meanwhile).
+fn show_if_on_screen<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    wstate: &WorkshopState,
+    id: i64,
+) -> AppResult<PresenterView> {
+    let on_screen = wstate.screen().session.is_none_or(|s| s == id);
+    view(app, state, wstate, id, None, on_screen)
+}
+
+fn view<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    wstate: &WorkshopState,
+    id: i64,
+    step: Option<&Step>,
+    take_screen: bool,
+) -> AppResult<PresenterView> {
     let catalog = state.catalog();
-    let (s, q) = wstate.with_db(state, |db| {
+    let phones = wstate.phones();
+    let (s, q) = wstate.with_db_app(state, |db| {
         let s = match step {
-            Some(step) => ws::apply(db, catalog, id, step, Utc::now())?,
-            None => ws::open(db, catalog, id)?.0,
+            Some(step) => pv::apply(db, catalog, id, step, phones.vote.as_ref(), Utc::now())
+                .map_err(phone_error)?,
+            None => ws::open(db, catalog, id).map_err(app_error)?.0,
         };
-        let q = ws::questionnaire_of(catalog, &s)?;
+        let q = ws::questionnaire_of(catalog, &s).map_err(app_error)?;
         Ok((s, q))
     })?;
+    let panel = phone_panel(&phones, wstate.phone_options.loopback, id);
+    let join = projector_join(&phones, id);
+    drop(phones);
+    if !take_screen {
+        return Ok(presenter_view(app, id, &q, &s, false, panel));
+    }
     let screen = wstate.set_screen(|sc| {
         if sc.session != Some(id) {
             sc.blank = false;
         }
         sc.session = Some(id);
     });
-    update_projector(app, &projector_view(&q, &s, screen.blank));
-    Ok(presenter_view(app, id, &q, &s, screen.blank))
+    update_projector(app, &projector_view(&q, &s, screen.blank, join));
+    Ok(presenter_view(app, id, &q, &s, screen.blank, panel))
+}
+
+/// Watch the phone vote of `generation` on session `id` until it ends:
+/// the presenter (and projector) are refreshed when phones join or vote,
+/// and when the server stops by itself (idle timeout) it is cleared with a
+/// note for the presenter.
+fn watch_phones<R: Runtime>(app: AppHandle<R>, id: i64, generation: u64) {
+    let spawned = std::thread::Builder::new()
+        .name("sentinella-phones".into())
+        .spawn(move || {
+            let mut last = None;
+            loop {
+                std::thread::sleep(Duration::from_millis(200));
+                let wstate = app.state::<WorkshopState>();
+                let now = {
+                    let mut p = wstate.phones();
+                    if p.generation != generation {
+                        return;
+                    }
+                    match p.vote.as_ref().map(PhoneVote::status) {
+                        Some(status) if status.running => {
+                            Some((status.voted, status.joined, status.question))
+                        }
+                        Some(_) => {
+                            // Stopped by itself: taken out, stopped below.
+                            p.generation += 1;
+                            let ended = p.vote.take();
+                            drop(p);
+                            let why = ended.map(PhoneVote::stop);
+                            let note = match why {
+                                Some(StopReason::IdleTimeout) => format!(
+                                    "Il voto dai telefoni si è fermato da solo dopo {} senza attività. Puoi riavviarlo.",
+                                    idle_words(wstate.phone_options.idle_timeout)
+                                ),
+                                other => {
+                                    eprintln!("sentinella-app: phone voting stopped: {other:?}");
+                                    "Il voto dai telefoni si è fermato per un errore: riavvialo.".into()
+                                }
+                            };
+                            wstate.phones().note = Some((id, note));
+                            None
+                        }
+                        None => return,
+                    }
+                };
+                let changed = last.as_ref() != Some(&now);
+                let ended = now.is_none();
+                if changed && (last.is_some() || ended) {
+                    if let Err(e) = refresh(&app, id) {
+                        eprintln!("sentinella-app: phone voting: {e}");
+                    }
+                }
+                if ended {
+                    return;
+                }
+                last = Some(now);
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("sentinella-app: cannot watch phone voting: {e}");
+    }
+}
+
+/// The phone-voting options of the test builds.
+#[cfg(feature = "e2e")]
+pub mod stand_in {
+    use std::time::Duration;
+
+    use sentinella::usecase::phone_vote::StartOptions;
+
+    /// Test builds only: loopback offered when `SENTINELLA_E2E_LOOPBACK_VOTING`
+    /// is set; the idle timeout from `SENTINELLA_E2E_VOTING_IDLE_SECS`.
+    pub fn phone_options_from_env() -> StartOptions {
+        let mut options = StartOptions {
+            loopback: std::env::var_os("SENTINELLA_E2E_LOOPBACK_VOTING").is_some(),
+            ..StartOptions::default()
+        };
+        if let Some(secs) = std::env::var("SENTINELLA_E2E_VOTING_IDLE_SECS")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+        {
+            options.idle_timeout = Duration::from_secs(secs);
+        }
+        options
+    }
+}
+
+/// "120 minuti", "1 minuto", "5 secondi".
+fn idle_words(d: Duration) -> String {
+    let secs = d.as_secs();
+    match (secs / 60, secs) {
+        (1, _) => "1 minuto".into(),
+        (0, 1) => "1 secondo".into(),
+        (0, s) => format!("{s} secondi"),
+        (m, _) => format!("{m} minuti"),
+    }
+}
+
+/// The main window closed: phone voting stops and the projector closes
+/// (nothing can drive it any more).
+pub fn main_closed<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(wstate) = app.try_state::<WorkshopState>() {
+        wstate.stop_phones(|_| true);
+    }
+    if let Some(w) = app.get_webview_window(PROJECTOR) {
+        let _ = w.close();
+    }
 }
 
 fn check_id(id: i64) -> AppResult<i64> {
@@ -401,6 +709,8 @@ pub fn workshop_home(
     state: State<'_, AppState>,
     wstate: State<'_, WorkshopState>,
 ) -> AppResult<WorkshopHome> {
+    // Back to the list of sessions: the session on screen is closed.
+    wstate.stop_phones(|_| true);
     let catalog = state.catalog();
     let mut seen = Vec::new();
     let mut questionnaires = Vec::new();
@@ -515,6 +825,7 @@ pub fn workshop_delete(
     id: i64,
 ) -> AppResult<()> {
     let id = check_id(id)?;
+    wstate.stop_phones(|running| running == id);
     wstate.with_db(&state, |db| ws::delete(db, id))?;
     wstate.set_screen(|sc| {
         if sc.session == Some(id) {
@@ -635,6 +946,51 @@ pub fn workshop_swap<R: Runtime>(app: AppHandle<R>) -> AppResult<bool> {
     Ok(main_front)
 }
 
+/// "Voto dai telefoni": start phone voting on session `id`, on `address`
+/// (one of those the panel offers), on a free port.
+#[tauri::command(rename_all = "snake_case")]
+pub fn workshop_phones_start<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+    address: String,
+) -> AppResult<PresenterView> {
+    let id = check_id(id)?;
+    let ip: IpAddr = address
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("Indirizzo non valido: scegline uno dall'elenco."))?;
+    // One vote at a time: a running one (of any session) stops first.
+    wstate.stop_phones(|_| true);
+    let vote = wstate.with_db_app(&state, |db| {
+        pv::start(db, state.catalog(), id, ip, wstate.phone_options).map_err(phone_error)
+    })?;
+    let generation = {
+        let mut p = wstate.phones();
+        p.generation += 1;
+        p.note = None;
+        p.vote = Some(vote);
+        p.generation
+    };
+    watch_phones(app.clone(), id, generation);
+    show(&app, &state, &wstate, id, None)
+}
+
+/// "Voto dai telefoni": stop phone voting on session `id` (the port is
+/// closed when this returns).
+#[tauri::command(rename_all = "snake_case")]
+pub fn workshop_phones_stop<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    wstate: State<'_, WorkshopState>,
+    id: i64,
+) -> AppResult<PresenterView> {
+    let id = check_id(id)?;
+    wstate.stop_phones(|running| running == id);
+    show_if_on_screen(&app, &state, &wstate, id)
+}
+
 /// The projector's current view (when its page loads).
 #[tauri::command(rename_all = "snake_case")]
 pub fn projector_state(
@@ -646,9 +1002,14 @@ pub fn projector_state(
         return Ok(ProjectorView::empty());
     };
     let catalog = state.catalog();
+    let join = if screen.blank {
+        None
+    } else {
+        projector_join(&wstate.phones(), id)
+    };
     let view = wstate.with_db(&state, |db| {
         let (s, q) = ws::open(db, catalog, id)?;
-        Ok(projector_view(&q, &s, screen.blank))
+        Ok(projector_view(&q, &s, screen.blank, join))
     });
     // A session deleted meanwhile: nothing on the wall.
     Ok(view.unwrap_or_else(|_| ProjectorView::empty()))
@@ -687,7 +1048,14 @@ mod tests {
                 s.go_to(i64::try_from(i).unwrap()).unwrap();
                 let question = q.question(&s.tallies[i].question_id).unwrap();
                 for blank in [false, true] {
-                    let view = projector_view(&q, &s, blank);
+                    let join = ProjectorJoin {
+                        qr: "<svg/>".into(),
+                        url: "http://192.168.1.20:40123".into(),
+                        code: "ACD347".into(),
+                    };
+                    let view = projector_view(&q, &s, blank, Some(join));
+                    // How to join: shown unless the screen is blank.
+                    assert_eq!(view.join.is_some(), !blank);
                     let json = serde_json::to_string(&view).unwrap();
                     if let Some(note) = &question.facilitator_note {
                         assert!(

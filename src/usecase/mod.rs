@@ -21,7 +21,9 @@
 //!   rollback, all or nothing), active alerts, issue and history;
 //! - [`names`]: the file names offered for what is written;
 //! - [`workshop`]: workshop sessions (create, step, counts, reveal, reset),
-//!   session files, the debrief PDF.
+//!   session files, the debrief PDF;
+//! - [`phone_vote`]: "Voto dai telefoni" on a workshop session: start the
+//!   server, keep the phones in step, combine their counts with typed ones.
 //!
 //! The policies decided here once for both faces (see each module, and
 //! `docs/use-cases.md`):
@@ -37,6 +39,7 @@ pub mod export;
 pub mod incident;
 pub mod names;
 pub mod pack;
+pub mod phone_vote;
 pub mod planning;
 pub mod territory;
 pub mod verify;

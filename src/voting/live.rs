@@ -172,6 +172,11 @@ impl LiveRoom {
         self.with(VotingRoom::reveal)
     }
 
+    /// Trainer: hide a revealed distribution again (votes stay closed).
+    pub fn hide(&self) {
+        self.with(VotingRoom::hide)
+    }
+
     /// Trainer: clear every vote (new epoch, new salt).
     pub fn reset(&self) -> Result<(), LiveError> {
         let salt = entropy::<32>()?;

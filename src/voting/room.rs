@@ -536,6 +536,16 @@ impl VotingRoom {
         }
     }
 
+    /// Hides a revealed question again: its distribution leaves the phones,
+    /// its votes stay final (closed). Nothing happens otherwise.
+    pub fn hide(&mut self) {
+        let slot = &mut self.slots[self.current];
+        if slot.state == QuestionState::Revealed {
+            slot.state = QuestionState::Closed;
+            self.phase += 1;
+        }
+    }
+
     /// Clears every vote and every joined device, reopens every question,
     /// goes back to the first one and starts a new epoch with a new salt:
     /// requests made before the reset are refused. The code stays, so phones
@@ -645,6 +655,20 @@ mod tests {
         assert_eq!(r.phone_view().counts, Some(vec![0, 0, 1]));
         assert_eq!(r.open(), Err(VotingError::AlreadyRevealed("q0".into())));
         assert_eq!(r.counts("q0").unwrap(), &[0, 0, 1]);
+        // Hidden again: off the phones, votes still closed.
+        let phase = r.phase();
+        r.hide();
+        assert!(r.phase() > phase);
+        assert_eq!(r.state("q0"), Ok(QuestionState::Closed));
+        assert_eq!(r.phone_view().counts, None);
+        assert_eq!(
+            r.vote(epoch, &token(1), "q0", 1),
+            Err(VotingError::Closed("q0".into()))
+        );
+        // Hiding what is not revealed does nothing.
+        let phase = r.phase();
+        r.hide();
+        assert_eq!(r.phase(), phase);
     }
 
     #[test]

@@ -168,6 +168,7 @@ pub enum StopReason {
 #[derive(Debug)]
 pub struct ServerHandle {
     url: String,
+    addr: SocketAddr,
     trainer_url: Option<String>,
     trainer_token: String,
     stop: Arc<watch::Sender<bool>>,
@@ -178,6 +179,11 @@ impl ServerHandle {
     /// The phones' URL (`http://ip:port`).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The address and port the phones' socket listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
     }
 
     /// The trainer page's URL on loopback, with the secret token in the
@@ -282,6 +288,7 @@ pub fn spawn(room: Arc<LiveRoom>, config: ServerConfig) -> Result<ServerHandle, 
         .map_err(ServerError::Runtime)?;
     Ok(ServerHandle {
         url,
+        addr: phone_addr,
         trainer_url: trainer_addr.map(|a| format!("http://{a}")),
         trainer_token,
         stop,

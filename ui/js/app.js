@@ -12,9 +12,21 @@ export function register(name, render) {
   screens[name] = render;
 }
 
+let leaving = [];
+
+/** Run `fn` once, when the screen on show is left for another one. */
+export function onLeave(fn) {
+  leaving.push(fn);
+}
+
 /** Show a screen. `params` go to its render function. */
 export async function go(name, params = {}) {
   const main = document.getElementById("main");
+  const left = leaving;
+  leaving = [];
+  for (const fn of left) {
+    try { fn(); } catch (e) { console.error(e); }
+  }
   current = { name, params };
   document.body.dataset.screen = "";
   try {

@@ -18,14 +18,41 @@ function bar(p) {
   return h("span", { class: "wall-bar", "aria-hidden": "true" }, fillEl);
 }
 
+/** "ACD347" → "ACD 347". */
+function spacedCode(code) {
+  return code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code;
+}
+
+/** How phones join: the QR code (made in Rust, shown as an image: no
+ *  markup from outside enters the page), the address and the code. */
+function joinPanel(j, compact) {
+  if (!j) return null;
+  // With the results on the wall, the chart needs the width: one line.
+  if (compact) {
+    return h("aside", { class: "wall-join-line", id: "wall-join", "aria-label": "Rispondi dal telefono" },
+      "Rispondi dal telefono: ", h("strong", { id: "wall-url" }, j.url), " · codice ",
+      h("strong", { class: "wall-code-inline", id: "wall-code" }, spacedCode(j.code)));
+  }
+  return h("aside", { class: "wall-join", id: "wall-join", "aria-label": "Rispondi dal telefono" },
+    h("p", { class: "wall-join-title" }, "Rispondi dal telefono"),
+    h("img", { class: "wall-qr", id: "wall-qr", alt: `Codice QR per collegarsi a ${j.url}`,
+      src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(j.qr)}` }),
+    h("p", { class: "wall-join-label" }, "oppure apri"),
+    h("p", { class: "wall-url", id: "wall-url" }, j.url),
+    h("p", { class: "wall-join-label" }, "codice"),
+    h("p", { class: "wall-code", id: "wall-code" }, spacedCode(j.code)));
+}
+
 function render(v) {
   const wall = document.getElementById("wall");
   document.body.classList.toggle("blank", v.blank);
+  const revealed = Array.isArray(v.counts);
+  wall.classList.toggle("with-join", !v.blank && !!v.join && !revealed);
+  wall.classList.toggle("with-join-line", !v.blank && !!v.join && revealed);
   if (v.blank) {
     fill(wall, h("h1", { class: "visually-hidden" }, "Schermo oscurato"));
     return;
   }
-  const revealed = Array.isArray(v.counts);
   const options = v.options.map((label, i) => {
     const letter = LETTERS[i] || String(i + 1);
     if (!revealed) {
@@ -40,12 +67,14 @@ function render(v) {
       h("span", { class: "wall-count" }, `${int(n)} (${p}%)`));
   });
   fill(wall,
-    h("p", { class: "wall-kicker" }, `Domanda ${v.number} di ${v.total} · ${v.domain}`),
-    h("h1", { class: "wall-question" }, v.text),
-    h("ol", { class: "wall-options", "aria-label": revealed ? "Risposte del gruppo" : "Risposte possibili" }, options),
-    revealed
-      ? h("p", { class: "wall-total" }, v.answers === 1 ? "1 risposta" : `${int(v.answers)} risposte`)
-      : null);
+    h("div", { class: "wall-body" },
+      h("p", { class: "wall-kicker" }, `Domanda ${v.number} di ${v.total} · ${v.domain}`),
+      h("h1", { class: "wall-question" }, v.text),
+      h("ol", { class: "wall-options", "aria-label": revealed ? "Risposte del gruppo" : "Risposte possibili" }, options),
+      revealed
+        ? h("p", { class: "wall-total" }, v.answers === 1 ? "1 risposta" : `${int(v.answers)} risposte`)
+        : null),
+    joinPanel(v.join, revealed));
 }
 
 async function start() {

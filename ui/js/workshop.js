@@ -5,7 +5,7 @@
 // counts that are not revealed.
 
 import { call } from "./api.js";
-import { register, go, currentScreen, confirmDialog, showError, announce } from "./app.js";
+import { register, go, onLeave, currentScreen, confirmDialog, showError, announce } from "./app.js";
 import { h, fill, int, plural } from "./dom.js";
 
 const ws = {
@@ -19,7 +19,93 @@ const ws = {
   swap: () => call("workshop_swap"),
   debriefPdf: (id) => call("workshop_debrief_pdf", { id }),
   exportFile: (id) => call("workshop_export", { id }),
+  phonesStart: (id, address) => call("workshop_phones_start", { id, address }),
+  phonesStop: (id) => call("workshop_phones_stop", { id }),
 };
+
+// ---- "Voto dai telefoni" --------------------------------------------------
+
+/** "Nessun telefono ha ancora votato" / "1 telefono ha votato" / "3 telefoni hanno votato". */
+function phonesVoted(n) {
+  if (n === 0) return "Nessun telefono ha ancora votato";
+  return n === 1 ? "1 telefono ha votato" : `${int(n)} telefoni hanno votato`;
+}
+
+/** "1 telefono collegato" / "4 telefoni collegati". */
+function phonesJoined(n) {
+  return n === 1 ? "1 telefono collegato" : `${int(n)} telefoni collegati`;
+}
+
+/** "ACD347" → "ACD 347" (read out more easily; phones accept both). */
+function spacedCode(code) {
+  return code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code;
+}
+
+/** The Windows firewall: the short hint and, on request, the full text
+ *  (the same as docs/voting.md, "L'avviso di Windows Firewall"). */
+let firewallOpen = false;
+function firewallHint() {
+  const details = h("details", { open: firewallOpen, ontoggle: () => { firewallOpen = details.open; } },
+      h("summary", {}, "Istruzioni complete sull'avviso di Windows Firewall"),
+      h("p", {}, "L'avviso ha un titolo come «Windows Defender Firewall ha bloccato alcune funzionalità di questa app» (le parole cambiano un po' tra le versioni di Windows). È normale: Sentinella chiede di ricevere le risposte dei telefoni collegati alla stessa rete Wi-Fi della sala."),
+      h("ul", {},
+        h("li", {}, "Spunta solo «Reti private» (la rete dell'ufficio o il router della sala) e premi «Consenti accesso». Se Windows chiede la password di un amministratore e non l'hai, premi «Annulla» e chiedi al fornitore informatico di consentire Sentinella sulle reti private."),
+        h("li", {}, "Non spuntare «Reti pubbliche» (alberghi, bar, stazioni): non serve e lascerebbe entrare richieste da reti che non controlli."),
+        h("li", {}, "Se la rete della sala risulta «pubblica» sul portatile e i telefoni non riescono a collegarsi, chiedi a chi gestisce la rete di impostarla come privata, oppure usa il punto di accesso del tuo telefono o un piccolo router portatile."),
+        h("li", {}, "Se hai premuto «Annulla» per errore, si rimedia da Impostazioni → Privacy e sicurezza → Sicurezza di Windows → Firewall e protezione rete → Consenti app attraverso il firewall, spuntando Sentinella solo per le reti private."),
+        h("li", {}, "Le reti Wi-Fi «ospiti» spesso isolano i dispositivi tra loro: in quel caso i telefoni non vedono il portatile. Serve una rete in cui i dispositivi si vedono, oppure un punto di accesso dedicato alla sala.")));
+  return h("div", { class: "ws-firewall" },
+    h("p", { id: "ws-ph-firewall" }, "Su Windows, la prima volta può comparire l'avviso di Windows Defender Firewall: spunta ",
+      h("strong", {}, "solo «Reti private»"), " e premi «Consenti accesso». Non spuntare «Reti pubbliche»."),
+    details);
+}
+
+/** The panel: choose the address and start, or what runs and how many voted. */
+function phonePanel(v, run) {
+  const p = v.phone_vote;
+  const title = h("h2", { class: "h5", id: "ws-ph-title" }, "Voto dai telefoni");
+  const rule = h("p", { class: "muted", id: "ws-ph-rule" },
+    "Quando mostri i risultati di una domanda, se almeno un telefono ha votato, i voti dei telefoni prendono il posto dei conteggi scritti a mano (non si sommano). Se nessun telefono ha votato restano quelli scritti a mano; i conteggi salvati a mano dopo sostituiscono quelli dei telefoni.");
+  const note = p.note ? h("p", { class: "info-box", id: "ws-ph-note" }, p.note) : null;
+  const s = p.status;
+  if (s) {
+    const closed = s.state !== "open";
+    return h("section", { class: "ws-phones", id: "ws-phones", "aria-labelledby": "ws-ph-title" },
+      title,
+      h("p", { class: "ws-ph-where" }, "I telefoni si collegano a ",
+        h("strong", { id: "ws-ph-url" }, s.url), " con il codice ",
+        h("strong", { id: "ws-ph-code", "data-code": s.code }, spacedCode(s.code)), "."),
+      h("p", { class: "muted" }, `Indirizzo ${s.address}, porta ${s.port}. ${v.projector_open ? "Il codice QR è sul proiettore." : "Apri la finestra del proiettore per mostrare il codice QR."}`),
+      h("p", { class: "ws-ph-voted", id: "ws-ph-voted", "aria-live": "polite" }, phonesVoted(s.voted)),
+      h("p", { id: "ws-ph-joined" }, `${phonesJoined(s.joined)}.${closed ? " Il voto su questa domanda è chiuso." : " Chi ha votato può cambiare idea finché non mostri i risultati."}`),
+      rule,
+      h("div", { class: "button-row" },
+        h("button", { type: "button", class: "btn btn-outline-danger", id: "ws-ph-stop", onclick: () => run(() => ws.phonesStop(v.id), () => "Voto dai telefoni fermato.") }, "Ferma il voto dai telefoni")),
+      firewallHint());
+  }
+  if (p.addresses.length === 0) {
+    return h("section", { class: "ws-phones", id: "ws-phones", "aria-labelledby": "ws-ph-title" },
+      title, note,
+      h("p", { id: "ws-ph-none" }, "Questo computer non è collegato a nessuna rete locale, quindi i telefoni non possono raggiungerlo. Collegalo alla rete Wi-Fi della sala (la stessa dei telefoni dei partecipanti) oppure al punto di accesso di un telefono o a un piccolo router portatile, poi aggiorna l'elenco."),
+      h("div", { class: "button-row" },
+        h("button", { type: "button", class: "btn btn-outline-primary", id: "ws-ph-refresh", onclick: () => run(() => ws.get(v.id), () => "Elenco degli indirizzi aggiornato.") }, "Aggiorna l'elenco")),
+      firewallHint());
+  }
+  const select = h("select", { class: "form-select", id: "ws-ph-address" },
+    p.addresses.map((a) => h("option", { value: a }, a)));
+  return h("section", { class: "ws-phones", id: "ws-phones", "aria-labelledby": "ws-ph-title" },
+    title, note,
+    h("p", {}, "I partecipanti rispondono dal proprio telefono, collegati alla stessa rete Wi-Fi di questo computer: inquadrano il codice QR sul proiettore. Niente esce dalla sala e non si registrano nomi."),
+    h("div", { class: "ws-ph-choose" },
+      h("label", { for: "ws-ph-address" }, "Rete su cui ricevere i voti (indirizzo di questo computer)"),
+      select),
+    h("div", { class: "button-row" },
+      h("button", { type: "button", class: "btn btn-primary", id: "ws-ph-start", onclick: () => run(() => ws.phonesStart(v.id, select.value),
+        (nv) => (nv.phone_vote.status ? `Voto dai telefoni avviato. Codice ${spacedCode(nv.phone_vote.status.code)}.` : "")) }, "Avvia il voto dai telefoni"),
+      h("button", { type: "button", class: "btn btn-outline-primary", id: "ws-ph-refresh", onclick: () => run(() => ws.get(v.id), () => "Elenco degli indirizzi aggiornato.") }, "Aggiorna l'elenco")),
+    rule,
+    firewallHint());
+}
 
 function setupForm(home, errorBox) {
   const qs = home.questionnaires;
@@ -219,13 +305,17 @@ register("presenter", async (main, params) => {
           form,
           h("p", { id: "ws-answers" }, `${plural(v.answers, "risposta", "risposte")} su ${plural(v.room_size, "partecipante", "partecipanti")}${v.phones ? " (dai telefoni)" : ""}`),
           typical,
+          v.phone_vote.status
+            ? h("p", { id: "ws-ph-live", class: "ws-ph-live" }, `Voto dai telefoni: ${phonesVoted(v.phone_vote.status.voted).toLowerCase()}.`)
+            : null,
           h("div", { class: "button-row ws-controls" },
             h("button", { type: "button", class: "btn btn-outline-primary", id: "ws-prev", disabled: v.number === 1, onclick: () => move("previous") }, "Precedente (Pag ↑)"),
             h("button", { type: "button", class: "btn btn-primary", id: "ws-next", disabled: v.number === v.total, onclick: () => move("next") }, "Successiva (Pag ↓)"),
             h("button", { type: "button", class: "btn btn-outline-primary", id: "ws-reveal", "aria-pressed": String(v.revealed), onclick: reveal },
               v.revealed ? "Nascondi i risultati (R)" : "Mostra i risultati (R)"),
             h("button", { type: "button", class: "btn btn-outline-primary", id: "ws-blank", "aria-pressed": String(v.blank), onclick: blank },
-              v.blank ? "Riaccendi il proiettore (B)" : "Schermo nero (B)"))),
+              v.blank ? "Riaccendi il proiettore (B)" : "Schermo nero (B)")),
+          phonePanel(v, run)),
         h("aside", { class: "ws-side", "aria-label": "Per chi conduce" },
           h("p", { class: "ws-timer" }, "Tempo su questa domanda: ", h("strong", { id: "ws-clock" }, "00:00"), ` di circa ${clock(v.seconds_per_question)}`),
           h("h2", { class: "h5" }, "Perché conta"),
@@ -270,6 +360,9 @@ register("presenter", async (main, params) => {
     const el = document.getElementById("ws-clock");
     if (el) el.textContent = clock((Date.now() - shownAt) / 1000);
   }
+
+  // Leaving the presenter closes the session: phone voting stops.
+  onLeave(() => { ws.phonesStop(id).catch(() => {}); });
 
   // A view pushed by Rust: shown unless counts are being typed here.
   presenterUpdate = (v) => {

@@ -58,13 +58,14 @@ pub enum CsirtDuty {
 }
 
 /// Decide the CSIRT Italia duty from the ISTAT data of the comune: the
-/// population of the ISTAT list when the code is in it (else the population
-/// on the answers), and the list of regional capitals.
+/// population of the ISTAT list when the code is in it (for the code of a
+/// merged comune, the population of the comune it is part of today; else
+/// the population on the answers), and the list of regional capitals.
 pub fn csirt_duty(org: &Organization) -> CsirtDuty {
     let population = istat::IstatList::builtin()
         .ok()
-        .and_then(|list| list.get(&org.istat_code))
-        .map_or(org.population, |c| c.population);
+        .and_then(|list| list.resolve(&org.istat_code))
+        .map_or(org.population, |r| r.comune.population);
     if REGIONAL_CAPITALS.contains(&org.istat_code.as_str()) {
         CsirtDuty::RegionalCapital
     } else if population > L90_POPULATION {

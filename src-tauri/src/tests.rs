@@ -115,7 +115,7 @@ fn app_info_lists_both_questionnaires_and_the_comuni() {
         .map(|q| q["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["comune", "sportello-polis"]);
-    assert_eq!(info["comuni_count"], 7904);
+    assert_eq!(info["comuni_count"], 7895);
     assert_eq!(h.ok("list_assessments", json!({})), json!([]));
 }
 

@@ -114,7 +114,7 @@ pub fn write_comuni<W: Write>(out: W, records: &[&Record], list: &IstatList) -> 
     header.extend(["key_fingerprint".to_string(), "source_file".to_string()]);
     write_row(&mut w, &header)?;
     for r in records {
-        let comune = list.get(&r.istat_code);
+        let comune = list.resolve(&r.istat_code).map(|res| res.comune);
         let (name, province, region, population) = match comune {
             Some(c) => (
                 c.name.clone(),

@@ -57,15 +57,39 @@ pub enum CsirtDuty {
     Voluntary,
 }
 
+/// "123.456", as Italian writes it.
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Where the population that decides the CSIRT Italia duty comes from, as
+/// the card says it.
+pub const POPULATION_SOURCE: &str = "popolazione legale del censimento ISTAT 2011";
+
+/// The population the duty is decided on: the ISTAT list's (for the code of
+/// a merged comune, that of the comune it is part of today), else the one on
+/// the answers.
+pub fn csirt_population(org: &Organization) -> u32 {
+    istat::IstatList::builtin()
+        .ok()
+        .and_then(|list| list.resolve(&org.istat_code))
+        .map_or(org.population, |r| r.comune.population)
+}
+
 /// Decide the CSIRT Italia duty from the ISTAT data of the comune: the
 /// population of the ISTAT list when the code is in it (for the code of a
 /// merged comune, the population of the comune it is part of today; else
 /// the population on the answers), and the list of regional capitals.
 pub fn csirt_duty(org: &Organization) -> CsirtDuty {
-    let population = istat::IstatList::builtin()
-        .ok()
-        .and_then(|list| list.resolve(&org.istat_code))
-        .map_or(org.population, |r| r.comune.population);
+    let population = csirt_population(org);
     if REGIONAL_CAPITALS.contains(&org.istat_code.as_str()) {
         CsirtDuty::RegionalCapital
     } else if population > L90_POPULATION {
@@ -146,7 +170,8 @@ fn comune_card(org: &Organization) -> IncidentCard {
     ];
     first_hour.extend(COMMON_STEPS.iter().map(|s| s.to_string()));
 
-    let csirt = match csirt_duty(org) {
+    let duty = csirt_duty(org);
+    let text = match duty {
         CsirtDuty::Population | CsirtDuty::RegionalCapital => {
             "**Obbligatorio per questo Comune** (Legge 90/2024, art. 1): prima segnalazione entro \
              **24 ore** da quando si scopre l'incidente, notifica completa entro **72 ore**, \
@@ -158,6 +183,15 @@ fn comune_card(org: &Organization) -> IncidentCard {
              100.000 abitanti e i capoluoghi di regione. Questo Comune può notificare su base \
              volontaria (d.lgs. 138/2024, art. 26) tramite csirt.gov.it e ricevere supporto."
         }
+    };
+    // The figure that decided, with its source (a capital is one whatever
+    // its population).
+    let csirt = match duty {
+        CsirtDuty::RegionalCapital => format!("{text} Il Comune è capoluogo di regione."),
+        CsirtDuty::Population | CsirtDuty::Voluntary => format!(
+            "{text} Abitanti considerati: {} ({POPULATION_SOURCE}).",
+            thousands(csirt_population(org))
+        ),
     };
     let region = if org.region.trim().is_empty() {
         "la regione".to_string()
@@ -299,6 +333,41 @@ mod tests {
             population,
             kind,
         }
+    }
+
+    #[test]
+    fn the_card_names_the_population_that_decided_and_its_source() {
+        let csirt_row = |o: &Organization| {
+            card(o)
+                .contacts
+                .into_iter()
+                .find(|c| c.who.starts_with("CSIRT Italia"))
+                .unwrap()
+                .when
+        };
+        // A file made with the code of Ronago, merged in 2024 into Uggiate
+        // con Ronago: the population of the comune of today decides.
+        let when = csirt_row(&org("013199", 1_754, Audience::Comune));
+        assert!(when.starts_with("**Facoltativo ma utile**"), "{when}");
+        assert!(
+            when.ends_with(
+                "Abitanti considerati: 6.205 (popolazione legale del censimento ISTAT 2011)."
+            ),
+            "{when}"
+        );
+        // Latina: above the threshold, the figure is shown too.
+        let when = csirt_row(&org("059011", 1, Audience::Comune));
+        assert!(
+            when.starts_with("**Obbligatorio per questo Comune**"),
+            "{when}"
+        );
+        assert!(when.contains("Abitanti considerati: 117.892"), "{when}");
+        // A regional capital is one whatever its population.
+        let when = csirt_row(&org("007003", 34_102, Audience::Comune));
+        assert!(
+            when.ends_with("Il Comune è capoluogo di regione."),
+            "{when}"
+        );
     }
 
     #[test]

@@ -186,12 +186,23 @@ fn comune_card(org: &Organization) -> IncidentCard {
     };
     // The figure that decided, with its source (a capital is one whatever
     // its population).
+    let in_list = istat::IstatList::builtin()
+        .ok()
+        .and_then(|list| list.resolve(&org.istat_code))
+        .is_some();
     let csirt = match duty {
         CsirtDuty::RegionalCapital => format!("{text} Il Comune è capoluogo di regione."),
-        CsirtDuty::Population | CsirtDuty::Voluntary => format!(
+        _ if in_list => format!(
             "{text} Abitanti considerati: {} ({POPULATION_SOURCE}).",
             thousands(csirt_population(org))
         ),
+        // A code unknown to the list: the figure typed with the assessment
+        // (none for a workshop's nameless group).
+        _ if org.population > 0 => format!(
+            "{text} Abitanti considerati: {} (dato indicato nell'autovalutazione).",
+            thousands(org.population)
+        ),
+        _ => text.to_string(),
     };
     let region = if org.region.trim().is_empty() {
         "la regione".to_string()
@@ -362,6 +373,15 @@ mod tests {
             "{when}"
         );
         assert!(when.contains("Abitanti considerati: 117.892"), "{when}");
+        // A code unknown to the list: the figure of the answers, said so;
+        // none for a nameless group.
+        let when = csirt_row(&org("099999", 3_000, Audience::Comune));
+        assert!(
+            when.ends_with("Abitanti considerati: 3.000 (dato indicato nell'autovalutazione)."),
+            "{when}"
+        );
+        let when = csirt_row(&org("", 0, Audience::Comune));
+        assert!(!when.contains("Abitanti"), "{when}");
         // A regional capital is one whatever its population.
         let when = csirt_row(&org("007003", 34_102, Audience::Comune));
         assert!(

@@ -353,7 +353,7 @@ mod tests {
                 .contacts
                 .into_iter()
                 .find(|c| c.who.starts_with("CSIRT Italia"))
-                .unwrap()
+                .expect("a CSIRT Italia row")
                 .when
         };
         // A file made with the code of Ronago, merged in 2024 into Uggiate

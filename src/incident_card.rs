@@ -70,18 +70,20 @@ fn thousands(n: u32) -> String {
     out
 }
 
-/// Where the population that decides the CSIRT Italia duty comes from, as
-/// the card says it.
-pub const POPULATION_SOURCE: &str = "popolazione legale del censimento ISTAT 2011";
+/// The comune of the ISTAT list the organization is in (for the code of a
+/// merged comune, the comune it is part of today).
+fn listed(org: &Organization) -> Option<&'static istat::Comune> {
+    istat::IstatList::builtin()
+        .ok()
+        .and_then(|list| list.resolve(&org.istat_code))
+        .map(|r| r.comune)
+}
 
 /// The population the duty is decided on: the ISTAT list's (for the code of
 /// a merged comune, that of the comune it is part of today), else the one on
 /// the answers.
 pub fn csirt_population(org: &Organization) -> u32 {
-    istat::IstatList::builtin()
-        .ok()
-        .and_then(|list| list.resolve(&org.istat_code))
-        .map_or(org.population, |r| r.comune.population)
+    listed(org).map_or(org.population, |c| c.population)
 }
 
 /// Decide the CSIRT Italia duty from the ISTAT data of the comune: the
@@ -186,23 +188,20 @@ fn comune_card(org: &Organization) -> IncidentCard {
     };
     // The figure that decided, with its source (a capital is one whatever
     // its population).
-    let in_list = istat::IstatList::builtin()
-        .ok()
-        .and_then(|list| list.resolve(&org.istat_code))
-        .is_some();
-    let csirt = match duty {
-        CsirtDuty::RegionalCapital => format!("{text} Il Comune è capoluogo di regione."),
-        _ if in_list => format!(
-            "{text} Abitanti considerati: {} ({POPULATION_SOURCE}).",
-            thousands(csirt_population(org))
+    let csirt = match (duty, listed(org)) {
+        (CsirtDuty::RegionalCapital, _) => format!("{text} Il Comune è capoluogo di regione."),
+        (_, Some(c)) => format!(
+            "{text} Abitanti considerati: {} ({}).",
+            thousands(c.population),
+            c.population_source()
         ),
         // A code unknown to the list: the figure typed with the assessment
         // (none for a workshop's nameless group).
-        _ if org.population > 0 => format!(
+        (_, None) if org.population > 0 => format!(
             "{text} Abitanti considerati: {} (dato indicato nell'autovalutazione).",
             thousands(org.population)
         ),
-        _ => text.to_string(),
+        (_, None) => text.to_string(),
     };
     let region = if org.region.trim().is_empty() {
         "la regione".to_string()
@@ -362,7 +361,7 @@ mod tests {
         assert!(when.starts_with("**Facoltativo ma utile**"), "{when}");
         assert!(
             when.ends_with(
-                "Abitanti considerati: 6.205 (popolazione legale del censimento ISTAT 2011)."
+                "Abitanti considerati: 6.667 (popolazione legale ISTAT al 31 dicembre 2021)."
             ),
             "{when}"
         );
@@ -372,7 +371,7 @@ mod tests {
             when.starts_with("**Obbligatorio per questo Comune**"),
             "{when}"
         );
-        assert!(when.contains("Abitanti considerati: 117.892"), "{when}");
+        assert!(when.contains("Abitanti considerati: 127.861"), "{when}");
         // A code unknown to the list: the figure of the answers, said so;
         // none for a nameless group.
         let when = csirt_row(&org("099999", 3_000, Audience::Comune));
@@ -387,6 +386,21 @@ mod tests {
         assert!(
             when.ends_with("Il Comune è capoluogo di regione."),
             "{when}"
+        );
+    }
+
+    #[test]
+    fn current_legal_population_decides_near_the_threshold() {
+        // Andria had 100,052 inhabitants at the 2011 census, 97,588 at 31
+        // December 2021: with the current legal population the Legge 90
+        // duty does not bind it (it would with the 2011 figure).
+        let andria = org("110001", 100_052, Audience::Comune);
+        assert_eq!(csirt_population(&andria), 97_588);
+        assert_eq!(csirt_duty(&andria), CsirtDuty::Voluntary);
+        // Novara stays above it (101,952 then, 101,367 now).
+        assert_eq!(
+            csirt_duty(&org("003106", 1, Audience::Comune)),
+            CsirtDuty::Population
         );
     }
 

@@ -30,9 +30,9 @@ pub const LIST_DATE: &str = "2024-12-04";
 
 /// Credit line for outputs that use the list.
 pub const ATTRIBUTION: &str =
-    "Elenco dei comuni: ISTAT, copia del 4 dicembre 2024; popolazione legale \
-     del censimento 2011 (per i comuni nati da fusioni dopo il 2020, somma dei comuni d'origine); \
-     licenza CC BY 4.0";
+    "Elenco dei comuni: ISTAT, copia del 4 dicembre 2024; popolazione legale al 31 dicembre 2021 \
+     (censimento permanente, DPR 20 gennaio 2023; per i comuni nati da fusioni, somma dei comuni \
+     d'origine; per Montecopiolo e Sassofeltrio, censimento 2011); licenza CC BY 4.0";
 
 /// One comune.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,10 +48,14 @@ pub struct Comune {
     pub province_name: String,
     /// Region, as ISTAT writes it (`Trentino-Alto Adige/Südtirol`).
     pub region: String,
-    /// Legal population of the 2011 census on the comune's present
-    /// territory (for a comune merged since 2020, the sum of the comuni it
-    /// was made of).
+    /// Legal population of the comune's present territory (for a comune
+    /// merged since, the sum of the comuni it was made of), from the census
+    /// of [`Self::population_census`].
     pub population: u32,
+    /// The census the population comes from: 2021 (ISTAT's permanent
+    /// census, population at 31 December 2021, the legal population of DPR
+    /// 20 January 2023) or, for the few comuni that source lacks, 2011.
+    pub population_census: u16,
 }
 
 /// How the successor of a suppressed comune is known (the `basis` column of
@@ -99,6 +103,15 @@ pub struct Resolution<'a> {
 pub const MAX_SUCCESSION_CHAIN: usize = 16;
 
 impl Comune {
+    /// Where [`Self::population`] comes from, as a reader is told (Italian).
+    pub fn population_source(&self) -> &'static str {
+        if self.population_census == 2011 {
+            "popolazione legale ISTAT, censimento 2011"
+        } else {
+            "popolazione legale ISTAT al 31 dicembre 2021"
+        }
+    }
+
     /// The three-digit ISTAT province code (`056`), the first three digits
     /// of the comune's code.
     pub fn province_code(&self) -> &str {
@@ -450,7 +463,18 @@ mod tests {
         assert_eq!(proceno.province, "VT");
         assert_eq!(proceno.province_name, "Viterbo");
         assert_eq!(proceno.region, "Lazio");
-        assert_eq!(proceno.population, 605);
+        assert_eq!(proceno.population, 528);
+        assert_eq!(proceno.population_census, 2021);
+        assert_eq!(
+            proceno.population_source(),
+            "popolazione legale ISTAT al 31 dicembre 2021"
+        );
+        // The two comuni the 2021 source lacks keep their 2011 figure, said so.
+        let montecopiolo = list.get("099030").unwrap();
+        assert_eq!(
+            (montecopiolo.population, montecopiolo.population_census),
+            (1175, 2011)
+        );
         assert_eq!(proceno.province_code(), "056");
         assert!(list.get("999999").is_none());
         assert!(list.get("").is_none());
@@ -491,8 +515,9 @@ mod tests {
             ("099030", "RN")
         );
         // The population of a merged comune adds up the comuni it was made
-        // of (2011 legal population: Ronago 1,754 + Uggiate-Trevano 4,451).
-        assert_eq!(list.get("013256").unwrap().population, 6205);
+        // of (legal population at 31 December 2021 of Ronago and
+        // Uggiate-Trevano).
+        assert_eq!(list.get("013256").unwrap().population, 6667);
         // Neither current nor known as suppressed.
         assert!(list.resolve("999999").is_none());
         assert!(
@@ -517,9 +542,12 @@ mod tests {
 
     #[test]
     fn successions_follow_chains_and_refuse_loops() {
-        let header = "istat_code,name,province,province_name,region,population\n";
+        let header = "istat_code,name,province,province_name,region,population,population_census\n";
         let list = || {
-            IstatList::from_csv(&format!("{header}056044,Proceno,VT,Viterbo,Lazio,605\n")).unwrap()
+            IstatList::from_csv(&format!(
+                "{header}056044,Proceno,VT,Viterbo,Lazio,528,2021\n"
+            ))
+            .unwrap()
         };
         // 056900 -> 056901 -> 056044: a chain ends at the comune of today,
         // and the first change is the one reported.
@@ -604,14 +632,16 @@ mod tests {
 
     #[test]
     fn bad_lists_are_rejected_with_the_line() {
-        let header = "istat_code,name,province,province_name,region,population\n";
-        let e = IstatList::from_csv(&format!("{header}056044,Proceno,VT,Viterbo,Lazio,many\n"))
-            .unwrap_err();
+        let header = "istat_code,name,province,province_name,region,population,population_census\n";
+        let e = IstatList::from_csv(&format!(
+            "{header}056044,Proceno,VT,Viterbo,Lazio,many,2021\n"
+        ))
+        .unwrap_err();
         assert!(matches!(e, IstatError::Row { line: 2, .. }), "{e}");
-        let e = IstatList::from_csv(&format!("{header}56044,Proceno,VT,Viterbo,Lazio,1\n"))
+        let e = IstatList::from_csv(&format!("{header}56044,Proceno,VT,Viterbo,Lazio,1,2021\n"))
             .unwrap_err();
         assert!(e.to_string().contains("bad ISTAT code"), "{e}");
-        let row = "056044,Proceno,VT,Viterbo,Lazio,605\n";
+        let row = "056044,Proceno,VT,Viterbo,Lazio,528,2021\n";
         let e = IstatList::from_csv(&format!("{header}{row}{row}")).unwrap_err();
         assert_eq!(e, IstatError::Duplicate("056044".into()));
     }

@@ -313,7 +313,7 @@ fn results_of_merged_comuni_count_under_the_comune_of_today() {
     let csv = String::from_utf8(csv).unwrap();
     assert!(
         csv.lines()
-            .any(|l| l.starts_with("013199,Uggiate con Ronago,CO,Lombardia,6205,")),
+            .any(|l| l.starts_with("013199,Uggiate con Ronago,CO,Lombardia,6667,")),
         "{csv}"
     );
 }

@@ -44,7 +44,7 @@ mod tests {
         let p = get("056044").unwrap();
         assert_eq!(p.name, "Proceno");
         assert_eq!(p.province, "VT");
-        assert_eq!(p.population, 605);
+        assert_eq!(p.population, 528);
     }
 
     #[test]

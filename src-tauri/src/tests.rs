@@ -124,7 +124,7 @@ fn search_finds_comuni_by_name_and_code() {
     let h = harness();
     let hits = h.ok("search_comuni", json!({ "query": "proceno" }));
     assert_eq!(hits[0]["istat_code"], "056044");
-    assert_eq!(hits[0]["population"], 605);
+    assert_eq!(hits[0]["population"], 528);
     let hits = h.ok("search_comuni", json!({ "query": "0560" }));
     assert_eq!(hits.as_array().unwrap().len(), 12);
     assert!(h

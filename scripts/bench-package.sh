@@ -6,7 +6,8 @@
 # settings given as extra runs; the package is then removed.
 # Prints lines starting with BENCH.
 # Usage: ./scripts/bench-package.sh ["ENV=VALUE ..." ...]
-#   e.g. ./scripts/bench-package.sh "" "WEBKIT_DISABLE_COMPOSITING_MODE=1"
+#   e.g. ./scripts/bench-package.sh "" "WEBKIT_DISABLE_COMPOSITING_MODE=0"
+# (the app turns compositing off by default on Linux: src-tauri/src/webview.rs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh

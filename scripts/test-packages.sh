@@ -106,8 +106,10 @@ grep -q "comune" "$work/q.txt" || fail "questionnaires lists no comune questionn
 ok "CLI: questionnaires"
 
 cli demo --out "$(winpath "$home/Demo è qui")" --date 2026-03-15 > /dev/null || fail "demo"
-cargo build --release --quiet --bin sentinella
-target/release/sentinella demo --out "$work/demo-linux" --date 2026-03-15 > /dev/null
+# The Linux CLI of the .deb (the same release build, not rebuilt here).
+dpkg-deb -x "$dist/sentinella_${version}_amd64.deb" "$work/deb"
+linux_cli="$work/deb/usr/bin/sentinella"
+"$linux_cli" demo --out "$work/demo-linux" --date 2026-03-15 > /dev/null
 n=0
 for f in "$work/demo-linux"/*.pdf; do
   cmp -s "$f" "$home/Demo è qui/$(basename "$f")" || fail "demo PDF differs from the Linux build: $(basename "$f")"
@@ -150,7 +152,7 @@ cli export --db "$(winpath "$db")" --assessment "$id" --out "$(winpath "$result"
   --keys "$(winpath "$home/Chiave di firma")" > /dev/null || fail "export"
 cli verify "$(winpath "$result")" > "$work/verify.txt" || fail "verify: $(cat "$work/verify.txt")"
 # The Linux build verifies the file the Windows one signed.
-target/release/sentinella verify "$result" > /dev/null || fail "the Linux CLI rejects the Windows result file"
+"$linux_cli" verify "$result" > /dev/null || fail "the Linux CLI rejects the Windows result file"
 ok "CLI: export of a signed result file, verified by the Windows and the Linux CLI"
 
 coord="$home/Coordinamento/archivio è.db"
@@ -253,6 +255,15 @@ grep -q "^Exec=$(basename "$app_bin")" "$desktop" || fail "desktop entry does no
 icon=$(sed -n 's/^Icon=//p' "$desktop")
 grep -q "/usr/share/icons/hicolor/.*/apps/$icon.png" <<< "$files" || fail "icon $icon not installed"
 /usr/bin/sentinella questionnaires > /dev/null || fail "installed CLI"
+# The test hooks (SENTINELLA_E2E_*) exist only in test builds
+# (scripts/check-test-hooks.sh checks the debug build): not in what ships.
+strings "$app_bin" > "$work/app-strings.txt"
+grep -q SENTINELLA_DATA_DIR "$work/app-strings.txt" || fail "cannot read the strings of $app_bin"
+! grep -q SENTINELLA_E2E "$work/app-strings.txt" || fail "the packaged app contains the test hooks"
+x86_64-w64-mingw32-strings "$app_dir/Sentinella.exe" > "$work/exe-strings.txt" 2>/dev/null \
+  || strings "$app_dir/Sentinella.exe" > "$work/exe-strings.txt"
+! grep -q SENTINELLA_E2E "$work/exe-strings.txt" || fail "the Windows app contains the test hooks"
+ok "no test hooks in the packaged Linux and Windows apps"
 check_upgrade linux /usr/bin/sentinella
 ok ".deb installed: $app_bin, /usr/bin/sentinella, $desktop, icon $icon"
 

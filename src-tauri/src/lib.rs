@@ -101,6 +101,7 @@ fn data_dir<R: Runtime>(app: &tauri::App<R>) -> PathBuf {
 
 /// Start the app.
 pub fn run() {
+    webview::tune();
     webview::ensure_available();
     let result = with_commands(tauri::Builder::default())
         .setup(|app| {

@@ -33,9 +33,12 @@ fn app_tree(name: &str) -> Vec<u32> {
             .unwrap_or(0);
         parents.push((pid, ppid, comm.to_string()));
     }
+    // Only this bench's app: other copies (another worktree's tests) may run.
+    let ours = std::fs::canonicalize(common::app_binary()).ok();
     let mut tree: Vec<u32> = parents
         .iter()
         .filter(|p| p.2.starts_with(name))
+        .filter(|p| ours.is_none() || std::fs::read_link(format!("/proc/{}/exe", p.0)).ok() == ours)
         .map(|p| p.0)
         .collect();
     let mut i = 0;
@@ -144,11 +147,15 @@ fn bench_start_memory_save() {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let pids = app_tree("sentinella-app");
         let (mut rss, mut pss) = (0, 0);
+        let mut each = Vec::new();
         for p in &pids {
             let (r, s) = mem_kb(*p);
             rss += r;
             pss += s;
+            let comm = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+            each.push(format!("{} {:.0} MB", comm.trim(), s as f64 / 1024.0));
         }
+        println!("BENCH   PSS per process: {}", each.join(", "));
         println!(
             "BENCH memory of the app and its {} web processes: PSS {:.0} MB, RSS {:.0} MB (target <= 200 MB)",
             pids.len().saturating_sub(1),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark of the coordinator side: generate N signed result files (one per
-# comune of the ISTAT list, cycling with older assessments beyond 7,904), then
+# comune of the ISTAT list, cycling with older assessments beyond 7,895), then
 # time the real command line on them and record its peak memory.
 #
 # Usage: scripts/bench-coordinator.sh [N...]        (default: 1000 8000)

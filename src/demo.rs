@@ -87,49 +87,50 @@ struct Place {
 }
 
 fn place(audience: Audience, profile: Profile) -> Place {
-    // Real comuni (ISTAT list, 2020) of the size each story needs.
+    // Real comuni of the size each story needs, with their legal population
+    // of the shipped ISTAT list (at 31 December 2021, `assets/istat`).
     match (audience, profile) {
         (Audience::Comune, Profile::Struggling) => Place {
             name: "Proceno",
             istat: "056044",
             province: "VT",
             region: "Lazio",
-            population: 605,
+            population: 528,
         },
         (Audience::Comune, Profile::Average) => Place {
             name: "Piancastagnaio",
             istat: "052020",
             province: "SI",
             region: "Toscana",
-            population: 4176,
+            population: 3968,
         },
         (Audience::Comune, Profile::WellRun) => Place {
             name: "Gardone Val Trompia",
             istat: "017075",
             province: "BS",
             region: "Lombardia",
-            population: 11700,
+            population: 11352,
         },
         (Audience::PolisOffice, Profile::Struggling) => Place {
             name: "Jacurso",
             istat: "079065",
             province: "CZ",
             region: "Calabria",
-            population: 623,
+            population: 562,
         },
         (Audience::PolisOffice, Profile::Average) => Place {
             name: "Pieve Tesino",
             istat: "022142",
             province: "TN",
             region: "Trentino-Alto Adige/Südtirol",
-            population: 681,
+            population: 652,
         },
         (Audience::PolisOffice, Profile::WellRun) => Place {
             name: "Montopoli di Sabina",
             istat: "057044",
             province: "RI",
             region: "Lazio",
-            population: 4222,
+            population: 4103,
         },
     }
 }

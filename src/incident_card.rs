@@ -57,14 +57,41 @@ pub enum CsirtDuty {
     Voluntary,
 }
 
-/// Decide the CSIRT Italia duty from the ISTAT data of the comune: the
-/// population of the ISTAT list when the code is in it (else the population
-/// on the answers), and the list of regional capitals.
-pub fn csirt_duty(org: &Organization) -> CsirtDuty {
-    let population = istat::IstatList::builtin()
+/// "123.456", as Italian writes it.
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The comune of the ISTAT list the organization is in (for the code of a
+/// merged comune, the comune it is part of today).
+fn listed(org: &Organization) -> Option<&'static istat::Comune> {
+    istat::IstatList::builtin()
         .ok()
-        .and_then(|list| list.get(&org.istat_code))
-        .map_or(org.population, |c| c.population);
+        .and_then(|list| list.resolve(&org.istat_code))
+        .map(|r| r.comune)
+}
+
+/// The population the duty is decided on: the ISTAT list's (for the code of
+/// a merged comune, that of the comune it is part of today), else the one on
+/// the answers.
+pub fn csirt_population(org: &Organization) -> u32 {
+    listed(org).map_or(org.population, |c| c.population)
+}
+
+/// Decide the CSIRT Italia duty from the ISTAT data of the comune: the
+/// population of the ISTAT list when the code is in it (for the code of a
+/// merged comune, the population of the comune it is part of today; else
+/// the population on the answers), and the list of regional capitals.
+pub fn csirt_duty(org: &Organization) -> CsirtDuty {
+    let population = csirt_population(org);
     if REGIONAL_CAPITALS.contains(&org.istat_code.as_str()) {
         CsirtDuty::RegionalCapital
     } else if population > L90_POPULATION {
@@ -145,7 +172,8 @@ fn comune_card(org: &Organization) -> IncidentCard {
     ];
     first_hour.extend(COMMON_STEPS.iter().map(|s| s.to_string()));
 
-    let csirt = match csirt_duty(org) {
+    let duty = csirt_duty(org);
+    let text = match duty {
         CsirtDuty::Population | CsirtDuty::RegionalCapital => {
             "**Obbligatorio per questo Comune** (Legge 90/2024, art. 1): prima segnalazione entro \
              **24 ore** da quando si scopre l'incidente, notifica completa entro **72 ore**, \
@@ -157,6 +185,23 @@ fn comune_card(org: &Organization) -> IncidentCard {
              100.000 abitanti e i capoluoghi di regione. Questo Comune può notificare su base \
              volontaria (d.lgs. 138/2024, art. 26) tramite csirt.gov.it e ricevere supporto."
         }
+    };
+    // The figure that decided, with its source (a capital is one whatever
+    // its population).
+    let csirt = match (duty, listed(org)) {
+        (CsirtDuty::RegionalCapital, _) => format!("{text} Il Comune è capoluogo di regione."),
+        (_, Some(c)) => format!(
+            "{text} Abitanti considerati: {} ({}).",
+            thousands(c.population),
+            c.population_source()
+        ),
+        // A code unknown to the list: the figure typed with the assessment
+        // (none for a workshop's nameless group).
+        (_, None) if org.population > 0 => format!(
+            "{text} Abitanti considerati: {} (dato indicato nell'autovalutazione).",
+            thousands(org.population)
+        ),
+        (_, None) => text.to_string(),
     };
     let region = if org.region.trim().is_empty() {
         "la regione".to_string()
@@ -298,6 +343,65 @@ mod tests {
             population,
             kind,
         }
+    }
+
+    #[test]
+    fn the_card_names_the_population_that_decided_and_its_source() {
+        let csirt_row = |o: &Organization| {
+            card(o)
+                .contacts
+                .into_iter()
+                .find(|c| c.who.starts_with("CSIRT Italia"))
+                .expect("a CSIRT Italia row")
+                .when
+        };
+        // A file made with the code of Ronago, merged in 2024 into Uggiate
+        // con Ronago: the population of the comune of today decides.
+        let when = csirt_row(&org("013199", 1_754, Audience::Comune));
+        assert!(when.starts_with("**Facoltativo ma utile**"), "{when}");
+        assert!(
+            when.ends_with(
+                "Abitanti considerati: 6.667 (popolazione legale ISTAT al 31 dicembre 2021)."
+            ),
+            "{when}"
+        );
+        // Latina: above the threshold, the figure is shown too.
+        let when = csirt_row(&org("059011", 1, Audience::Comune));
+        assert!(
+            when.starts_with("**Obbligatorio per questo Comune**"),
+            "{when}"
+        );
+        assert!(when.contains("Abitanti considerati: 127.861"), "{when}");
+        // A code unknown to the list: the figure of the answers, said so;
+        // none for a nameless group.
+        let when = csirt_row(&org("099999", 3_000, Audience::Comune));
+        assert!(
+            when.ends_with("Abitanti considerati: 3.000 (dato indicato nell'autovalutazione)."),
+            "{when}"
+        );
+        let when = csirt_row(&org("", 0, Audience::Comune));
+        assert!(!when.contains("Abitanti"), "{when}");
+        // A regional capital is one whatever its population.
+        let when = csirt_row(&org("007003", 34_102, Audience::Comune));
+        assert!(
+            when.ends_with("Il Comune è capoluogo di regione."),
+            "{when}"
+        );
+    }
+
+    #[test]
+    fn current_legal_population_decides_near_the_threshold() {
+        // Andria had 100,052 inhabitants at the 2011 census, 97,588 at 31
+        // December 2021: with the current legal population the Legge 90
+        // duty does not bind it (it would with the 2011 figure).
+        let andria = org("110001", 100_052, Audience::Comune);
+        assert_eq!(csirt_population(&andria), 97_588);
+        assert_eq!(csirt_duty(&andria), CsirtDuty::Voluntary);
+        // Novara stays above it (101,952 then, 101,367 now).
+        assert_eq!(
+            csirt_duty(&org("003106", 1, Audience::Comune)),
+            CsirtDuty::Population
+        );
     }
 
     #[test]

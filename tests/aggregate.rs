@@ -21,6 +21,8 @@ struct Spec<'a> {
     offline: &'a str,
     date: &'a str,
     exported_hour: u32,
+    /// Province and region the file declares (for a code not in the list).
+    declared: Option<(&'a str, &'a str)>,
 }
 
 fn spec<'a>(code: &'a str, weekly: &'a str) -> Spec<'a> {
@@ -31,6 +33,7 @@ fn spec<'a>(code: &'a str, weekly: &'a str) -> Spec<'a> {
         offline: "l2",
         date: "2026-11-20",
         exported_hour: 10,
+        declared: None,
     }
 }
 
@@ -52,11 +55,23 @@ fn sealed(s: &Spec) -> Vec<u8> {
         org.province = c.province.clone();
         org.region = c.region.clone();
         org.population = c.population;
+    } else if let Some(r) = list.resolve(s.code) {
+        // A file made before the comune was merged: its own name and the
+        // data it had then (province and region of today are the same for
+        // the merges used here).
+        let old = r.succession.unwrap();
+        org.name = format!("Comune di {}", old.old_name);
+        org.province = r.comune.province.clone();
+        org.region = r.comune.region.clone();
     } else {
         org.name = "Comune Nuovo".into();
     }
     if let Some(n) = s.name {
         org.name = n.to_string();
+    }
+    if let Some((province, region)) = s.declared {
+        org.province = province.to_string();
+        org.region = region.to_string();
     }
     loaded.sheet.assessed_on = NaiveDate::parse_from_str(s.date, "%Y-%m-%d").unwrap();
     for (q, o) in [("backup_weekly", s.weekly), ("backup_offline", s.offline)] {
@@ -219,6 +234,90 @@ fn figures_use_one_questionnaire_version_and_say_which() {
     assert_eq!(report.other_versions[0].version, current);
 }
 
+fn como(records: &[Record]) -> Report {
+    let list = IstatList::builtin().unwrap();
+    aggregate::aggregate(
+        records,
+        "mini",
+        list,
+        &Scope::Province(list.find_province("CO").unwrap()),
+        AggregateOptions {
+            min_group: 1,
+            top: 10,
+        },
+    )
+}
+
+#[test]
+fn results_of_merged_comuni_count_under_the_comune_of_today() {
+    // Ronago (013199) and Uggiate-Trevano (013228) were merged in 2024 into
+    // Uggiate con Ronago (013256); their files carry the old codes.
+    let mut ronago = spec("013199", "l3");
+    ronago.date = "2026-11-20";
+    let mut uggiate = spec("013228", "l0");
+    uggiate.date = "2026-11-21";
+    let mut unknown = spec("013999", "l3");
+    unknown.name = Some("Comune Inventato");
+    unknown.declared = Some(("CO", "Lombardia"));
+    let records: Vec<Record> = [spec("013003", "l2"), ronago, uggiate, unknown]
+        .iter()
+        .map(record)
+        .collect();
+    let report = como(&records);
+    // Two comuni are assessed: Albavilla (013003) and Uggiate con Ronago,
+    // once, with the more recent of the two old files (Uggiate-Trevano).
+    assert_eq!(report.total.assessed, 2);
+    assert!(report.missing.iter().all(|m| m.istat_code != "013256"));
+    assert!(report.missing.iter().all(|m| m.istat_code != "013199"));
+    assert_eq!(report.successions.len(), 2);
+    let by_code = |code: &str| {
+        report
+            .successions
+            .iter()
+            .find(|s| s.istat_code == code)
+            .unwrap()
+    };
+    let (r, u) = (by_code("013199"), by_code("013228"));
+    assert_eq!(
+        (r.current_code.as_str(), r.current_name.as_str()),
+        ("013256", "Uggiate con Ronago")
+    );
+    assert_eq!(
+        r.name, "Comune di Ronago",
+        "the name in the file stays visible"
+    );
+    assert!(u.counted && !r.counted, "the newer assessment counts");
+    let f = report.total.figures.as_ref().unwrap();
+    assert_eq!(
+        f.tiers.values().sum::<usize>(),
+        2,
+        "two comuni in the figures"
+    );
+    // A code neither current nor known as suppressed is still left out.
+    assert_eq!(report.unmatched.len(), 1);
+    assert_eq!(report.unmatched[0].istat_code, "013999");
+
+    // A result under the comune's own code wins over the old codes.
+    let mut own = spec("013256", "l1");
+    own.date = "2026-11-01";
+    let mut with_own = records.clone();
+    with_own.push(record(&own));
+    let report = como(&with_own);
+    assert_eq!(report.total.assessed, 2);
+    assert!(report.successions.iter().all(|s| !s.counted));
+
+    // The CSV table names the comune of today and keeps the code in the file.
+    let mut csv = Vec::new();
+    let refs: Vec<&Record> = records.iter().collect();
+    table::write_comuni(&mut csv, &refs, IstatList::builtin().unwrap()).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("013199,Uggiate con Ronago,CO,Lombardia,6667,")),
+        "{csv}"
+    );
+}
+
 #[test]
 fn bands_follow_the_istat_population() {
     assert_eq!(PopulationBand::of(0), PopulationBand::Under1000);
@@ -357,7 +456,7 @@ fn aggregation_is_deterministic_and_order_free() {
         &Scope::Italy,
         AggregateOptions::default(),
     );
-    assert_eq!(italy.total.comuni, 7904);
+    assert_eq!(italy.total.comuni, 7895);
     assert_eq!(italy.outside_scope, 0);
     let viterbo = aggregate::aggregate(
         &lazio_records(),

@@ -49,9 +49,12 @@ fn record(catalog: &Catalog, qid: &str, code: &str, profile: Profile, vary: bool
     let mut sheet = demo::example(q, profile, today()).sheet;
     let org = &mut sheet.organization;
     org.istat_code = code.to_string();
-    match list.get(code) {
-        Some(c) => {
-            org.name = format!("Comune di {}", c.name);
+    match list.resolve(code) {
+        Some(r) => {
+            let c = r.comune;
+            // A file made before a merger carries the old comune's name.
+            let name = r.succession.map_or(&c.name, |s| &s.old_name);
+            org.name = format!("Comune di {name}");
             org.province = c.province.clone();
             org.region = c.region.clone();
             org.population = c.population.max(1);
@@ -317,7 +320,7 @@ fn region_summary_reads_back_with_its_figures() {
 
     // Method and source.
     assert!(one.contains("ricalcola i punteggi dalle risposte"));
-    assert!(one.contains("ISTAT, dati al 1° gennaio 2020"));
+    assert!(one.contains("ISTAT, copia del 4 dicembre 2024"));
 }
 
 #[test]
@@ -380,7 +383,54 @@ fn italy_lists_regions_and_counts_not_names() {
     // Missing comuni: counts per region, no names (Agliè, Piemonte, is missing).
     assert!(one.contains("L'elenco dei nomi è nella sintesi di ciascuna regione"));
     assert!(!one.contains("Agliè"));
-    assert!(row(&text, "Piemonte").contains("1.181"));
+    assert!(row(&text, "Piemonte").contains("1.180"));
+}
+
+#[test]
+fn results_under_old_codes_are_listed_with_the_comune_of_today() {
+    let (catalog, _) = Catalog::builtin();
+    let mut records: Vec<Record> = codes("CO", 6)
+        .iter()
+        .enumerate()
+        .map(|(i, code)| record(&catalog, "comune", code, Profile::ALL[i % 3], true))
+        .collect();
+    // Ronago and Uggiate-Trevano, merged in 2024 into Uggiate con Ronago.
+    records.push(record(&catalog, "comune", "013199", Profile::ALL[0], false));
+    records.push(record(&catalog, "comune", "013228", Profile::ALL[1], false));
+    let list = IstatList::builtin().unwrap();
+    let scope = Scope::Province(list.find_province("CO").unwrap());
+    let reps = reports(&records, &scope, 5);
+    assert_eq!(reps[0].total.assessed, 7);
+    let pdf = render(&reps, &scope);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("como.pdf"), &pdf.bytes).unwrap();
+    let text = layout_text(dir.path(), "como.pdf", &pdf);
+    let one = flat(&text);
+    assert!(
+        one.contains("Valutazioni con il codice di un comune che non esiste più"),
+        "{one}"
+    );
+    for code in ["013199", "013228"] {
+        let line = row(&text, code);
+        assert!(line.contains("Comune di Uggiate con Ronago"), "{line}");
+    }
+    assert!(row(&text, "013199").contains("Comune di Ronago"));
+    assert!(one.contains("(013256)"));
+    // Both files are dated alike: one counts, the other is marked "no".
+    assert!(one.contains("conta solo quella"));
+    assert_eq!(
+        [row(&text, "013199"), row(&text, "013228")]
+            .iter()
+            .filter(|l| l.trim_end().ends_with("no"))
+            .count(),
+        1
+    );
+    assert_eq!(missing_glyphs(&one), Vec::<char>::new());
+    let path = dir.path().join("como.pdf");
+    assert_clean_pdf(path.to_str().unwrap(), "como.pdf");
+    if let Ok(out) = std::env::var("SENTINELLA_KEEP_PDF") {
+        std::fs::copy(&path, Path::new(&out).join("region-como-successions.pdf")).unwrap();
+    }
 }
 
 #[test]

@@ -115,7 +115,7 @@ fn app_info_lists_both_questionnaires_and_the_comuni() {
         .map(|q| q["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["comune", "sportello-polis"]);
-    assert_eq!(info["comuni_count"], 7904);
+    assert_eq!(info["comuni_count"], 7895);
     assert_eq!(h.ok("list_assessments", json!({})), json!([]));
 }
 
@@ -124,7 +124,7 @@ fn search_finds_comuni_by_name_and_code() {
     let h = harness();
     let hits = h.ok("search_comuni", json!({ "query": "proceno" }));
     assert_eq!(hits[0]["istat_code"], "056044");
-    assert_eq!(hits[0]["population"], 605);
+    assert_eq!(hits[0]["population"], 528);
     let hits = h.ok("search_comuni", json!({ "query": "0560" }));
     assert_eq!(hits.as_array().unwrap().len(), 12);
     assert!(h

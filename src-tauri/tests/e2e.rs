@@ -227,7 +227,7 @@ async fn flow_part_one(app: &common::App, saved: &std::path::Path) -> R {
         10,
     )
     .await?;
-    assert!(app.text("#comune-chosen").await?.contains("605 abitanti"));
+    assert!(app.text("#comune-chosen").await?.contains("528 abitanti"));
     // Role: Tab into the radio group, Space on the first (Segretario comunale).
     app.tab_to(|f| f.starts_with("role="), 6).await?;
     app.press(" ").await?;

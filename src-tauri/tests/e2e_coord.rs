@@ -66,6 +66,22 @@ fn inbox(dir: &Path) -> (f64, String) {
             first = Some((loaded, bytes));
         }
     }
+    // A file made with the 2020 code of Monteciccardo (PU), absorbed by
+    // Pesaro on 1 July 2020: it counts for Pesaro, its code stays visible.
+    let mut sheet = demo::example(q, Profile::ALL[0], day).sheet;
+    let pesaro = list.get("041044").unwrap();
+    sheet.organization.name = "Comune di Monteciccardo".into();
+    sheet.organization.istat_code = "041032".into();
+    sheet.organization.province = pesaro.province.clone();
+    sheet.organization.region = pesaro.region.clone();
+    sheet.organization.population = 1_686;
+    let old_code = LoadedAnswers {
+        sheet,
+        questionnaire: entry.clone(),
+    };
+    let key = KeyPair::from_seed([150; 32]);
+    let (_, old_bytes) = exchange::export_result(&old_code, &key, &opts).unwrap();
+    std::fs::write(dir.join("041032.json"), &old_bytes).unwrap();
     let (mut loaded, bytes) = first.unwrap();
     // Altered after signing: the name edited by hand.
     std::fs::write(
@@ -120,11 +136,13 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
     app.wait_js("return !!document.getElementById('import-summary')", 30)
         .await?;
     let summary = app.text("#import-summary").await?;
-    let files = ASSESSED + 2;
+    // The inbox: the province's files, the old-code file of Monteciccardo,
+    // an altered file and a newer one from another computer.
+    let files = ASSESSED + 3;
     // The first comune is claimed by two keys and none is on record yet:
     // both of its files are held back until the coordinator picks one.
     assert!(
-        summary.contains(&format!("{files} file letti: {} importati", ASSESSED - 1))
+        summary.contains(&format!("{files} file letti: {} importati", ASSESSED))
             && summary.contains("2 trattenuti")
             && summary.contains("1 scartato"),
         "{summary}"
@@ -177,7 +195,7 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
     .await?;
     let check = app.text("#archive-check").await?;
     assert!(
-        check.contains(&format!("Tutti i {ASSESSED} risultati in uso")),
+        check.contains(&format!("Tutti i {} risultati in uso", ASSESSED + 1)),
         "{check}"
     );
 
@@ -246,5 +264,25 @@ async fn flow(app: &common::App, median: f64, stranger: &str, saved: &Path) -> R
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Provincia di Viterbo"), "{text}");
     assert!(text.contains(&format!("{ASSESSED} su 60")), "{text}");
+
+    // Pesaro e Urbino: the file made with Monteciccardo's old code counts
+    // for Pesaro, and the dashboard says so with the code in the file.
+    app.js("const s = document.getElementById('scope'); s.value = 'province:PU'; return true")
+        .await?;
+    app.click("#show-scope").await?;
+    app.wait_js("return !!document.getElementById('successions')", 20)
+        .await?;
+    assert!(app.text("#assessed-0").await?.starts_with('1'));
+    let note = app.text("#successions").await?;
+    assert!(
+        note.contains(
+            "Comune di Monteciccardo (041032), oggi: Comune di Pesaro (041044), dal 01/07/2020"
+        ),
+        "{note}"
+    );
+    app.js("document.getElementById('successions').scrollIntoView(); return true")
+        .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.shot("19d-coord-dashboard-old-code").await?;
     Ok(())
 }

@@ -23,7 +23,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::exchange::VerifiedResult;
-use crate::istat::{self, Comune, IstatList, Province};
+use crate::istat::{self, Comune, IstatList, Province, Resolution, Succession};
 use crate::model::Questionnaire;
 use crate::scoring::{round1, GateStatus, QuestionState, Tier};
 
@@ -427,6 +427,28 @@ pub struct Unmatched {
     pub source: String,
 }
 
+/// A result filed under the code of a comune that no longer exists (merged
+/// into another, or renumbered): counted with the comune of today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Succeeded {
+    /// The code in the file.
+    pub istat_code: String,
+    /// The name in the file.
+    pub name: String,
+    /// The comune of today: its code…
+    pub current_code: String,
+    /// …and its name.
+    pub current_name: String,
+    /// When the change took effect, if the source says.
+    pub since: Option<NaiveDate>,
+    /// The file.
+    pub source: String,
+    /// Whether this result is the one counted for the comune of today (false
+    /// when the comune of today has a result under its own code, or a more
+    /// recent one under another old code).
+    pub counted: bool,
+}
+
 /// The aggregation of one questionnaire over one area.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -461,6 +483,9 @@ pub struct Report {
     pub missing: Vec<MissingComune>,
     /// Results whose code is not in the ISTAT list.
     pub unmatched: Vec<Unmatched>,
+    /// Results filed under the code of a comune merged into another (or
+    /// renumbered) since: counted with the comune of today.
+    pub successions: Vec<Succeeded>,
     /// Current results of comuni outside the area (left out).
     pub outside_scope: usize,
     /// Credit for the ISTAT list.
@@ -525,13 +550,21 @@ pub fn aggregate(
     let mut unmatched = Vec::new();
     let mut assessed_codes = BTreeSet::new();
     let mut outside_scope = 0;
+    // Results under an old code wait until every result under a current
+    // code is in: a comune's own code wins, then the most recent assessment.
+    let mut old_codes: Vec<(&Comune, &Record, &Succession)> = Vec::new();
     for r in &records {
-        match list.get(&r.istat_code) {
-            Some(c) if scope.contains(c) && assessed_codes.insert(c.istat_code.as_str()) => {
-                matched.push((c, r));
+        match list.resolve(&r.istat_code) {
+            Some(res) if !scope.contains(res.comune) => outside_scope += 1,
+            Some(Resolution {
+                comune: c,
+                succession: Some(s),
+            }) => old_codes.push((c, r, s)),
+            Some(Resolution { comune: c, .. }) => {
+                if assessed_codes.insert(c.istat_code.as_str()) {
+                    matched.push((c, r));
+                }
             }
-            Some(c) if scope.contains(c) => {}
-            Some(_) => outside_scope += 1,
             None if scope.contains_declared(r) => unmatched.push(Unmatched {
                 istat_code: r.istat_code.clone(),
                 name: r.name.clone(),
@@ -540,6 +573,33 @@ pub fn aggregate(
             None => outside_scope += 1,
         }
     }
+    old_codes.sort_by(|a, b| {
+        (b.1.assessed_on, b.1.exported_at, &a.1.istat_code).cmp(&(
+            a.1.assessed_on,
+            a.1.exported_at,
+            &b.1.istat_code,
+        ))
+    });
+    let mut successions: Vec<Succeeded> = old_codes
+        .into_iter()
+        .map(|(c, r, s)| {
+            let counted = assessed_codes.insert(c.istat_code.as_str());
+            if counted {
+                matched.push((c, r));
+            }
+            Succeeded {
+                istat_code: r.istat_code.clone(),
+                name: r.name.clone(),
+                current_code: c.istat_code.clone(),
+                current_name: c.name.clone(),
+                since: s.since,
+                source: r.source.clone(),
+                counted,
+            }
+        })
+        .collect();
+    successions
+        .sort_by(|a, b| (&a.current_code, &a.istat_code).cmp(&(&b.current_code, &b.istat_code)));
 
     // Scores of two versions follow different rules (questions, gates):
     // the figures use one version, the one most comuni of the area used.
@@ -659,6 +719,7 @@ pub fn aggregate(
         by_band,
         missing,
         unmatched,
+        successions,
         outside_scope,
         istat_source: istat::ATTRIBUTION,
     }
@@ -681,14 +742,15 @@ pub fn reports(
         .collect()
 }
 
-/// The records of `scope`: by the ISTAT list, or for a code missing from
-/// the list by the region and province the file declares (as
-/// [`aggregate`] counts them among the unmatched).
+/// The records of `scope`: by the ISTAT list (the comune of today for the
+/// code of a merged comune), or for a code unknown to the list by the region
+/// and province the file declares (as [`aggregate`] counts them among the
+/// unmatched).
 pub fn in_scope<'a>(records: &'a [Record], list: &IstatList, scope: &Scope) -> Vec<&'a Record> {
     records
         .iter()
-        .filter(|r| match list.get(&r.istat_code) {
-            Some(c) => scope.contains(c),
+        .filter(|r| match list.resolve(&r.istat_code) {
+            Some(res) => scope.contains(res.comune),
             None => scope.contains_declared(r),
         })
         .collect()

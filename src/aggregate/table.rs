@@ -74,7 +74,9 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// One row per record: the comune (from the ISTAT list when the code is
-/// known, else as declared), the assessment, the scores, one column per
+/// known, the comune of today for the code of a merged comune, else as
+/// declared; `istat_code` is the code in the file, `istat_code_today` the
+/// comune's code of today), the assessment, the scores, one column per
 /// domain (`domain:<id>`; the union over the questionnaires present).
 pub fn write_comuni<W: Write>(out: W, records: &[&Record], list: &IstatList) -> csv::Result<()> {
     let mut domains: Vec<String> = Vec::new();
@@ -94,6 +96,7 @@ pub fn write_comuni<W: Write>(out: W, records: &[&Record], list: &IstatList) -> 
         "population",
         "population_band",
         "in_istat_list",
+        "istat_code_today",
         "organization",
         "questionnaire",
         "version",
@@ -114,7 +117,7 @@ pub fn write_comuni<W: Write>(out: W, records: &[&Record], list: &IstatList) -> 
     header.extend(["key_fingerprint".to_string(), "source_file".to_string()]);
     write_row(&mut w, &header)?;
     for r in records {
-        let comune = list.get(&r.istat_code);
+        let comune = list.resolve(&r.istat_code).map(|res| res.comune);
         let (name, province, region, population) = match comune {
             Some(c) => (
                 c.name.clone(),
@@ -138,6 +141,7 @@ pub fn write_comuni<W: Write>(out: W, records: &[&Record], list: &IstatList) -> 
             population.to_string(),
             PopulationBand::of(population).id().to_string(),
             comune.is_some().to_string(),
+            comune.map_or_else(String::new, |c| c.istat_code.clone()),
             r.name.clone(),
             r.questionnaire.id.clone(),
             r.questionnaire.version.clone(),

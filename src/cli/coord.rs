@@ -723,11 +723,34 @@ fn report_text(r: &Report) -> String {
     if !r.unmatched.is_empty() {
         let _ = writeln!(
             t,
-            "\nNot in the ISTAT list of {} (left out of the figures):",
+            "\nNot in the ISTAT list (copy of {}) nor known as suppressed (left out of the figures):",
             sentinella::istat::LIST_DATE
         );
         for u in &r.unmatched {
             let _ = writeln!(t, "  {} {} ({})", u.istat_code, u.name, u.source);
+        }
+    }
+    if !r.successions.is_empty() {
+        let _ = writeln!(
+            t,
+            "\nCodes of comuni that no longer exist (counted with the comune of today):"
+        );
+        for s in &r.successions {
+            let _ = writeln!(
+                t,
+                "  {} {} -> today {} {}{}{} ({})",
+                s.istat_code,
+                s.name,
+                s.current_code,
+                s.current_name,
+                s.since.map_or_else(String::new, |d| format!(", since {d}")),
+                if s.counted {
+                    ""
+                } else {
+                    ", not counted: a newer or own-code result wins"
+                },
+                s.source
+            );
         }
     }
     let _ = writeln!(t, "\n{}", r.istat_source);

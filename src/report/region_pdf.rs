@@ -279,6 +279,7 @@ fn section(r: &Report, several: bool, of_area: &str, blocks: &mut Vec<Block>) {
             num(t.comuni)
         )));
         unmatched(r, blocks);
+        successions(r, blocks);
         return;
     }
     match &t.figures {
@@ -304,6 +305,53 @@ fn section(r: &Report, several: bool, of_area: &str, blocks: &mut Vec<Block>) {
     }
     missing(r, blocks);
     unmatched(r, blocks);
+    successions(r, blocks);
+}
+
+/// Results filed under the code of a comune that no longer exists: counted
+/// with the comune of today, the code in the file kept visible.
+fn successions(r: &Report, blocks: &mut Vec<Block>) {
+    if r.successions.is_empty() {
+        return;
+    }
+    let all_counted = r.successions.iter().all(|s| s.counted);
+    blocks.push(Block::Lead(vec![
+        h2("Valutazioni con il codice di un comune che non esiste più"),
+        para(&format!(
+            "Questi file indicano il codice di un comune che nel frattempo si è fuso con altri \
+             o ha cambiato provincia. Sono contati con il comune di oggi, indicato nella colonna \
+             «Oggi».{}",
+            if all_counted {
+                ""
+            } else {
+                " Quando il comune di oggi ha già una valutazione con il proprio codice, o una più \
+                 recente con un altro codice, conta solo quella: le altre sono segnate «no»."
+            }
+        )),
+    ]));
+    let rows = r
+        .successions
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::plain(s.istat_code.clone()),
+                Cell::plain(s.name.clone()),
+                Cell::plain(format!("Comune di {} ({})", s.current_name, s.current_code)),
+                Cell::plain(s.since.map_or_else(|| "—".to_string(), italian_date)),
+                Cell::plain(if s.counted { "sì" } else { "no" }.to_string()),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table(Table::new(
+        vec![
+            Column::new("Codice", 1.1),
+            Column::new("Nome nel file", 2.3),
+            Column::new("Oggi", 3.9),
+            Column::new("Dal", 1.4),
+            Column::new("Contato", 0.9),
+        ],
+        rows,
+    )));
 }
 
 /// The groups to compare the area's parts: regions for Italy, otherwise
@@ -843,9 +891,10 @@ fn unmatched(r: &Report, blocks: &mut Vec<Block>) {
     blocks.push(Block::Lead(vec![
         h2("Valutazioni con un codice ISTAT sconosciuto"),
         para(&format!(
-            "Questi file indicano un codice ISTAT che non è nell'elenco dei comuni al {}: un \
-             comune nato da una fusione dopo quella data, oppure un codice sbagliato. Non sono \
-             compresi nei numeri: conviene verificare il codice con il comune.",
+            "Questi file indicano un codice ISTAT che non è nell'elenco dei comuni (copia ISTAT \
+             del {}) e che non risulta di un comune soppresso: un codice sbagliato, oppure un \
+             comune di cui l'elenco non dice dove è confluito. Non sono compresi nei numeri: \
+             conviene verificare il codice con il comune.",
             italian_date(
                 NaiveDate::parse_from_str(istat::LIST_DATE, "%Y-%m-%d").unwrap_or_default()
             )
@@ -903,7 +952,8 @@ fn method(reports: &[Report], blocks: &mut Vec<Block>) {
         )),
         rich(
             "**Territorio e popolazione.** Provincia, regione e popolazione di ogni comune sono \
-             quelle dell'elenco ISTAT, non quelle dichiarate nel file.",
+             quelle dell'elenco ISTAT, non quelle dichiarate nel file. Un file con il codice di \
+             un comune che si è poi fuso con altri conta per il comune di oggi.",
         ),
         rich(
             "**I limiti.** Le risposte sono dichiarazioni dei comuni, non verifiche sul posto, \

@@ -265,7 +265,15 @@ function reportSection(r, tiers, index) {
     h("h3", {}, "Chi manca"),
     missingSection(r),
     r.unmatched.length
-      ? h("div", { class: "alert-box" }, h("p", {}, `${plural(r.unmatched.length, "file ha", "file hanno")} un codice ISTAT che non è nell'elenco dei comuni (forse un comune soppresso o fuso): ${r.unmatched.map((u) => `${u.name} (${u.istat_code})`).join(", ")}. Sono contati a parte.`))
+      ? h("div", { class: "alert-box" }, h("p", {}, `${plural(r.unmatched.length, "file ha", "file hanno")} un codice ISTAT che non è nell'elenco dei comuni e non risulta di un comune soppresso: ${r.unmatched.map((u) => `${u.name} (${u.istat_code})`).join(", ")}. Sono contati a parte.`))
+      : null,
+    r.successions.length
+      ? h("div", { class: "info-box", id: "successions" },
+          h("p", {}, `${plural(r.successions.length, "file ha", "file hanno")} il codice di un comune che non esiste più (fuso con altri o passato ad altra provincia): ${r.successions.length === 1 ? "è contato" : "sono contati"} con il comune di oggi.`),
+          h("ul", {}, r.successions.map((s) => h("li", {},
+            `${s.name} (${s.istat_code}), oggi: Comune di ${s.current_name} (${s.current_code})`
+            + (s.since ? `, dal ${date(s.since)}` : "")
+            + (s.counted ? "" : " — non contato: vale la valutazione più recente o quella con il codice di oggi")))))
       : null);
 }
 

@@ -103,7 +103,6 @@ fn data_dir<R: Runtime>(app: &tauri::App<R>) -> PathBuf {
 
 /// Start the app.
 pub fn run() {
-    webview::tune();
     webview::ensure_available();
     let result = with_commands(tauri::Builder::default())
         .setup(|app| {
@@ -118,6 +117,9 @@ pub fn run() {
             #[cfg(not(feature = "e2e"))]
             let phone_options = sentinella::usecase::phone_vote::StartOptions::default();
             app.manage(workshop::WorkshopState::new(phone_options));
+            if let Some(main) = app.get_webview_window("main") {
+                webview::tune_main_window(&main);
+            }
             #[cfg(feature = "e2e")]
             if let Some(stand_in) = opener::stand_in::OpenerStandIn::from_env() {
                 app.manage(stand_in);

@@ -37,25 +37,34 @@ pub fn ensure_available() {
 #[cfg(not(windows))]
 pub fn ensure_available() {}
 
-/// Linux: draw the page without WebKitGTK's accelerated compositing, unless
-/// the user chose otherwise (`WEBKIT_DISABLE_COMPOSITING_MODE=0` turns it
-/// back on).
+/// Linux: the main window draws its page without WebKitGTK's accelerated
+/// compositing, unless the user set `WEBKIT_DISABLE_COMPOSITING_MODE`
+/// (`=0` keeps it on).
 ///
 /// Measured with `scripts/bench-package.sh` on the installed `.deb` (Xvfb,
 /// software GL): the app and its web processes take about 360 MB (PSS) with
-/// compositing and about 255 MB without, and start no slower. Sentinella's
-/// pages are forms and simple charts: nothing needs the GPU path. It also
-/// avoids the blank windows some GPU drivers give WebKitGTK.
+/// compositing and about 250 MB without. The main window shows forms and
+/// simple charts: nothing there needs the GPU path. Only the main window:
+/// turned off for the whole process (the environment variable), the
+/// projector window of the workshop mode stopped responding to WebDriver
+/// (`e2e_workshop` hung).
 #[cfg(target_os = "linux")]
-pub fn tune() {
-    const COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-    if std::env::var_os(COMPOSITING).is_none() {
-        // Called first thing in `run`, before any thread exists: nothing
-        // reads the environment concurrently.
-        std::env::set_var(COMPOSITING, "1");
+pub fn tune_main_window<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some() {
+        return;
+    }
+    let result = window.with_webview(|webview| {
+        use webkit2gtk::{SettingsExt, WebViewExt};
+        if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+            settings
+                .set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
+        }
+    });
+    if let Err(e) = result {
+        eprintln!("sentinella-app: cannot set the web view's drawing mode: {e}");
     }
 }
 
-/// Linux: draw the page without WebKitGTK's accelerated compositing.
+/// Linux: the main window draws its page without accelerated compositing.
 #[cfg(not(target_os = "linux"))]
-pub fn tune() {}
+pub fn tune_main_window<R: tauri::Runtime>(_window: &tauri::WebviewWindow<R>) {}

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::incident::contacts::ContactRole;
 use crate::istat;
+use crate::model::format::thousands;
 use crate::model::{Audience, Organization};
 
 /// Population above which a comune falls under Legge 90/2024 (art. 1): more
@@ -55,19 +56,6 @@ pub enum CsirtDuty {
     RegionalCapital,
     /// Neither: notification is voluntary.
     Voluntary,
-}
-
-/// "123.456", as Italian writes it.
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The comune of the ISTAT list the organization is in (for the code of a

@@ -1,6 +1,7 @@
 //! The domain model: questionnaires and answers, as read from their files.
 
 pub mod answers;
+pub mod format;
 pub mod questionnaire;
 pub mod wording;
 

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+pub use crate::model::format::thousands;
 use crate::scoring::Tier;
 
 use super::layout::{Bar, BarChart, Block, Card, Heading, Paragraph};
@@ -45,19 +46,6 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     } else {
         format!("{} {many}", thousands(u32::try_from(n).unwrap_or(u32::MAX)))
     }
-}
-
-/// "1.234.567".
-pub fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Green from the target up, amber from 40, red below.

@@ -42,12 +42,12 @@ pub fn ensure_available() {}
 /// (`=0` keeps it on).
 ///
 /// Measured with `scripts/bench-package.sh` on the installed `.deb` (Xvfb,
-/// software GL): the app and its web processes take about 360 MB (PSS) with
-/// compositing and about 250 MB without. The main window shows forms and
-/// simple charts: nothing there needs the GPU path. Only the main window:
-/// turned off for the whole process (the environment variable), the
-/// projector window of the workshop mode stopped responding to WebDriver
-/// (`e2e_workshop` hung).
+/// software GL): the app and its web processes take 364 MB (PSS) with
+/// compositing and 262 MB without, for about 230 ms more of cold start (860
+/// ms in all). The main window shows forms and simple charts: nothing there
+/// needs the GPU path. Only the main window: turned off for the whole
+/// process (the environment variable), the workshop's projector window
+/// stopped responding to WebDriver (`e2e_workshop` hung).
 #[cfg(target_os = "linux")]
 pub fn tune_main_window<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some() {

@@ -111,17 +111,10 @@ async fn idle(app: &common::App) -> R {
     )
     .await?;
     let projector = projector_window(app, &main).await?;
-    app.js("document.getElementById('ws-ph-address').value = '127.0.0.1'")
-        .await?;
-    app.click("#ws-ph-start").await?;
-    app.wait_js("return !!document.getElementById('ws-ph-url')", 15)
-        .await?;
-    let url = js_str(
-        app,
-        "return document.getElementById('ws-ph-url').textContent",
-    )
-    .await?;
-    let server: SocketAddr = url.trim_start_matches("http://").parse()?;
+    let server: SocketAddr = start_on_loopback(app)
+        .await?
+        .trim_start_matches("http://")
+        .parse()?;
     app.wait_js(
         "return !!document.getElementById('ws-ph-note') && !!document.getElementById('ws-ph-start')",
         20,
@@ -237,6 +230,21 @@ impl Phone {
     }
 }
 
+/// Start phone voting on 127.0.0.1 from the presenter panel; the address
+/// the panel then shows ("http://127.0.0.1:port").
+async fn start_on_loopback(app: &common::App) -> R<String> {
+    app.js("document.getElementById('ws-ph-address').value = '127.0.0.1'")
+        .await?;
+    app.click("#ws-ph-start").await?;
+    app.wait_js("return !!document.getElementById('ws-ph-url')", 15)
+        .await?;
+    js_str(
+        app,
+        "return document.getElementById('ws-ph-url').textContent",
+    )
+    .await
+}
+
 async fn js_str(app: &common::App, script: &str) -> R<String> {
     Ok(app
         .js(script)
@@ -305,16 +313,7 @@ async fn run(app: &common::App) -> R<String> {
 
     // Start on loopback.
     app.c.switch_to_window(main.clone()).await?;
-    app.js("document.getElementById('ws-ph-address').value = '127.0.0.1'")
-        .await?;
-    app.click("#ws-ph-start").await?;
-    app.wait_js("return !!document.getElementById('ws-ph-url')", 15)
-        .await?;
-    let url = js_str(
-        app,
-        "return document.getElementById('ws-ph-url').textContent",
-    )
-    .await?;
+    let url = start_on_loopback(app).await?;
     let code = js_str(
         app,
         "return document.getElementById('ws-ph-code').dataset.code",
@@ -485,17 +484,10 @@ async fn run(app: &common::App) -> R<String> {
     app.c.switch_to_window(main).await?;
 
     // Started again, then the trainer leaves the presenter: it stops too.
-    app.js("document.getElementById('ws-ph-address').value = '127.0.0.1'")
-        .await?;
-    app.click("#ws-ph-start").await?;
-    app.wait_js("return !!document.getElementById('ws-ph-url')", 15)
-        .await?;
-    let again = js_str(
-        app,
-        "return document.getElementById('ws-ph-url').textContent",
-    )
-    .await?;
-    let again: SocketAddr = again.trim_start_matches("http://").parse()?;
+    let again: SocketAddr = start_on_loopback(app)
+        .await?
+        .trim_start_matches("http://")
+        .parse()?;
     assert!(std::net::TcpStream::connect(again).is_ok());
     app.click("#ws-back").await?;
     app.wait_screen("workshop").await?;

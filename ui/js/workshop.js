@@ -65,7 +65,7 @@ function phonePanel(v, run) {
   const p = v.phone_vote;
   const title = h("h2", { class: "h5", id: "ws-ph-title" }, "Voto dai telefoni");
   const rule = h("p", { class: "muted", id: "ws-ph-rule" },
-    "Quando mostri i risultati di una domanda, se almeno un telefono ha votato, i voti dei telefoni prendono il posto dei conteggi scritti a mano (non si sommano). Se nessun telefono ha votato restano quelli scritti a mano; i conteggi salvati a mano dopo sostituiscono quelli dei telefoni.");
+    "Quando mostri i risultati di una domanda, se almeno un telefono ha votato, i voti dei telefoni prendono il posto dei conteggi scritti a mano (non si sommano). Se nessun telefono ha votato, restano quelli scritti a mano. Se dopo salvi dei conteggi a mano, questi sostituiscono quelli dei telefoni.");
   const note = p.note ? h("p", { class: "info-box", id: "ws-ph-note" }, p.note) : null;
   const s = p.status;
   if (s) {

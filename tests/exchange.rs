@@ -480,3 +480,45 @@ fn export_result_scores_signs_and_self_checks() {
     let v = verify(&bytes).unwrap();
     assert_eq!(v.payload, payload);
 }
+
+/// The claim read before a collection (which organization, which kind,
+/// which key) needs a valid signature and a known questionnaire, and agrees
+/// with a full verification on every good file.
+#[test]
+fn a_signed_claim_needs_the_signature_and_a_known_questionnaire() {
+    let catalog = common::catalog();
+    let good = good_file();
+    let claim = exchange::signed_claim(&good, &catalog).unwrap();
+    let full = verify(&good).unwrap();
+    assert_eq!(claim.istat_code, full.payload.organization.istat_code);
+    assert_eq!(claim.audience, full.questionnaire.questionnaire.audience);
+    assert_eq!(claim.public_key, full.public_key);
+
+    // A payload changed after signing: no claim.
+    let mut tampered = envelope(&good);
+    let payload = String::from_utf8(B64.decode(&tampered.payload).unwrap())
+        .unwrap()
+        .replacen("\"istat_code\":\"", "\"istat_code\":\"9", 1);
+    tampered.payload = B64.encode(payload);
+    let e = exchange::signed_claim(&to_bytes(&tampered), &catalog).unwrap_err();
+    assert_eq!(e.kind(), "tampered", "{e}");
+
+    // Signed, but for a questionnaire this build does not know: no claim.
+    let mut unknown = payload_value();
+    unknown["questionnaire"]["version"] = "9.9.9".into();
+    let e = exchange::signed_claim(&resign(&unknown), &catalog).unwrap_err();
+    assert_eq!(e.kind(), "unknown_questionnaire", "{e}");
+
+    // Signed, but not a payload at all: a clear error, no panic.
+    let e = exchange::signed_claim(&exchange::seal_bytes(b"[1,2]", &key()), &catalog).unwrap_err();
+    assert!(e.to_string().contains("$.payload"), "{e}");
+
+    // What a full verification would refuse for its answers still claims
+    // (any key can sign a valid file for any organization, so the rest of
+    // the checks would not make a claim more genuine).
+    let mut bad_answers = payload_value();
+    bad_answers["answers"]["backup_weekly"]["option"] = "no-such-option".into();
+    let bad = resign(&bad_answers);
+    assert!(verify(&bad).is_err());
+    assert_eq!(exchange::signed_claim(&bad, &catalog).unwrap(), claim);
+}

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use super::{Acceptance, CoordinatorDb, CoordinatorError, FileReport, Incoming, Rules};
 use crate::exchange::{self, VerifiedResult, MAX_RESULT_BYTES};
@@ -33,8 +33,9 @@ pub struct Progress {
 /// order given. Only a database failure stops the run; the batches
 /// committed before it stay.
 ///
-/// Before importing, every file is verified once to find the organizations
-/// with no key on record that the files claim with two or more keys: those
+/// Before importing, the signature of every file is checked to find the
+/// organizations with no key on record that the files claim with two or
+/// more keys: those
 /// are contested, and none of their files is trusted unless its key is
 /// accepted. So the decision never depends on the order of the files, nor
 /// on anything their signer chose.
@@ -62,7 +63,7 @@ pub fn collect_files_observed(
     mut observe: impl FnMut(&str, &VerifiedResult),
 ) -> Result<Vec<FileReport>, CoordinatorError> {
     let now = Utc::now();
-    let contested = contested(db, files, catalog, threads, now)?;
+    let contested = contested(db, files, catalog, threads)?;
     let rules = Rules {
         accept,
         contested: &contested,
@@ -107,26 +108,25 @@ pub fn collect_files_observed(
 }
 
 /// The organizations with no key on record that `files` claim with two or
-/// more keys (only files that verify count).
+/// more keys. A file claims its organization when its signature verifies
+/// and it names a known questionnaire ([`exchange::signed_claim`]): the rest
+/// of a full verification would not make a claim more genuine, since any key
+/// can sign a valid file for any organization.
 fn contested(
     db: &CoordinatorDb,
     files: &[PathBuf],
     catalog: &Catalog,
     threads: usize,
-    now: DateTime<Utc>,
 ) -> Result<BTreeSet<(String, Audience)>, CoordinatorError> {
     let claims = exchange::parallel_map(files, threads, |p| {
         let bytes = exchange::read_capped(p).ok()?;
-        let v = exchange::verify_bytes_at(&bytes, catalog, None, now).ok()?;
-        Some((
-            v.payload.organization.istat_code,
-            v.questionnaire.questionnaire.audience,
-            v.public_key,
-        ))
+        exchange::signed_claim(&bytes, catalog).ok()
     });
     let mut keys: BTreeMap<(String, Audience), BTreeSet<[u8; 32]>> = BTreeMap::new();
-    for (code, kind, key) in claims.into_iter().flatten() {
-        keys.entry((code, kind)).or_default().insert(key);
+    for claim in claims.into_iter().flatten() {
+        keys.entry((claim.istat_code, claim.audience))
+            .or_default()
+            .insert(claim.public_key);
     }
     let mut out = BTreeSet::new();
     for (org, keys) in keys {

@@ -43,9 +43,9 @@ use crate::model::{Answer, Organization};
 use crate::scoring::{round1, Score};
 
 pub use verify::{
-    parallel_map, read_capped, verify_bytes, verify_bytes_at, verify_each, verify_file, FileError,
-    RejectionKind, ResultError, VerifiedResult, EARLIEST_ASSESSMENT, MAX_JSON_DEPTH,
-    MAX_RESULT_BYTES,
+    parallel_map, read_capped, signed_claim, verify_bytes, verify_bytes_at, verify_each,
+    verify_file, FileError, RejectionKind, ResultError, SignedClaim, VerifiedResult,
+    EARLIEST_ASSESSMENT, MAX_JSON_DEPTH, MAX_RESULT_BYTES,
 };
 
 /// The format family of result files.

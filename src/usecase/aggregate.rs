@@ -61,17 +61,28 @@ impl Gathered {
 /// Gather result files by the rules of `collect` on a fresh coordinator
 /// database: they are imported into an in-memory one (keys on first use,
 /// contested organizations held back, keys accepted per organization in
-/// `accept`, current result per organization, kind and questionnaire), then
-/// the current results are verified again as [`gather_db`] does. So the
-/// figures of a folder are exactly those of `collect` + `aggregate --db`.
+/// `accept`, current result per organization, kind and questionnaire), and
+/// the database says which results are current. So the figures of a folder
+/// are exactly those of `collect` + `aggregate --db`. Each file is verified
+/// once, at import: its record is kept in a [`VerifiedCache`], which serves
+/// only the exact files the database holds as current.
 pub fn gather_files(
     files: &[PathBuf],
     catalog: &Catalog,
     accept: &BTreeSet<Acceptance>,
 ) -> Result<Gathered, CoordinatorError> {
     let mut db = CoordinatorDb::in_memory()?;
-    let reports = coordinator::collect_files(&mut db, files, catalog, accept, threads(), |_| {})?;
-    let mut gathered = gather_db(&db, catalog)?;
+    let mut cache = VerifiedCache::default();
+    let reports = coordinator::collect_files_observed(
+        &mut db,
+        files,
+        catalog,
+        accept,
+        threads(),
+        |_| {},
+        |source, verified| cache.remember(Record::from_verified(verified, source)),
+    )?;
+    let mut gathered = cache.gather(&db, catalog)?;
     gathered.files = files.len();
     let count = |f: &dyn Fn(Outcome) -> bool| reports.iter().filter(|r| f(r.outcome)).count();
     gathered.accepted = count(&|o| o.accepted());

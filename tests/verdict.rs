@@ -409,14 +409,15 @@ fn comune_2_1_0_splits_the_admin_password_question_and_keeps_every_gate() {
     }
 }
 
-/// "What changed since last time" from a 2.0.0 assessment (the frozen demo
-/// answers of Proceno) to a 2.1.0 one: the comparison names the two new
-/// questions and the one gone, and the plan PDF marks the new questions'
-/// actions and says how many questions are new or gone.
-#[test]
-fn comparison_from_2_0_0_to_2_1_0_names_the_new_questions() {
+/// "What changed since last time" from a frozen 2.0.0 demo answers file to
+/// the same demo comune answered against 2.1.0: the comparison, and the
+/// text of the plan PDF with it.
+fn changes_from_2_0_0(
+    stem: &str,
+    profile: sentinella::demo::Profile,
+) -> (Questionnaire, plan::Comparison, String) {
     let before = sentinella::load::answers_file(
-        &common::root().join("tests/fixtures/demo-2.0.0/comune-struggling-proceno.answers.json"),
+        &common::root().join(format!("tests/fixtures/demo-2.0.0/{stem}.answers.json")),
         &common::catalog(),
     )
     .unwrap();
@@ -426,26 +427,12 @@ fn comparison_from_2_0_0_to_2_1_0_names_the_new_questions() {
     let new = questionnaire("comune", "2.1.0");
     let after = sentinella::demo::example(
         &new,
-        sentinella::demo::Profile::Struggling,
+        profile,
         chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
     )
     .sheet;
     let (sa, pa) = score_and_plan(&new, &after);
     let c = plan::compare((&sb, &pb), (&sa, &pa));
-    assert_eq!(
-        c.new_questions,
-        ["acc_admin_password_strength", "acc_admin_password_custody"]
-    );
-    assert_eq!(c.removed_questions, ["acc_admin_passwords"]);
-    // The struggling comune has gaps on both new questions: they are new
-    // actions, and the old combined action is closed.
-    let new_gaps: Vec<&str> = c.new_gaps.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(
-        new_gaps,
-        ["acc_admin_password_strength", "acc_admin_password_custody"]
-    );
-    let closed: Vec<&str> = c.closed.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(closed, ["acc_admin_passwords"]);
     let pdf = sentinella::report::plan_pdf(&sentinella::report::PlanReport {
         questionnaire: &new,
         sheet: &after,
@@ -466,6 +453,48 @@ fn comparison_from_2_0_0_to_2_1_0_names_the_new_questions() {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
+    assert_eq!(
+        c.new_questions,
+        ["acc_admin_password_strength", "acc_admin_password_custody"]
+    );
+    assert_eq!(c.removed_questions, ["acc_admin_passwords"]);
+    assert!(
+        text.contains("In questa versione 2 domande sono nuove. 1 domanda della versione precedente non c'è più."),
+        "{text}"
+    );
+    // The section names both new questions, gaps or not.
+    let (_, names) = text
+        .split_once("Le domande nuove:")
+        .expect("the new questions named");
+    // (The next section, "Metodo", lists no question.)
+    let names = names.split_once("Metodo").unwrap().0;
+    for id in &c.new_questions {
+        let question = &new.question(id).unwrap().text;
+        assert!(
+            names.contains(question.as_str()),
+            "{question} not named in:\n{names}"
+        );
+    }
+    (new.as_ref().clone(), c, text)
+}
+
+/// Proceno (struggling) has gaps on both new questions: they are new
+/// actions marked "domanda nuova". The old combined action is not "closed"
+/// (nothing was done): its question is listed as gone.
+#[test]
+fn comparison_from_2_0_0_to_2_1_0_names_the_new_questions() {
+    let (new, c, text) = changes_from_2_0_0(
+        "comune-struggling-proceno",
+        sentinella::demo::Profile::Struggling,
+    );
+    let new_gaps: Vec<&str> = c.new_gaps.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(
+        new_gaps,
+        ["acc_admin_password_strength", "acc_admin_password_custody"]
+    );
+    // Every other answer is the same: no action is closed.
+    assert!(c.closed.is_empty(), "{:?}", c.closed);
+    assert!(text.contains("Azioni concluse (0)"), "{text}");
     for id in &c.new_questions {
         let title = &new.question(id).unwrap().action.title;
         assert!(
@@ -473,8 +502,15 @@ fn comparison_from_2_0_0_to_2_1_0_names_the_new_questions() {
             "{title} not marked as new in:\n{text}"
         );
     }
-    assert!(
-        text.contains("In questa versione 2 domande sono nuove. 1 domanda della versione precedente non c'è più."),
-        "{text}"
+}
+
+/// Gardone Val Trompia (well run) answers both new questions at the top:
+/// no action, yet the changes section still names them.
+#[test]
+fn comparison_from_2_0_0_to_2_1_0_names_new_questions_without_gaps() {
+    let (_, c, _) = changes_from_2_0_0(
+        "comune-well-run-gardone-val-trompia",
+        sentinella::demo::Profile::WellRun,
     );
+    assert!(c.new_gaps.is_empty(), "{:?}", c.new_gaps);
 }

@@ -397,7 +397,8 @@ pub struct Comparison {
     /// Every domain present in either assessment, in current order.
     pub domains: Vec<DomainChange>,
     /// Actions of the previous plan that are no longer needed (question ids
-    /// with their titles).
+    /// with their titles); the actions of questions no longer asked are not
+    /// among them (see `removed_questions`).
     pub closed: Vec<(String, String)>,
     /// Actions of the current plan that were not in the previous one.
     pub new_gaps: Vec<(String, String)>,
@@ -437,10 +438,13 @@ pub fn compare(before: (&Score, &Plan), after: (&Score, &Plan)) -> Comparison {
         }
     }
     let has = |plan: &Plan, id: &str| plan.actions.iter().any(|a| a.question_id == id);
+    let asked = |score: &Score, id: &str| score.questions.iter().any(|q| q.id == id);
+    // An action whose question is no longer asked is not done: it is listed
+    // with the removed questions, not as closed.
     let closed = plan_before
         .actions
         .iter()
-        .filter(|a| !has(plan_after, &a.question_id))
+        .filter(|a| !has(plan_after, &a.question_id) && asked(score_after, &a.question_id))
         .map(|a| (a.question_id.clone(), a.title.clone()))
         .collect();
     let new_gaps = plan_after
@@ -449,7 +453,6 @@ pub fn compare(before: (&Score, &Plan), after: (&Score, &Plan)) -> Comparison {
         .filter(|a| !has(plan_before, &a.question_id))
         .map(|a| (a.question_id.clone(), a.title.clone()))
         .collect();
-    let asked = |score: &Score, id: &str| score.questions.iter().any(|q| q.id == id);
     let new_questions = score_after
         .questions
         .iter()

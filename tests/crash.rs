@@ -198,8 +198,8 @@ fn run(kills: usize, max_delay_ms: u64) -> Stats {
 
 #[test]
 fn sigkill_loses_no_committed_save() {
-    // Start-up loads and checks every built-in questionnaire (four since
-    // questionnaire 2.0.0, ~0.1 s in a debug build): the window reaches well
+    // Start-up loads and checks every built-in questionnaire (five since
+    // comune 2.1.0, ~0.1 s in a debug build): the window reaches well
     // past it so that most kills still land in the save loop.
     let stats = run(60, 450);
     assert_eq!(stats.kills, 60);

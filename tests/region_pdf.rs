@@ -43,8 +43,21 @@ impl Rng {
 /// the demo answers of `profile`, with a share of the answers re-picked at
 /// random (none when `vary` is false).
 fn record(catalog: &Catalog, qid: &str, code: &str, profile: Profile, vary: bool) -> Record {
+    let version = catalog.latest(qid).unwrap().questionnaire.version.clone();
+    record_of(catalog, qid, &version, code, profile, vary)
+}
+
+/// [`record`] with a given version of the questionnaire.
+fn record_of(
+    catalog: &Catalog,
+    qid: &str,
+    version: &str,
+    code: &str,
+    profile: Profile,
+    vary: bool,
+) -> Record {
     let list = IstatList::builtin().unwrap();
-    let loaded = catalog.latest(qid).unwrap().clone();
+    let loaded = catalog.get(qid, version).unwrap().clone();
     let q = &loaded.questionnaire;
     let mut sheet = demo::example(q, profile, today()).sheet;
     let org = &mut sheet.organization;
@@ -365,6 +378,66 @@ fn a_province_under_the_threshold_shows_no_median_anywhere() {
         .nth(1)
         .unwrap();
     assert!(under.contains("meno di 5 comuni valutati"), "{under:?}");
+}
+
+/// Comuni of one province on comune 2.0.0 and on 2.1.0 (real signed files
+/// of both versions): the figures use 2.1.0 alone, the three comuni on
+/// 2.0.0 count as assessed, and the PDF says so.
+#[test]
+fn comune_2_0_0_and_2_1_0_results_are_not_mixed_in_the_figures() {
+    let (catalog, errors) = Catalog::builtin();
+    assert!(errors.is_empty(), "{errors:?}");
+    let records: Vec<Record> = codes("VT", 9)
+        .iter()
+        .enumerate()
+        .map(|(i, code)| {
+            let version = if i < 3 { "2.0.0" } else { "2.1.0" };
+            record_of(&catalog, "comune", version, code, Profile::ALL[i % 3], true)
+        })
+        .collect();
+    let list = IstatList::builtin().unwrap();
+    let scope = Scope::Province(list.find_province("VT").unwrap());
+    let both = reports(&records, &scope, 5);
+    let report = &both[0];
+    assert_eq!(report.figures_version.as_deref(), Some("2.1.0"));
+    assert_eq!(report.other_versions.len(), 1);
+    assert_eq!(report.other_versions[0].version, "2.0.0");
+    assert_eq!(report.other_versions[0].comuni, 3);
+    assert_eq!((report.total.assessed, report.total.other_version), (9, 3));
+    // The figures are exactly those of the six comuni on 2.1.0.
+    let newer: Vec<Record> = records
+        .iter()
+        .filter(|r| r.questionnaire.version == "2.1.0")
+        .cloned()
+        .collect();
+    let alone = &reports(&newer, &scope, 5)[0];
+    assert_eq!(alone.versions_note, None);
+    assert_eq!(
+        serde_json::to_value(&report.total.figures).unwrap(),
+        serde_json::to_value(&alone.total.figures).unwrap()
+    );
+    let figures = report.total.figures.as_ref().unwrap();
+    assert!(figures
+        .weakest_questions
+        .iter()
+        .chain(&figures.most_unknown)
+        .all(|q| q.id != "acc_admin_passwords"));
+    // The PDF states it, and shows the median of 2.1.0 alone.
+    let median = median_it(newer.iter().map(|r| r.overall).collect());
+    let dir = tempfile::tempdir().unwrap();
+    let text = layout_text(dir.path(), "versions.pdf", &render(&both, &scope));
+    let flat_text = flat(&text);
+    assert!(
+        flat_text.contains(
+            "Le cifre riguardano solo chi ha usato la versione 2.1.0 del questionario. \
+             3 enti hanno usato la versione 2.0.0"
+        ),
+        "{flat_text}"
+    );
+    assert!(
+        has_number(&text, &median),
+        "median {median} of 2.1.0 in:\n{text}"
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Issue 12, "A verdict a town hall can trust": the cases of the issue,
 //! built from the shipped questionnaires. Each test names the behaviour the
-//! issue found misleading in 1.0.0 and checks it no longer holds in 2.0.0,
-//! while 1.0.0 keeps scoring exactly as it did.
+//! issue found misleading in 1.0.0 and checks it no longer holds in 2.0.0
+//! and in the comune's 2.1.0, while 1.0.0 and 2.0.0 keep scoring exactly as
+//! they did.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -130,25 +131,27 @@ fn weak_comune_is_no_longer_advanced() {
     assert!(s1.baseline.met);
     assert!(s1.tier >= Tier::Established, "1.0.0 tier {:?}", s1.tier);
 
-    // ...2.0.0 caps it, and says why.
-    let q = questionnaire("comune", "2.0.0");
-    let (s, p) = score_and_plan(&q, &sheet_with(&q, &WEAK_COMUNE));
-    assert!(s.overall >= 65.0, "the average stays high: {}", s.overall);
-    assert_eq!(s.tier, Tier::Developing);
-    assert!(s.is_capped());
-    assert!(
-        s.baseline.met,
-        "every ABSC gate passes: {:?}",
-        s.baseline.failed
-    );
-    assert_eq!(s.failed_gate_kinds(), vec![GateKind::Essential]);
-    for (id, _) in WEAK_COMUNE {
+    // ...2.0.0 and 2.1.0 cap it, and say why.
+    for version in ["2.0.0", "2.1.0"] {
+        let q = questionnaire("comune", version);
+        let (s, p) = score_and_plan(&q, &sheet_with(&q, &WEAK_COMUNE));
+        assert!(s.overall >= 65.0, "the average stays high: {}", s.overall);
+        assert_eq!(s.tier, Tier::Developing, "{version}");
+        assert!(s.is_capped());
         assert!(
-            s.essential.failed.iter().any(|f| f == id),
-            "{id} not failed"
+            s.baseline.met,
+            "{version}: every ABSC gate passes: {:?}",
+            s.baseline.failed
         );
-        let a = p.actions.iter().find(|a| a.question_id == id).unwrap();
-        assert_eq!(a.gate, Some(GateKind::Essential), "{id}");
+        assert_eq!(s.failed_gate_kinds(), vec![GateKind::Essential]);
+        for (id, _) in WEAK_COMUNE {
+            assert!(
+                s.essential.failed.iter().any(|f| f == id),
+                "{version}: {id} not failed"
+            );
+            let a = p.actions.iter().find(|a| a.question_id == id).unwrap();
+            assert_eq!(a.gate, Some(GateKind::Essential), "{version}: {id}");
+        }
     }
 }
 
@@ -230,7 +233,7 @@ fn empty_comune(version: &str) -> (Score, Plan) {
 
 #[test]
 fn empty_comune_plan_backs_up_before_the_offline_copy_and_adds_two_step_login_within_90_days() {
-    for version in ["1.0.0", "2.0.0"] {
+    for version in ["1.0.0", "2.0.0", "2.1.0"] {
         let (_, p) = empty_comune(version);
         let at = |id: &str| {
             let i = p.actions.iter().position(|a| a.question_id == id).unwrap();
@@ -240,8 +243,8 @@ fn empty_comune_plan_backs_up_before_the_offline_copy_and_adds_two_step_login_wi
         let (offline_i, offline_h) = at("bkp_offline");
         assert_eq!(weekly_h, Horizon::Days30, "{version}");
         assert!(weekly_h <= offline_h, "{version}");
-        if version == "2.0.0" {
-            // The prerequisite is data in 2.0.0: listed first as well.
+        if version != "1.0.0" {
+            // The prerequisite is data since 2.0.0: listed first as well.
             assert!(weekly_i < offline_i);
             assert!(at("acc_mfa").1 <= Horizon::Days90);
             assert!(at("acc_personal").0 < at("acc_mfa").0);
@@ -249,16 +252,16 @@ fn empty_comune_plan_backs_up_before_the_offline_copy_and_adds_two_step_login_wi
     }
 }
 
-/// Today's demo (the three comuni and three Polis offices of
-/// `sentinella demo`, answered against 1.0.0), with the score files the main
-/// branch wrote before issue 12 (`tests/fixtures/demo-1.0.0`): the same
-/// answers still load against 1.0.0 with the same content hash, and score to
-/// the same overall score, tier and failed gates.
-#[test]
-fn demo_answers_to_1_0_0_score_as_before() {
-    let dir = common::root().join("tests/fixtures/demo-1.0.0");
+/// The demo answers of a frozen version (`tests/fixtures/demo-<version>`:
+/// the answers `sentinella demo` wrote with that version as the newest, and
+/// the score files the main branch wrote for them then) still load against
+/// that version with the same content hash, and score to the same overall
+/// score, domain scores, tier, capping, failed baseline gates and "Non so".
+/// Returns the scores by file stem.
+fn assert_demo_scores_as_before(version: &str) -> BTreeMap<String, Score> {
+    let dir = common::root().join(format!("tests/fixtures/demo-{version}"));
     let catalog = common::catalog();
-    let mut seen = 0;
+    let mut out = BTreeMap::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
@@ -266,7 +269,7 @@ fn demo_answers_to_1_0_0_score_as_before() {
             continue;
         };
         let loaded = sentinella::load::answers_file(&path, &catalog).unwrap();
-        assert_eq!(loaded.sheet.questionnaire.version, "1.0.0");
+        assert_eq!(loaded.sheet.questionnaire.version, version);
         let before: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(dir.join(format!("{stem}.score.json"))).unwrap(),
         )
@@ -276,7 +279,7 @@ fn demo_answers_to_1_0_0_score_as_before() {
         assert_eq!(
             loaded.questionnaire.content_hash,
             before["questionnaire"]["content_hash"].as_str().unwrap(),
-            "{stem}: 1.0.0 content changed"
+            "{stem}: {version} content changed"
         );
         assert_eq!(
             scoring::round1(s.overall),
@@ -284,15 +287,230 @@ fn demo_answers_to_1_0_0_score_as_before() {
             "{stem}"
         );
         assert_eq!(s.tier.id(), before["tier"].as_str().unwrap(), "{stem}");
-        let failed: Vec<String> = before["baseline"]["failed"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect();
-        assert_eq!(s.baseline.failed, failed, "{stem}");
-        assert!(s.essential.met && s.essential.passed.is_empty(), "{stem}");
-        seen += 1;
+        let strings = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(
+            s.baseline.failed,
+            strings(&before["baseline"]["failed"]),
+            "{stem}"
+        );
+        if let Some(capped) = before.get("tier_capped") {
+            assert_eq!(s.is_capped(), capped.as_bool().unwrap(), "{stem}");
+        }
+        if before.get("unknown").is_some() {
+            assert_eq!(s.unknown, strings(&before["unknown"]), "{stem}");
+        }
+        for d in before["domains"].as_array().unwrap() {
+            let id = d["id"].as_str().unwrap();
+            let now = s
+                .domain(id)
+                .unwrap_or_else(|| panic!("{stem}: no domain {id}"));
+            assert_eq!(
+                now.score.map(scoring::round1),
+                d["score"].as_f64(),
+                "{stem} {id}"
+            );
+        }
+        out.insert(stem.to_string(), s);
     }
-    assert_eq!(seen, 6);
+    out
+}
+
+/// Today's demo (the three comuni and three Polis offices of
+/// `sentinella demo`, answered against 1.0.0), with the score files the main
+/// branch wrote before issue 12 (`tests/fixtures/demo-1.0.0`).
+#[test]
+fn demo_answers_to_1_0_0_score_as_before() {
+    let scores = assert_demo_scores_as_before("1.0.0");
+    assert_eq!(scores.len(), 6);
+    for (stem, s) in &scores {
+        assert!(s.essential.met && s.essential.passed.is_empty(), "{stem}");
+    }
+}
+
+/// The three demo comuni answered against comune 2.0.0 (written by
+/// `sentinella demo` before 2.1.0 split `acc_admin_passwords`), with their
+/// score files: 2.0.0 stays in the catalog and scores them as before.
+#[test]
+fn demo_answers_to_comune_2_0_0_score_as_before() {
+    let scores = assert_demo_scores_as_before("2.0.0");
+    assert_eq!(scores.len(), 3);
+    // The score files do not list essential gates: these are the ones the
+    // main branch failed for the same answers with 2.0.0.
+    let failed = |stem: &str| scores[stem].essential.failed.join(" ");
+    assert_eq!(
+        failed("comune-struggling-proceno"),
+        "gov_dpo sw_supported_os upd_network_devices acc_leavers acc_mfa \
+         bkp_restore_test net_exposed net_supplier_remote inc_breach72"
+    );
+    assert_eq!(
+        failed("comune-average-piancastagnaio"),
+        "gov_dpo upd_network_devices acc_mfa bkp_restore_test net_supplier_remote inc_breach72"
+    );
+    assert_eq!(failed("comune-well-run-gardone-val-trompia"), "");
+}
+
+/// Comune 2.1.0 splits `acc_admin_passwords` (length, expiry and custody in
+/// one question) into one question on the passwords' strength and one on
+/// their custody. No ABSC level-M gate of 2.0.0 is lost, and each new
+/// question gates on its own controls.
+#[test]
+fn comune_2_1_0_splits_the_admin_password_question_and_keeps_every_gate() {
+    let old = questionnaire("comune", "2.0.0");
+    let new = questionnaire("comune", "2.1.0");
+    let ids =
+        |q: &Questionnaire| -> Vec<String> { q.questions().map(|(_, x)| x.id.clone()).collect() };
+    let (old_ids, new_ids) = (ids(&old), ids(&new));
+    let added: Vec<&String> = new_ids.iter().filter(|i| !old_ids.contains(i)).collect();
+    let removed: Vec<&String> = old_ids.iter().filter(|i| !new_ids.contains(i)).collect();
+    assert_eq!(
+        added,
+        ["acc_admin_password_strength", "acc_admin_password_custody"]
+    );
+    assert_eq!(removed, ["acc_admin_passwords"]);
+    let gates = |q: &Questionnaire| -> std::collections::BTreeSet<String> {
+        q.questions()
+            .filter_map(|(_, x)| x.baseline.as_ref())
+            .flat_map(|b| b.controls.iter().cloned())
+            .collect()
+    };
+    assert_eq!(gates(&old), gates(&new));
+    let controls = |id: &str| {
+        new.question(id)
+            .unwrap()
+            .baseline
+            .as_ref()
+            .unwrap()
+            .controls
+            .join(" ")
+    };
+    assert_eq!(
+        controls("acc_admin_password_strength"),
+        "ABSC 5.7.1 ABSC 5.7.3 ABSC 5.7.4"
+    );
+    assert_eq!(controls("acc_admin_password_custody"), "ABSC 5.11.1");
+    // Every other question is the same, apart from its place.
+    for (_, x) in old
+        .questions()
+        .filter(|(_, x)| x.id != "acc_admin_passwords")
+    {
+        let y = new.question(&x.id).unwrap();
+        assert_eq!(
+            serde_json::to_value(x).unwrap(),
+            serde_json::to_value(y).unwrap(),
+            "{} changed",
+            x.id
+        );
+    }
+}
+
+/// "What changed since last time" from a frozen 2.0.0 demo answers file to
+/// the same demo comune answered against 2.1.0: the comparison, and the
+/// text of the plan PDF with it.
+fn changes_from_2_0_0(
+    stem: &str,
+    profile: sentinella::demo::Profile,
+) -> (Questionnaire, plan::Comparison, String) {
+    let before = sentinella::load::answers_file(
+        &common::root().join(format!("tests/fixtures/demo-2.0.0/{stem}.answers.json")),
+        &common::catalog(),
+    )
+    .unwrap();
+    let old = &before.questionnaire.questionnaire;
+    assert_eq!(old.version, "2.0.0");
+    let (sb, pb) = score_and_plan(old, &before.sheet);
+    let new = questionnaire("comune", "2.1.0");
+    let after = sentinella::demo::example(
+        &new,
+        profile,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+    )
+    .sheet;
+    let (sa, pa) = score_and_plan(&new, &after);
+    let c = plan::compare((&sb, &pb), (&sa, &pa));
+    let pdf = sentinella::report::plan_pdf(&sentinella::report::PlanReport {
+        questionnaire: &new,
+        sheet: &after,
+        score: &sa,
+        plan: &pa,
+        previous: Some(sentinella::report::PreviousAssessment {
+            assessed_on: before.sheet.assessed_on,
+            comparison: &c,
+        }),
+        contacts: &[],
+        alerts: &[],
+        territory: &[],
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(dir.path(), "changes.pdf", &pdf.bytes);
+    let text = common::run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(
+        c.new_questions,
+        ["acc_admin_password_strength", "acc_admin_password_custody"]
+    );
+    assert_eq!(c.removed_questions, ["acc_admin_passwords"]);
+    assert!(
+        text.contains("In questa versione 2 domande sono nuove. 1 domanda della versione precedente non c'è più."),
+        "{text}"
+    );
+    // The section names both new questions, gaps or not.
+    let (_, names) = text
+        .split_once("Le domande nuove:")
+        .expect("the new questions named");
+    // (The next section, "Metodo", lists no question.)
+    let names = names.split_once("Metodo").unwrap().0;
+    for id in &c.new_questions {
+        let question = &new.question(id).unwrap().text;
+        assert!(
+            names.contains(question.as_str()),
+            "{question} not named in:\n{names}"
+        );
+    }
+    (new.as_ref().clone(), c, text)
+}
+
+/// Proceno (struggling) has gaps on both new questions: they are new
+/// actions marked "domanda nuova". The old combined action is not "closed"
+/// (nothing was done): its question is listed as gone.
+#[test]
+fn comparison_from_2_0_0_to_2_1_0_names_the_new_questions() {
+    let (new, c, text) = changes_from_2_0_0(
+        "comune-struggling-proceno",
+        sentinella::demo::Profile::Struggling,
+    );
+    let new_gaps: Vec<&str> = c.new_gaps.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(
+        new_gaps,
+        ["acc_admin_password_strength", "acc_admin_password_custody"]
+    );
+    // Every other answer is the same: no action is closed.
+    assert!(c.closed.is_empty(), "{:?}", c.closed);
+    assert!(text.contains("Azioni concluse (0)"), "{text}");
+    for id in &c.new_questions {
+        let title = &new.question(id).unwrap().action.title;
+        assert!(
+            text.contains(&format!("{title} (domanda nuova)")),
+            "{title} not marked as new in:\n{text}"
+        );
+    }
+}
+
+/// Gardone Val Trompia (well run) answers both new questions at the top:
+/// no action, yet the changes section still names them.
+#[test]
+fn comparison_from_2_0_0_to_2_1_0_names_new_questions_without_gaps() {
+    let (_, c, _) = changes_from_2_0_0(
+        "comune-well-run-gardone-val-trompia",
+        sentinella::demo::Profile::WellRun,
+    );
+    assert!(c.new_gaps.is_empty(), "{:?}", c.new_gaps);
 }

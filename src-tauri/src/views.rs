@@ -409,6 +409,12 @@ pub struct PreviousView {
     pub domains: Vec<DomainDelta>,
     pub closed: Vec<String>,
     pub new_gaps: Vec<String>,
+    /// The questions (their text) of this version that the previous
+    /// assessment's version did not ask: named on screen, answered well
+    /// or not.
+    pub new_questions: Vec<String>,
+    /// How many questions of the previous version are no longer asked.
+    pub removed_questions: usize,
 }
 
 /// A maturity tier with its range of overall scores (from
@@ -582,6 +588,12 @@ pub fn results_view(info: &AssessmentInfo, planned: &Planned) -> ResultsView {
                 .collect(),
             closed: c.closed.iter().map(|(_, t)| t.clone()).collect(),
             new_gaps: c.new_gaps.iter().map(|(_, t)| t.clone()).collect(),
+            new_questions: c
+                .new_questions
+                .iter()
+                .filter_map(|id| q.question(id).map(|x| x.text.clone()))
+                .collect(),
+            removed_questions: c.removed_questions.len(),
         })
     });
     ResultsView {
@@ -693,5 +705,64 @@ pub fn history_view(organization_id: i64, entries: &[HistoryEntry<'_>]) -> Histo
         kind_label,
         domains,
         rows,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use sentinella::store::Store;
+    use sentinella::usecase::planning;
+
+    /// A comune assessed with comune 2.0.0 (the frozen demo answers of
+    /// Proceno) and again with 2.1.0, in a real store file: the results
+    /// screen of the second names the two questions 2.1.0 added and counts
+    /// the one it dropped.
+    #[test]
+    fn results_after_a_version_change_name_the_new_questions() {
+        let (catalog, errors) = Catalog::builtin();
+        assert!(errors.is_empty(), "{errors:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("sentinella.db")).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let old = std::fs::read_to_string(
+            root.join("tests/fixtures/demo-2.0.0/comune-struggling-proceno.answers.json"),
+        )
+        .unwrap();
+        store
+            .import_answers(&catalog, "old.json", &old, Status::Completed)
+            .unwrap();
+        let new_q = catalog.get("comune", "2.1.0").unwrap();
+        let sheet = sentinella::demo::example(
+            &new_q.questionnaire,
+            sentinella::demo::Profile::Struggling,
+            NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        )
+        .sheet;
+        let id = store
+            .import_answers(
+                &catalog,
+                "new.json",
+                &serde_json::to_string(&sheet).unwrap(),
+                Status::Completed,
+            )
+            .unwrap();
+        let id = sentinella::ids::AssessmentId::new(id).unwrap();
+        let stored = planning::plan_stored(&store, &catalog, id, None).unwrap();
+        let view = results_view(&stored.info, &stored.planned);
+        let previous = view.previous.expect("the 2.0.0 assessment is compared");
+        let q = &new_q.questionnaire;
+        let text = |id: &str| q.question(id).unwrap().text.clone();
+        assert_eq!(
+            previous.new_questions,
+            [
+                text("acc_admin_password_strength"),
+                text("acc_admin_password_custody")
+            ]
+        );
+        assert_eq!(previous.removed_questions, 1);
+        // The old combined action is not shown as done.
+        assert!(previous.closed.is_empty(), "closed: {:?}", previous.closed);
     }
 }

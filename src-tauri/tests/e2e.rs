@@ -118,6 +118,90 @@ fn keyboard_flow_survives_restart_and_ends_in_results_and_pdf() {
     });
 }
 
+/// A comune assessed with comune 2.0.0 (the frozen demo answers of Proceno)
+/// and again with 2.1.0, both in the app's database before it starts: the
+/// results of the second say that the versions differ and name the two new
+/// questions.
+#[test]
+fn results_after_a_questionnaire_version_change_name_the_new_questions() {
+    if !can_run() {
+        return;
+    }
+    let _g = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let data = tempfile::tempdir().unwrap();
+    let (catalog, _) = sentinella::load::Catalog::builtin();
+    let new_q = catalog
+        .get("comune", "2.1.0")
+        .unwrap()
+        .questionnaire
+        .clone();
+    let id = {
+        let mut store = sentinella::store::Store::open(&data.path().join("sentinella.db")).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let old = std::fs::read_to_string(
+            root.join("tests/fixtures/demo-2.0.0/comune-struggling-proceno.answers.json"),
+        )
+        .unwrap();
+        let completed = sentinella::store::Status::Completed;
+        store
+            .import_answers(&catalog, "old.json", &old, completed)
+            .unwrap();
+        let sheet = sentinella::demo::example(
+            &new_q,
+            sentinella::demo::Profile::Struggling,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        )
+        .sheet;
+        let text = serde_json::to_string(&sheet).unwrap();
+        store
+            .import_answers(&catalog, "new.json", &text, completed)
+            .unwrap()
+    };
+    rt().block_on(async {
+        let driver = Driver::start(data.path(), &[]);
+        let app = driver.launch().await.unwrap();
+        app.wait_screen("home").await.unwrap();
+        app.click(&format!("tr[data-id='{id}'] button.btn-primary"))
+            .await
+            .unwrap();
+        app.wait_screen("results").await.unwrap();
+        let shown = app.text("#previous-versions").await.unwrap();
+        assert!(
+            shown.contains("usava un'altra versione del questionario")
+                && shown.contains("1 domanda della versione precedente non c'è più"),
+            "{shown}"
+        );
+        for qid in ["acc_admin_password_strength", "acc_admin_password_custody"] {
+            let text = &new_q.question(qid).unwrap().text;
+            assert!(shown.contains(text.as_str()), "{text} not in {shown}");
+        }
+        // The page's screenshot does not follow the scroll position in
+        // WebKitWebDriver: the section itself is captured instead.
+        app.c
+            .execute(
+                "document.getElementById('previous-versions').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        app.check_screen("13b-results-versions").await.unwrap();
+        let png = app
+            .c
+            .find(fantoccini::Locator::Css("#previous-versions"))
+            .await
+            .unwrap()
+            .screenshot()
+            .await
+            .unwrap();
+        std::fs::write(
+            common::shots_dir().join("13c-results-versions-section.png"),
+            png,
+        )
+        .unwrap();
+        app.close().await.unwrap();
+    });
+}
+
 /// The guide from the header; then "Elimina" on the home list: the
 /// confirmation says what goes, "Annulla" brings the row back, and a
 /// deletion left alone reaches the database after a few seconds.

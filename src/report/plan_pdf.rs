@@ -1467,8 +1467,23 @@ fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Bl
              spostarli.",
         );
         blocks.push(para(&text));
+        // Name the new questions: a new question answered well is in no
+        // list of actions, and the reader should still know it was asked.
+        let new: Vec<Vec<Span>> = c
+            .new_questions
+            .iter()
+            .filter_map(|id| r.questionnaire.question(id))
+            .map(|q| vec![Span::plain(q.text.clone())])
+            .collect();
+        if !new.is_empty() {
+            blocks.push(plain(if new.len() == 1 {
+                "La domanda nuova:"
+            } else {
+                "Le domande nuove:"
+            }));
+            blocks.push(Block::List(List::bullets(new)));
+        }
     }
-    let _ = r;
 }
 
 fn method(r: &PlanReport<'_>, blocks: &mut Vec<Block>) {

@@ -78,6 +78,7 @@ function previousSection(p) {
           h("td", { class: "num" }, score(d.after)),
           h("td", { class: "num " + (dd > 0 ? "delta-up" : dd < 0 ? "delta-down" : "") }, delta(dd)));
       }))),
+    versionsChanged(p),
     h("div", { class: "two-col" },
       h("div", {}, h("h3", {}, "Azioni non più necessarie"),
         p.closed.length ? h("ul", {}, p.closed.map((t) => h("li", {}, t))) : h("p", {}, "Nessuna.")),
@@ -86,6 +87,22 @@ function previousSection(p) {
     h("div", { class: "button-row" },
       h("button", { type: "button", class: "btn btn-outline-primary", id: "open-previous", onclick: () => go("results", { id: p.id }) },
         `Apri l'autovalutazione del ${date(p.assessed_on)}`)));
+}
+
+/** The previous assessment used another questionnaire version: say so, and name the new questions. */
+function versionsChanged(p) {
+  if (!p.new_questions.length && !p.removed_questions) return null;
+  let text = "La valutazione precedente usava un'altra versione del questionario: il confronto riguarda le domande comuni alle due versioni.";
+  if (p.removed_questions) {
+    text += ` ${plural(p.removed_questions, "domanda", "domande")} della versione precedente non ${p.removed_questions === 1 ? "c'è" : "ci sono"} più.`;
+  }
+  return h("div", { id: "previous-versions" },
+    h("h3", {}, "Versioni diverse del questionario"),
+    h("p", {}, text),
+    p.new_questions.length
+      ? [h("p", {}, p.new_questions.length === 1 ? "La domanda nuova:" : "Le domande nuove:"),
+        h("ul", {}, p.new_questions.map((t) => h("li", {}, t)))]
+      : null);
 }
 
 /** "Invia i risultati al coordinamento": the signed result file. */

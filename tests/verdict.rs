@@ -459,7 +459,7 @@ fn changes_from_2_0_0(
     );
     assert_eq!(c.removed_questions, ["acc_admin_passwords"]);
     assert!(
-        text.contains("In questa versione 2 domande sono nuove. 1 domanda della versione precedente non c'è più."),
+        text.contains("In questa versione 2 domande sono nuove. Non c'è più 1 domanda della versione precedente."),
         "{text}"
     );
     // The section names both new questions, gaps or not.

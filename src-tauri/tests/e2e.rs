@@ -168,7 +168,7 @@ fn results_after_a_questionnaire_version_change_name_the_new_questions() {
         let shown = app.text("#previous-versions").await.unwrap();
         assert!(
             shown.contains("usava un'altra versione del questionario")
-                && shown.contains("1 domanda della versione precedente non c'è più"),
+                && shown.contains("Non c'è più 1 domanda della versione precedente."),
             "{shown}"
         );
         for qid in ["acc_admin_password_strength", "acc_admin_password_custody"] {

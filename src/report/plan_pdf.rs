@@ -1452,14 +1452,15 @@ fn changes(r: &PlanReport<'_>, prev: PreviousAssessment<'_>, blocks: &mut Vec<Bl
             ));
         }
         if !c.removed_questions.is_empty() {
+            // "Non c'è più 1 domanda…": a sentence never starts with a digit.
             text.push_str(&format!(
-                " {} della versione precedente non {} più.",
-                capitalize(&count(c.removed_questions.len(), "domanda", "domande")),
+                " Non {} più {} della versione precedente.",
                 if c.removed_questions.len() == 1 {
                     "c'è"
                 } else {
                     "ci sono"
-                }
+                },
+                count(c.removed_questions.len(), "domanda", "domande"),
             ));
         }
         text.push_str(

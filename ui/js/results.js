@@ -94,7 +94,7 @@ function versionsChanged(p) {
   if (!p.new_questions.length && !p.removed_questions) return null;
   let text = "La valutazione precedente usava un'altra versione del questionario: il confronto riguarda le domande comuni alle due versioni.";
   if (p.removed_questions) {
-    text += ` ${plural(p.removed_questions, "domanda", "domande")} della versione precedente non ${p.removed_questions === 1 ? "c'è" : "ci sono"} più.`;
+    text += ` Non ${p.removed_questions === 1 ? "c'è" : "ci sono"} più ${plural(p.removed_questions, "domanda", "domande")} della versione precedente.`;
   }
   return h("div", { id: "previous-versions" },
     h("h3", {}, "Versioni diverse del questionario"),

@@ -43,7 +43,10 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
-    fn any_byte_change_is_rejected_or_harmless(pos in any::<prop::sample::Index>(), byte in any::<u8>()) {
+    fn any_byte_change_is_rejected_or_harmless(
+        pos in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+    ) {
         let (mut bytes, sha) = good();
         let i = pos.index(bytes.len());
         prop_assume!(bytes[i] != byte);

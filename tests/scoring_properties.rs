@@ -143,7 +143,10 @@ proptest! {
             .questions()
             .filter(|(_, x)| {
                 let st = scoring::question_state(x, &s);
-                matches!(st, QuestionState::Level(_) | QuestionState::Unknown | QuestionState::Unanswered)
+                matches!(
+                    st,
+                    QuestionState::Level(_) | QuestionState::Unknown | QuestionState::Unanswered
+                )
                     && st.scored_level() < x.max_level()
             })
             .map(|(_, x)| x.clone())
@@ -151,7 +154,11 @@ proptest! {
         prop_assume!(!candidates.is_empty());
         let x = &candidates[pick % candidates.len()];
         let current = scoring::question_state(x, &s).scored_level();
-        let higher: Vec<_> = x.options.iter().filter(|o| o.level.is_some_and(|l| l > current)).collect();
+        let higher: Vec<_> = x
+            .options
+            .iter()
+            .filter(|o| o.level.is_some_and(|l| l > current))
+            .collect();
         let o = higher[pick / candidates.len() % higher.len()];
         s.answers.insert(x.id.clone(), Answer { option: o.id.clone(), note: None });
         let after = scoring::score(&q, &s);
@@ -201,7 +208,12 @@ proptest! {
     fn all_best_answers_give_100_and_the_baseline((qi, ctx, _ans, _) in case()) {
         let (q, mut s) = build(qi, &ctx, &[]);
         for (_, x) in q.questions() {
-            let best = x.options.iter().filter(|o| o.level.is_some()).max_by_key(|o| o.level).unwrap();
+            let best = x
+                .options
+                .iter()
+                .filter(|o| o.level.is_some())
+                .max_by_key(|o| o.level)
+                .unwrap();
             s.answers.insert(x.id.clone(), Answer { option: best.id.clone(), note: None });
         }
         let score = scoring::score(&q, &s);

@@ -250,10 +250,14 @@ pub fn pack_error(e: &PackError) -> String {
         PackError::Truncated { .. } => {
             "il file è incompleto (forse la copia si è interrotta)".into()
         }
-        PackError::DuplicateKey { .. } | PackError::UnknownField { .. } | PackError::Shape { .. } => {
+        PackError::DuplicateKey { .. }
+        | PackError::UnknownField { .. }
+        | PackError::Shape { .. } => {
             "il file è stato modificato o non è stato scritto da Sentinella".into()
         }
-        PackError::NotAPack(_) | PackError::WrongFormat { .. } | PackError::PayloadFormat { .. } => {
+        PackError::NotAPack(_)
+        | PackError::WrongFormat { .. }
+        | PackError::PayloadFormat { .. } => {
             "questo file non è un pacchetto del coordinamento".into()
         }
         PackError::FutureVersion { .. } => {

@@ -143,9 +143,10 @@ mod tests {
         ));
         assert_eq!(small, before);
         let step = counts_step(&room, &small.tallies[0].question_id).unwrap();
-        assert!(matches!(
-            step,
-            crate::usecase::workshop::Step::Counts { ref counts, source: TallySource::Phones, .. } if counts[0] == 3
-        ));
+        let crate::usecase::workshop::Step::Counts { counts, source, .. } = step else {
+            panic!("not a counts step: {step:?}");
+        };
+        assert_eq!(source, TallySource::Phones);
+        assert_eq!(counts[0], 3);
     }
 }

@@ -150,6 +150,44 @@ fn score_json_has_the_documented_shape() {
     );
 }
 
+/// The essential gates (questionnaire 2.0.0 on) are in `score`'s output
+/// beside the ABSC level-M ones: a script reading `--json` sees why a tier
+/// is capped.
+#[test]
+fn score_names_the_failed_essential_gates() {
+    let file = "tests/fixtures/demo-2.0.0/comune-average-piancastagnaio.answers.json";
+    let out = sentinella(&["score", file, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["tier"], "developing");
+    assert_eq!(v["essential"]["met"], false);
+    let failed = v["essential"]["failed"].as_array().unwrap();
+    assert!(failed.contains(&"acc_mfa".into()), "{failed:?}");
+    assert!(failed.contains(&"bkp_restore_test".into()), "{failed:?}");
+    assert_eq!(
+        failed.len() + v["essential"]["passed"].as_u64().unwrap() as usize,
+        9,
+        "comune 2.0.0 has nine essential gates"
+    );
+
+    let text = stdout(&sentinella(&["score", file]));
+    assert!(
+        text.contains(&format!(
+            "essential gates NOT met ({} failed)",
+            failed.len()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Failed essential gates: "), "{text}");
+    // Questionnaire 1.0.0 has no essential gate: said so, not "met".
+    let old = "tests/fixtures/demo-1.0.0/comune-average-piancastagnaio.answers.json";
+    let text = stdout(&sentinella(&["score", old]));
+    assert!(
+        text.contains("essential gates none in this questionnaire"),
+        "{text}"
+    );
+}
+
 #[test]
 fn bad_answers_are_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();

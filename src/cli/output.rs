@@ -130,7 +130,10 @@ pub struct ScoreJson<'a> {
     tier: &'static str,
     tier_label: &'static str,
     tier_capped: bool,
+    /// The ABSC level-M gates.
     baseline: BaselineJson<'a>,
+    /// The essential gates (questionnaire 2.0.0 on; none in 1.0.0).
+    essential: BaselineJson<'a>,
     domains: Vec<DomainJson<'a>>,
     unknown: &'a [String],
     unanswered: &'a [String],
@@ -154,6 +157,11 @@ impl<'a> ScoreJson<'a> {
                 met: score.baseline.met,
                 failed: &score.baseline.failed,
                 passed: score.baseline.passed.len(),
+            },
+            essential: BaselineJson {
+                met: score.essential.met,
+                failed: &score.essential.failed,
+                passed: score.essential.passed.len(),
             },
             domains: score
                 .domains
@@ -192,6 +200,13 @@ pub fn print_score(loaded: &LoadedAnswers, score: &Score, json: bool) -> Result<
             score.baseline.failed.join(", ")
         );
     }
+    if !score.essential.failed.is_empty() {
+        let _ = writeln!(
+            s,
+            "Failed essential gates: {}",
+            score.essential.failed.join(", ")
+        );
+    }
     if !score.unknown.is_empty() {
         let _ = writeln!(s, "Answered \"Non so\": {}", score.unknown.join(", "));
     }
@@ -210,7 +225,7 @@ fn header(s: &mut String, loaded: &LoadedAnswers, score: &Score) {
     );
     let _ = writeln!(
         s,
-        "Overall {:.1}/100, tier {} ({}){}; baseline {}",
+        "Overall {:.1}/100, tier {} ({}){}; baseline {}; essential gates {}",
         round1(score.overall),
         score.tier.id(),
         score.tier.label_it(),
@@ -223,6 +238,13 @@ fn header(s: &mut String, loaded: &LoadedAnswers, score: &Score) {
             "met".to_string()
         } else {
             format!("NOT met ({} gates failed)", score.baseline.failed.len())
+        },
+        if score.essential.failed.is_empty() && score.essential.passed.is_empty() {
+            "none in this questionnaire".to_string()
+        } else if score.essential.met {
+            "met".to_string()
+        } else {
+            format!("NOT met ({} failed)", score.essential.failed.len())
         }
     );
 }

@@ -29,6 +29,10 @@ static ONE_APP: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 #[test]
 fn phones_vote_in_a_workshop_session_of_the_app() {
+    common::retry_if_hung(phones_vote_in_a_workshop_session_of_the_app_once);
+}
+
+fn phones_vote_in_a_workshop_session_of_the_app_once() {
     if !can_run() {
         return;
     }
@@ -77,6 +81,10 @@ fn phones_vote_in_a_workshop_session_of_the_app() {
 /// leaves the projector, the port is closed.
 #[test]
 fn phone_voting_stops_by_itself_when_idle() {
+    common::retry_if_hung(phone_voting_stops_by_itself_when_idle_once);
+}
+
+fn phone_voting_stops_by_itself_when_idle_once() {
     if !can_run() {
         return;
     }

@@ -15,6 +15,10 @@ use fantoccini::wd::WindowHandle;
 
 #[test]
 fn workshop_by_keyboard_with_presenter_and_projector() {
+    common::retry_if_hung(workshop_by_keyboard_with_presenter_and_projector_once);
+}
+
+fn workshop_by_keyboard_with_presenter_and_projector_once() {
     if !can_run() {
         return;
     }

@@ -3,10 +3,12 @@
 //! Run under `xvfb-run` (scripts/test.sh does).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::cell::RefCell;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
@@ -107,6 +109,94 @@ fn free_port() -> u16 {
 pub struct Driver {
     child: Child,
     port: u16,
+    /// Set when the driver is dropped: the watchdog stands down.
+    finished: Arc<AtomicBool>,
+}
+
+/// How long one driver (one test's app session) may run. The slowest test
+/// takes about two minutes on a loaded 2-core machine.
+const WATCHDOG: Duration = Duration::from_secs(8 * 60);
+
+thread_local! {
+    /// The "ended by the watchdog" flags of the drivers this test thread
+    /// started (see [`retry_if_hung`]).
+    static HUNG: RefCell<Vec<Arc<AtomicBool>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The pids under `root` (children first listed after their parent).
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parent_of = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid ...": comm may hold spaces.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parent_of.push((pid, ppid));
+        }
+    }
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let p = out[i];
+        out.extend(parent_of.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    out
+}
+
+/// What every thread of `pid` is doing (state and kernel wait channel), for
+/// the log of a hang.
+fn describe_threads(pid: u32) -> String {
+    let read = |p: String| std::fs::read_to_string(p).unwrap_or_default();
+    let mut out = format!(
+        "  {pid} {}",
+        read(format!("/proc/{pid}/cmdline")).replace('\0', " ")
+    );
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let t = task.file_name().to_string_lossy().to_string();
+        let stat = read(format!("/proc/{pid}/task/{t}/stat"));
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .unwrap_or("?")
+            .to_string();
+        out.push_str(&format!(
+            "\n    thread {t} {} state {state} wchan {}",
+            read(format!("/proc/{pid}/task/{t}/comm")).trim(),
+            read(format!("/proc/{pid}/task/{t}/wchan"))
+        ));
+    }
+    out
+}
+
+/// Run an end-to-end test; if the watchdog had to end its app session (the
+/// WebDriver stopped answering: nothing the test checks), log it and run
+/// the whole test once more. A failure of the test's own checks, or a second
+/// hang, fails as usual.
+pub fn retry_if_hung(test: fn()) {
+    HUNG.with(|h| h.borrow_mut().clear());
+    let Err(panic) = std::panic::catch_unwind(test) else {
+        return;
+    };
+    let hung = HUNG.with(|h| h.borrow().iter().any(|f| f.load(Ordering::SeqCst)));
+    if !hung {
+        std::panic::resume_unwind(panic);
+    }
+    eprintln!("e2e: the WebDriver session hung (see the watchdog's log above); running the test once more");
+    HUNG.with(|h| h.borrow_mut().clear());
+    test();
 }
 
 impl Driver {
@@ -134,7 +224,48 @@ impl Driver {
             assert!(Instant::now() < deadline, "WebKitWebDriver did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Driver { child, port }
+        let finished = Arc::new(AtomicBool::new(false));
+        let hung = Arc::new(AtomicBool::new(false));
+        HUNG.with(|h| h.borrow_mut().push(hung.clone()));
+        let (done, root) = (finished.clone(), child.id());
+        // A WebDriver command that never returns would hold the test (and
+        // CI) until its global timeout: after WATCHDOG, log what every
+        // process of the session is doing, then kill them all, so the
+        // pending command fails.
+        // E2E_WATCHDOG_SECS: a shorter limit, to see the watchdog work.
+        let limit = std::env::var("E2E_WATCHDOG_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(WATCHDOG, Duration::from_secs);
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            while start.elapsed() < limit {
+                if done.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            if done.load(Ordering::SeqCst) {
+                return;
+            }
+            hung.store(true, Ordering::SeqCst);
+            let pids = descendants(root);
+            eprintln!(
+                "e2e watchdog: the app session has run for {} s; its processes:",
+                limit.as_secs()
+            );
+            for pid in &pids {
+                eprintln!("{}", describe_threads(*pid));
+            }
+            for pid in pids.iter().rev() {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
+        });
+        Driver {
+            child,
+            port,
+            finished,
+        }
     }
 
     /// Launch the app and connect to its window.
@@ -161,6 +292,7 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        self.finished.store(true, Ordering::SeqCst);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -32,7 +32,8 @@ TEST_PACKAGES=(hunspell hunspell-it poppler-utils qpdf openssl)
 # Build the Tauri 2 app (WebKitGTK) and drive its window in the tests
 # (Xvfb + Debian's WebKitWebDriver); npm fetches the UI's assets.
 APP_PACKAGES=(pkg-config libssl-dev libwebkit2gtk-4.1-dev)
-APP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver binutils)
+# gdb: the e2e watchdog prints the app's threads if a session hangs.
+APP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver binutils gdb)
 
 # need_npm: installs Debian's npm when no npm is on the PATH.
 need_npm() {

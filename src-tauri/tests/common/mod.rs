@@ -257,6 +257,17 @@ impl Driver {
             for pid in &pids {
                 eprintln!("{}", describe_threads(*pid));
             }
+            // Where the app's own threads stand, when gdb is there.
+            for pid in &pids {
+                let cmdline = std::fs::read_to_string(format!("/proc/{pid}/cmdline"));
+                if cmdline.is_ok_and(|c| c.contains("sentinella-app")) {
+                    let _ = Command::new("timeout")
+                        .args(["60", "gdb", "-batch", "-p", &pid.to_string()])
+                        .args(["-ex", "thread apply all bt 25"])
+                        .stdin(Stdio::null())
+                        .status();
+                }
+            }
             for pid in pids.iter().rev() {
                 let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
             }

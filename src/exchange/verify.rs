@@ -531,10 +531,10 @@ pub struct SignedClaim {
     pub public_key: [u8; 32],
 }
 
-/// The claim of a result file, read at about a third of the cost of
-/// [`verify_bytes_at`]: the envelope and its signature are checked in
-/// full, and the questionnaire named must be in `catalog`, but the answers,
-/// dates and scores are not. Used to find, before an import, the
+/// The claim of a result file, cheaper to read than [`verify_bytes_at`]:
+/// the envelope and its signature are checked in full, and the
+/// questionnaire named must be in `catalog`, but the answers, dates and
+/// scores are not. Used to find, before an import, the
 /// organizations that two keys claim at once: whoever holds a key can sign
 /// a fully valid file for any organization, so a claim needs the signature
 /// and nothing more.

@@ -80,6 +80,53 @@ async fn next(app: &common::App) -> R {
     Ok(())
 }
 
+/// Type a comune's name into the new-assessment form, wait for the list to
+/// answer that name, and click its first option with the pointer.
+async fn click_comune(app: &common::App, name: &str, istat_code: &str) -> R {
+    app.type_in("#comune", name).await?;
+    // WebKitWebDriver can return before the page has handled every key: a
+    // late key would start a new search after the choice and undo it.
+    app.wait_js(
+        &format!("return document.getElementById('comune').value === '{name}'"),
+        10,
+    )
+    .await?;
+    app.wait_js(
+        &format!("const o = [...document.querySelectorAll('#comune-list [role=option]')]; return o.length > 0 && o.every(x => x.textContent.includes('{name}'))"),
+        20,
+    )
+    .await?;
+    app.click("#comune-opt-0").await?;
+    wait_chosen(app, istat_code).await
+}
+
+/// Wait until the form shows the chosen comune; if it does not, say what
+/// the combobox looked like, so a failure in CI can be read from its log.
+async fn wait_chosen(app: &common::App, istat_code: &str) -> R {
+    let waited = app
+        .wait_js(
+            &format!("return document.getElementById('comune-chosen').textContent.includes('{istat_code}')"),
+            10,
+        )
+        .await;
+    if let Err(e) = waited {
+        let state = app
+            .js("const i = document.getElementById('comune'), l = document.getElementById('comune-list');
+                 const o = l ? l.querySelector('[role=option]') : null, r = o ? o.getBoundingClientRect() : null;
+                 return JSON.stringify({ value: i && i.value, expanded: i && i.getAttribute('aria-expanded'),
+                   list_hidden: l && l.hidden, options: l ? [...l.children].map(x => x.textContent) : null,
+                   first_option_rect: r && [r.left, r.top, r.width, r.height], scroll_y: window.scrollY,
+                   focused: document.activeElement && (document.activeElement.id || document.activeElement.tagName),
+                   chosen: document.getElementById('comune-chosen').textContent })")
+            .await
+            .map(|v| v.to_string())
+            .unwrap_or_else(|e| format!("(state unreadable: {e})"));
+        let _ = app.shot("failed-choosing-comune").await;
+        return Err(format!("{e}; combobox: {state}").into());
+    }
+    Ok(())
+}
+
 #[test]
 fn keyboard_flow_survives_restart_and_ends_in_results_and_pdf() {
     common::retry_if_hung(keyboard_flow_survives_restart_and_ends_in_results_and_pdf_once);
@@ -322,11 +369,7 @@ async fn flow_part_one(app: &common::App, saved: &std::path::Path) -> R {
     .await?;
     app.press(&key(Key::Down)).await?;
     app.press(&key(Key::Enter)).await?;
-    app.wait_js(
-        "return document.getElementById('comune-chosen').textContent.includes('056044')",
-        10,
-    )
-    .await?;
+    wait_chosen(app, "056044").await?;
     assert!(app.text("#comune-chosen").await?.contains("528 abitanti"));
     // Role: Tab into the radio group, Space on the first (Segretario comunale).
     app.tab_to(|f| f.starts_with("role="), 6).await?;
@@ -770,25 +813,7 @@ async fn flow_part_two(app: &common::App, saved: &std::path::Path) -> R {
     app.wait_screen("home").await?;
     app.click("#new-assessment").await?;
     app.wait_screen("new").await?;
-    app.type_in("#comune", "Proceno").await?;
-    // WebKitWebDriver can return before the page has handled every key: a
-    // late key would start a new search after the choice and undo it.
-    app.wait_js(
-        "return document.getElementById('comune').value === 'Proceno'",
-        10,
-    )
-    .await?;
-    app.wait_js(
-        "const o = [...document.querySelectorAll('#comune-list [role=option]')]; return o.length > 0 && o.every(x => x.textContent.includes('Proceno'))",
-        20,
-    )
-    .await?;
-    app.click("#comune-opt-0").await?;
-    app.wait_js(
-        "return document.getElementById('comune-chosen').textContent.includes('056044')",
-        10,
-    )
-    .await?;
+    click_comune(app, "Proceno", "056044").await?;
     app.click("label:has(input[name=role][value='Responsabile per la transizione digitale'])")
         .await?;
     app.wait_js(
@@ -884,25 +909,7 @@ async fn xss(app: &common::App) -> R {
     // Sportello Polis.
     app.click("label:has(input[name=questionnaire][value=sportello-polis])")
         .await?;
-    app.type_in("#comune", "Jacurso").await?;
-    // WebKitWebDriver can return before the page has handled every key: a
-    // late key would start a new search after the choice and undo it.
-    app.wait_js(
-        "return document.getElementById('comune').value === 'Jacurso'",
-        10,
-    )
-    .await?;
-    app.wait_js(
-        "const o = [...document.querySelectorAll('#comune-list [role=option]')]; return o.length > 0 && o.every(x => x.textContent.includes('Jacurso'))",
-        20,
-    )
-    .await?;
-    app.click("#comune-opt-0").await?;
-    app.wait_js(
-        "return document.getElementById('comune-chosen').textContent.length > 0",
-        5,
-    )
-    .await?;
+    click_comune(app, "Jacurso", "079065").await?;
     app.wait_js("return !document.getElementById('office-field').hidden", 5)
         .await?;
     app.find("#office")

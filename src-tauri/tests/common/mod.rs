@@ -391,12 +391,34 @@ impl App {
             .find(css)
             .await
             .map_err(|e| format!("find {css}: {e}"))?;
-        self.c
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center'})",
+        // Bootstrap Italia sets `scroll-behavior: smooth` on the root, so a
+        // plain scrollIntoView animates: WebKitWebDriver then computed the
+        // click's point mid-scroll and the pointer landed beside a list
+        // option (the full run and CI failed waiting for the chosen comune).
+        // Scroll instantly, then wait until the element stands still for
+        // two frames before the pointer goes to it.
+        let still = self
+            .c
+            .execute_async(
+                "const [el, done] = arguments;
+                 el.scrollIntoView({block: 'center', behavior: 'instant'});
+                 let last = null, same = 0, frames = 0;
+                 const tick = () => {
+                   const r = el.getBoundingClientRect();
+                   const now = `${r.left},${r.top},${r.width},${r.height}`;
+                   same = now === last ? same + 1 : 0;
+                   last = now;
+                   if (same >= 2) return done(true);
+                   if (++frames > 120) return done(false);
+                   requestAnimationFrame(tick);
+                 };
+                 requestAnimationFrame(tick);",
                 vec![serde_json::to_value(&el)?],
             )
             .await?;
+        if still != Value::Bool(true) {
+            return Err(format!("{css} kept moving after it was scrolled into view").into());
+        }
         let tag = el.tag_name().await?.to_ascii_lowercase();
         if tag == "button" {
             // The button's own click(), from a script: WebKitWebDriver's

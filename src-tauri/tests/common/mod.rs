@@ -297,6 +297,7 @@ impl Driver {
             15,
         )
         .await?;
+        app.stop_transitions().await?;
         Ok(app)
     }
 }
@@ -530,14 +531,22 @@ impl App {
     /// Switch off CSS transitions and animations on the current page, so
     /// colours are measured at their final value: Bootstrap Italia fades
     /// the colours of links and buttons, and axe-core once measured a link
-    /// halfway through a fade (contrast 4.47 instead of 4.9). Through the
-    /// CSSOM, which the app's `style-src 'self'` allows.
+    /// halfway through a fade (contrast 4.47 instead of 4.9). Scrolling is
+    /// made instant too (Bootstrap Italia scrolls the root smoothly), so a
+    /// screenshot or a click after `scrollIntoView` sees the final position.
+    /// Through the CSSOM, which the app's `style-src 'self'` allows. Done
+    /// when a window is launched and again before each screen check.
     pub async fn stop_transitions(&self) -> R {
         let done = self
             .js("if (window.__e2eStill) return true;
-                 const rule = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+                 const rules = ['*, *::before, *::after { transition: none !important; animation: none !important; }',
+                                ':root { scroll-behavior: auto !important; }'];
                  for (const sheet of document.styleSheets) {
-                   try { sheet.insertRule(rule, sheet.cssRules.length); window.__e2eStill = true; return true; } catch (e) {}
+                   try {
+                     for (const rule of rules) sheet.insertRule(rule, sheet.cssRules.length);
+                     window.__e2eStill = true;
+                     return true;
+                   } catch (e) {}
                  }
                  return false;")
             .await?;

@@ -84,8 +84,8 @@ async fn next(app: &common::App) -> R {
 /// answer that name, and click its first option with the pointer.
 async fn click_comune(app: &common::App, name: &str, istat_code: &str) -> R {
     app.type_in("#comune", name).await?;
-    // WebKitWebDriver can return before the page has handled every key: a
-    // late key would start a new search after the choice and undo it.
+    // Choose only once the page holds every key typed: a key handled after
+    // the choice would start a new search and undo it.
     app.wait_js(
         &format!("return document.getElementById('comune').value === '{name}'"),
         10,

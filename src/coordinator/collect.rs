@@ -36,8 +36,8 @@ pub struct Progress {
 /// Before importing, the signature of every file is checked to find the
 /// organizations with no key on record that the files claim with two or
 /// more keys: those are contested, and none of their files is trusted
-/// unless its key is accepted. So the decision never depends on the order of the files, nor
-/// on anything their signer chose.
+/// unless its key is accepted. So the decision never depends on the order
+/// of the files, nor on anything their signer chose.
 pub fn collect_files(
     db: &mut CoordinatorDb,
     files: &[PathBuf],

@@ -526,8 +526,6 @@ impl App {
         Ok(())
     }
 
-    /// Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page; returns the
-    /// violations, described.
     /// Switch off CSS transitions and animations on the current page, so
     /// colours are measured at their final value: Bootstrap Italia fades
     /// the colours of links and buttons, and axe-core once measured a link
@@ -556,6 +554,8 @@ impl App {
         Ok(())
     }
 
+    /// Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page; returns the
+    /// violations, described.
     pub async fn axe(&self) -> R<Vec<String>> {
         let src = std::fs::read_to_string(repo().join("node_modules/axe-core/axe.min.js"))
             .map_err(|e| format!("axe-core missing (run scripts/ui-vendor.sh): {e}"))?;

@@ -20,7 +20,9 @@
 
 pub mod blank_pdf;
 pub mod common;
+mod content;
 pub mod debrief_pdf;
+mod embed;
 pub mod fonts;
 mod hyphen;
 pub mod incident_pdf;

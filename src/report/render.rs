@@ -6,16 +6,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use lopdf::{Dictionary, Object, ObjectId, StringFormat};
-use printpdf::{
-    Codepoint, FontId, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem,
-};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 
-use super::fonts::{fonts, ClusterText, FontSet, ShapedRun, Style};
-use super::layout::{paginate, Block, Composer, Frame, Item, Pages};
-use super::theme::{self, Color};
+use super::content::{page_content, r2};
+use super::embed::{embed_fonts, EmbeddedFonts};
+use super::fonts::{fonts, FontSet, Style};
+use super::layout::{compose_blocks, paginate, Block, Frame, Item, Pages};
+use super::theme;
 use super::ReportError;
 
 /// What the PDF says about itself.
@@ -68,53 +66,10 @@ const PRODUCER: &str = "Sentinella (printpdf 0.12.8, lopdf)";
 pub(crate) fn layout(doc: &Document) -> Result<(Pages, Vec<char>), ReportError> {
     let fonts = fonts()?;
     let frame = Frame::a4();
-    // Long documents are composed in two halves on two threads; the
-    // fragments are the same as in one pass (see `split_point`).
-    let blocks = &doc.blocks;
-    let (frags, mut lost) = match split_point(blocks) {
-        Some(mid) => std::thread::scope(|scope| {
-            let second = scope.spawn(|| {
-                let mut c = Composer::new(fonts, frame.height);
-                let f = c.compose(&blocks[mid..], frame.width);
-                (f, c.lost)
-            });
-            let mut c = Composer::new(fonts, frame.height);
-            let mut frags = c.compose(&blocks[..mid], frame.width);
-            let mut lost = c.lost;
-            match second.join() {
-                Ok((more, more_lost)) => {
-                    frags.extend(more);
-                    lost.extend(more_lost);
-                }
-                Err(_) => {
-                    // Cannot happen without a bug; compose the rest here.
-                    let mut c = Composer::new(fonts, frame.height);
-                    frags.extend(c.compose(&blocks[mid..], frame.width));
-                    lost.extend(c.lost);
-                }
-            }
-            (frags, lost)
-        }),
-        None => {
-            let mut c = Composer::new(fonts, frame.height);
-            let f = c.compose(blocks, frame.width);
-            (f, c.lost)
-        }
-    };
+    let (frags, mut lost) = compose_blocks(fonts, frame, &doc.blocks);
     let mut pages = paginate(frags, frame);
     decorate(fonts, &mut pages, &doc.info, &mut lost);
     Ok((pages, lost.into_iter().collect()))
-}
-
-/// Where to cut the blocks for composing them on two threads: near the
-/// middle, and never right after a page break or a spacer, which act on
-/// the block that follows them. `None` for short documents.
-fn split_point(blocks: &[Block]) -> Option<usize> {
-    if blocks.len() < 16 {
-        return None;
-    }
-    let carries = |b: &Block| matches!(b, Block::PageBreak | Block::Spacer(_));
-    (blocks.len() / 2..blocks.len()).find(|&i| !carries(&blocks[i - 1]))
 }
 
 /// Renders a document to PDF bytes.
@@ -226,198 +181,6 @@ fn decorate(
     }
 }
 
-fn pdf_color(c: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(printpdf::Rgb {
-        r: f32::from(c.r) / 255.0,
-        g: f32::from(c.g) / 255.0,
-        b: f32::from(c.b) / 255.0,
-        icc_profile: None,
-    })
-}
-
-/// The `TJ` items of a run: strings of characters between kerning
-/// offsets when every glyph is the font's glyph for its character, glyph
-/// ids otherwise.
-fn text_items(run: &ShapedRun) -> Vec<TextItem> {
-    if !run.simple {
-        let glyphs = run
-            .glyphs
-            .iter()
-            .map(|g| Codepoint {
-                gid: g.gid,
-                offset: r2(g.adjust),
-                cid: g.text.to_text(),
-            })
-            .collect();
-        return vec![TextItem::GlyphIds(glyphs)];
-    }
-    let mut items = Vec::new();
-    let mut current = String::new();
-    for g in &run.glyphs {
-        if let ClusterText::Char(c) = g.text {
-            current.push(c);
-        }
-        let adjust = r2(g.adjust);
-        if adjust != 0.0 {
-            items.push(TextItem::Text(std::mem::take(&mut current)));
-            items.push(TextItem::Offset(adjust));
-        }
-    }
-    if !current.is_empty() {
-        items.push(TextItem::Text(current));
-    }
-    items
-}
-
-/// Rounds to 1/100 pt, enough for print and kind to the file size.
-fn r2(v: f32) -> f32 {
-    (v * 100.0).round() / 100.0
-}
-
-fn page_ops(items: &[Item]) -> Vec<Op> {
-    let h = theme::PAGE_HEIGHT;
-    let mut ops = Vec::new();
-    let mut in_text = false;
-    let mut line_start = (0.0_f32, 0.0_f32);
-    let mut font: Option<(Style, u32)> = None;
-    let mut fill: Option<Color> = None;
-    let mut stroke: Option<Color> = None;
-    let mut line_width: Option<u32> = None;
-    let mut dashed = false;
-    for item in items {
-        match item {
-            Item::Text { x, y, run, color } => {
-                if run.glyphs.is_empty() {
-                    continue;
-                }
-                if !in_text {
-                    ops.push(Op::StartTextSection);
-                    in_text = true;
-                    line_start = (0.0, 0.0);
-                }
-                let key = (run.style, (run.size * 100.0).round() as u32);
-                if font != Some(key) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(FontId(run.style.resource_id().to_string())),
-                        size: Pt(run.size),
-                    });
-                    font = Some(key);
-                }
-                if fill != Some(*color) {
-                    ops.push(Op::SetFillColor {
-                        col: pdf_color(*color),
-                    });
-                    fill = Some(*color);
-                }
-                // `Td` moves relative to the start of the previous line of
-                // the text object (the origin after `BT`).
-                let at = (r2(*x), r2(h - y));
-                ops.push(Op::SetTextCursor {
-                    pos: Point {
-                        x: Pt(r2(at.0 - line_start.0)),
-                        y: Pt(r2(at.1 - line_start.1)),
-                    },
-                });
-                line_start = at;
-                ops.push(Op::ShowText {
-                    items: text_items(run),
-                });
-            }
-            Item::Rect {
-                x,
-                y,
-                w,
-                h: rh,
-                fill: f,
-                stroke: s,
-            } => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
-                if let Some(c) = f {
-                    if fill != Some(*c) {
-                        ops.push(Op::SetFillColor { col: pdf_color(*c) });
-                        fill = Some(*c);
-                    }
-                }
-                if let Some((c, wdt)) = s {
-                    if stroke != Some(*c) {
-                        ops.push(Op::SetOutlineColor { col: pdf_color(*c) });
-                        stroke = Some(*c);
-                    }
-                    let wk = (wdt * 100.0).round() as u32;
-                    if line_width != Some(wk) {
-                        ops.push(Op::SetOutlineThickness { pt: Pt(*wdt) });
-                        line_width = Some(wk);
-                    }
-                }
-                let mode = match (f, s) {
-                    (Some(_), Some(_)) => PaintMode::FillStroke,
-                    (Some(_), None) => PaintMode::Fill,
-                    (None, Some(_)) => PaintMode::Stroke,
-                    (None, None) => continue,
-                };
-                let mut rect =
-                    Rect::from_xywh(Pt(r2(*x)), Pt(r2(h - y - rh)), Pt(r2(*w)), Pt(r2(*rh)));
-                rect.mode = Some(mode);
-                ops.push(Op::DrawRectangle { rectangle: rect });
-            }
-            Item::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                color,
-                width,
-                dashed: d,
-            } => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
-                if stroke != Some(*color) {
-                    ops.push(Op::SetOutlineColor {
-                        col: pdf_color(*color),
-                    });
-                    stroke = Some(*color);
-                }
-                let wk = (width * 100.0).round() as u32;
-                if line_width != Some(wk) {
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                    line_width = Some(wk);
-                }
-                if dashed != *d {
-                    let dash = if *d {
-                        printpdf::LineDashPattern::new(0.0, &[3.0, 2.0])
-                    } else {
-                        printpdf::LineDashPattern::solid()
-                    };
-                    ops.push(Op::SetLineDashPattern { dash });
-                    dashed = *d;
-                }
-                let point = |x: f32, y: f32| LinePoint {
-                    p: Point {
-                        x: Pt(r2(x)),
-                        y: Pt(r2(h - y)),
-                    },
-                    bezier: false,
-                };
-                ops.push(Op::DrawLine {
-                    line: printpdf::Line {
-                        points: vec![point(*x1, *y1), point(*x2, *y2)],
-                        is_closed: false,
-                    },
-                });
-            }
-        }
-    }
-    if in_text {
-        ops.push(Op::EndTextSection);
-    }
-    ops
-}
-
 /// A PDF text string: literal when ASCII, UTF-16BE with a byte-order mark
 /// otherwise.
 fn text_string(s: &str) -> Object {
@@ -444,37 +207,41 @@ fn pdf_date(d: NaiveDate) -> Object {
 const ID_PLACEHOLDER: [u8; 16] = [0; 16];
 
 fn write_pdf(pages: &Pages, info: &DocumentInfo) -> Result<Vec<u8>, ReportError> {
-    let mut doc = PdfDocument::new(&info.title);
-    let mut warnings = Vec::new();
-    for style in Style::ALL {
-        let parsed = ParsedFont::from_bytes(style.bytes(), 0, &mut warnings)
-            .ok_or_else(|| ReportError::Font(style.name().to_string()))?;
-        doc.resources.fonts.map.insert(
-            FontId(style.resource_id().to_string()),
-            PdfFont::new(parsed),
-        );
+    let EmbeddedFonts {
+        doc: mut lo,
+        fonts,
+        page_tree,
+        media_box,
+        codes,
+    } = embed_fonts(pages, &info.title)?;
+    let mut resources = Dictionary::new();
+    resources.set("Font", fonts);
+    let resources = lo.add_object(Object::Dictionary(resources));
+    let mut kids = Vec::with_capacity(pages.pages.len());
+    for items in &pages.pages {
+        let (content, missing) = page_content(items, &codes);
+        if missing > 0 {
+            return Err(ReportError::Pdf(format!(
+                "{missing} glyphs are missing from the embedded fonts"
+            )));
+        }
+        let contents = lo.add_object(Object::Stream(Stream::new(Dictionary::new(), content)));
+        let mut page = Dictionary::new();
+        page.set("Type", Object::Name(b"Page".to_vec()));
+        page.set("Parent", Object::Reference(page_tree));
+        page.set("MediaBox", media_box.clone());
+        page.set("Resources", Object::Reference(resources));
+        page.set("Contents", Object::Reference(contents));
+        kids.push(Object::Reference(lo.add_object(Object::Dictionary(page))));
     }
-    doc.pages = pages
-        .pages
-        .iter()
-        .map(|items| {
-            PdfPage::new(
-                printpdf::Mm(theme::PAGE_WIDTH * 25.4 / 72.0),
-                printpdf::Mm(theme::PAGE_HEIGHT * 25.4 / 72.0),
-                page_ops(items),
-            )
-        })
-        .collect();
-    let opts = PdfSaveOptions {
-        optimize: true,
-        subset_fonts: true,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut save_warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&opts, &mut save_warnings);
+    let tree = lo
+        .get_object_mut(page_tree)
+        .and_then(Object::as_dict_mut)
+        .map_err(pdf_err)?;
+    tree.set("Count", Object::Integer(kids.len() as i64));
+    tree.set("Kids", Object::Array(kids));
     finish(&mut lo, pages, info)?;
-    compress(&mut lo, doc)?;
+    compress(&mut lo)?;
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| ReportError::Pdf(e.to_string()))?;
@@ -482,56 +249,12 @@ fn write_pdf(pages: &Pages, info: &DocumentInfo) -> Result<Vec<u8>, ReportError>
     Ok(bytes)
 }
 
-/// Joins adjacent hex strings in the page content streams:
-/// `[<0017><0034>] TJ` becomes `[<00170034>] TJ`, which draws exactly the
-/// same glyphs (no adjustment stands between them) with a third fewer
-/// bytes to compress. Our content streams hold only text, path and colour
-/// operators, so `><` between two hex digits can only be such a junction.
-fn compact_contents(lo: &mut lopdf::Document, page_refs: &[ObjectId]) {
-    let mut content_ids = Vec::new();
-    for page in page_refs {
-        if let Ok(dict) = lo.get_dictionary(*page) {
-            match dict.get(b"Contents") {
-                Ok(Object::Reference(id)) => content_ids.push(*id),
-                Ok(Object::Array(parts)) => {
-                    content_ids.extend(parts.iter().filter_map(|p| p.as_reference().ok()));
-                }
-                _ => {}
-            }
-        }
-    }
-    for id in content_ids {
-        if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
-            if stream.dict.get(b"Filter").is_ok() {
-                continue;
-            }
-            let src = &stream.content;
-            let mut out = Vec::with_capacity(src.len());
-            let mut i = 0;
-            while i < src.len() {
-                if src[i] == b'>'
-                    && src.get(i + 1) == Some(&b'<')
-                    && i > 0
-                    && src[i - 1].is_ascii_hexdigit()
-                    && src.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
-                {
-                    i += 2;
-                    continue;
-                }
-                out.push(src[i]);
-                i += 1;
-            }
-            stream.set_content(out);
-        }
-    }
-}
-
 /// Deflates every stream not compressed yet, on two threads, with flate2's
 /// zlib-rs backend (see the workspace manifest). Level 3: on the largest
 /// plan, level 6 made the file 12 % smaller (149 KB instead of 169 KB, both
 /// well under the 250 KB goal) for about 45 % more compression time;
 /// lopdf's own `compress` uses the slowest level.
-fn compress(lo: &mut lopdf::Document, garbage: PdfDocument) -> Result<(), ReportError> {
+fn compress(lo: &mut lopdf::Document) -> Result<(), ReportError> {
     let mut streams: Vec<&mut lopdf::Stream> = lo
         .objects
         .values_mut()
@@ -541,7 +264,7 @@ fn compress(lo: &mut lopdf::Document, garbage: PdfDocument) -> Result<(), Report
         })
         .collect();
     // Two halves of about the same size: one deflated here, one on a second
-    // thread, which also frees printpdf's document meanwhile.
+    // thread.
     streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
     let (mut mine, mut theirs) = (Vec::new(), Vec::new());
     let (mut a, mut b) = (0usize, 0usize);
@@ -555,10 +278,7 @@ fn compress(lo: &mut lopdf::Document, garbage: PdfDocument) -> Result<(), Report
         }
     }
     std::thread::scope(|scope| {
-        let other = scope.spawn(move || {
-            drop(garbage);
-            deflate_all(theirs)
-        });
+        let other = scope.spawn(move || deflate_all(theirs));
         let here = deflate_all(mine);
         let there = other
             .join()
@@ -595,7 +315,6 @@ fn finish(lo: &mut lopdf::Document, pages: &Pages, info: &DocumentInfo) -> Resul
     lo.version = "1.7".to_string();
     let page_ids: BTreeMap<u32, ObjectId> = lo.get_pages();
     let page_refs: Vec<ObjectId> = page_ids.values().copied().collect();
-    compact_contents(lo, &page_refs);
 
     let outline = build_outline(lo, pages, &page_refs);
 
@@ -748,7 +467,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 pub(crate) mod tests {
     use super::*;
     use crate::report::layout::{
-        Bar, BarChart, Card, Cell, Column, Figure, Heading, List, Paragraph, Table,
+        Bar, BarChart, Card, Cell, Column, Composer, Figure, Heading, List, Paragraph, Table,
     };
     use crate::report::text::{rich, Span};
 
@@ -851,21 +570,20 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn composing_in_two_halves_changes_nothing() -> Result<(), ReportError> {
+    fn composing_on_several_threads_changes_nothing() -> Result<(), ReportError> {
         let mut doc = sample();
         let blocks = doc.blocks.clone();
         for _ in 0..4 {
             doc.blocks.extend(blocks.iter().cloned());
         }
-        assert!(split_point(&doc.blocks).is_some());
-        let (two, _) = layout(&doc)?;
+        let (several, _) = layout(&doc)?;
         let fonts = fonts()?;
         let frame = Frame::a4();
         let mut c = Composer::new(fonts, frame.height);
         let frags = c.compose(&doc.blocks, frame.width);
         let mut one = paginate(frags, frame);
         decorate(fonts, &mut one, &doc.info, &mut c.lost);
-        assert_eq!(one, two);
+        assert_eq!(one, several);
         Ok(())
     }
 

@@ -47,6 +47,40 @@ pub enum Block {
     Lead(Vec<Block>),
 }
 
+impl Block {
+    /// The number of bytes of text the block holds: an estimate of the
+    /// work of composing it, used to share it between two threads.
+    pub fn text_len(&self) -> usize {
+        let spans = |spans: &[Span]| spans.iter().map(|s| s.text.len()).sum::<usize>();
+        match self {
+            Block::Heading(h) => h.text.len(),
+            Block::Paragraph(p) => spans(&p.spans),
+            Block::List(l) => l.items.iter().map(|i| spans(i)).sum(),
+            Block::Table(t) => {
+                let titles: usize = t.columns.iter().map(|c| c.title.len()).sum();
+                let cells: usize = t.rows.iter().flatten().map(|c| spans(&c.spans)).sum();
+                titles + cells
+            }
+            Block::BarChart(c) => c
+                .bars
+                .iter()
+                .map(|b| b.label.len() + b.value_text.len())
+                .sum(),
+            Block::Card(c) => {
+                c.title.as_ref().map_or(0, String::len)
+                    + c.blocks.iter().map(Block::text_len).sum::<usize>()
+            }
+            Block::Figures(f) => f
+                .iter()
+                .map(|f| f.label.len() + f.value.len() + f.note.len())
+                .sum(),
+            Block::Spacer(_) | Block::PageBreak => 0,
+            Block::Bookmark(title) => title.len(),
+            Block::Group(blocks) | Block::Lead(blocks) => blocks.iter().map(Block::text_len).sum(),
+        }
+    }
+}
+
 /// A heading.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heading {

@@ -11,11 +11,13 @@ mod blocks;
 mod compose;
 mod fragment;
 mod paginate;
+mod parallel;
 
 pub use blocks::*;
 pub(crate) use compose::Composer;
 pub(crate) use fragment::*;
 pub(crate) use paginate::paginate;
+pub(crate) use parallel::compose_blocks;
 
 #[cfg(test)]
 mod tests;

@@ -106,6 +106,9 @@ pub fn run() {
     webview::ensure_available();
     let result = with_commands(tauri::Builder::default())
         .setup(|app| {
+            // The first plan PDF should not wait for the ISTAT list and the
+            // fonts: load them while the window opens.
+            std::thread::spawn(sentinella::report::warm_up);
             let dir = data_dir(app);
             app.manage(AppState::open(&dir));
             app.manage(opener::SavedFiles::default());

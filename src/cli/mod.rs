@@ -70,6 +70,9 @@ pub fn run() -> Result<ExitCode> {
                     );
                 }
             }
+            if pdf.is_some() {
+                std::thread::spawn(sentinella::report::warm_up);
+            }
             let planned = plan(dirs, answers, &source, previous.as_deref())?;
             match pdf {
                 Some(out) => write_plan_pdf(&planned, &out)?,

@@ -20,7 +20,7 @@ use printpdf::{
 };
 
 use super::content::GlyphCodes;
-use super::fonts::Style;
+use super::fonts::{ClusterText, Style};
 use super::layout::{Item, Pages};
 use super::theme;
 use super::ReportError;
@@ -40,28 +40,36 @@ pub(crate) struct EmbeddedFonts {
     pub codes: GlyphCodes,
 }
 
-/// Every glyph the pages draw, per style, with the text it stands for
-/// (for `/ToUnicode`; `None` for the later glyphs of a cluster).
+/// Every glyph the pages draw, per style and in glyph id order, with the
+/// text it stands for (for `/ToUnicode`; `None` for the later glyphs of a
+/// cluster).
 fn used_glyphs(pages: &Pages) -> [BTreeMap<u16, Option<String>>; 3] {
-    let mut used: [BTreeMap<u16, Option<String>>; 3] = Default::default();
+    // Indexed by glyph id: a plan draws some 60,000 glyphs of a few
+    // hundred kinds, so the texts are only turned into strings at the end.
+    let mut seen: [Vec<Option<&ClusterText>>; 3] = Default::default();
     for item in pages.pages.iter().flatten() {
         let Item::Text { run, .. } = item else {
             continue;
         };
-        let glyphs = &mut used[run.style.index()];
+        let glyphs = &mut seen[run.style.index()];
         for g in &run.glyphs {
-            match g.text.to_text() {
-                // The last text wins, as printpdf's own collection did.
-                Some(text) => {
-                    glyphs.insert(g.gid, Some(text));
-                }
-                None => {
-                    glyphs.entry(g.gid).or_insert(None);
-                }
+            let at = usize::from(g.gid);
+            if glyphs.len() <= at {
+                glyphs.resize(at + 1, None);
+            }
+            // The last text wins, as in printpdf's own collection.
+            if glyphs[at].is_none() || !matches!(g.text, ClusterText::None) {
+                glyphs[at] = Some(&g.text);
             }
         }
     }
-    used
+    seen.map(|glyphs| {
+        glyphs
+            .into_iter()
+            .enumerate()
+            .filter_map(|(gid, text)| Some((u16::try_from(gid).ok()?, text?.to_text())))
+            .collect()
+    })
 }
 
 /// Subsets and embeds the fonts the pages use.

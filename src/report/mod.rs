@@ -45,6 +45,21 @@ pub use region_pdf::{region_document, region_pdf, RegionInfo};
 pub use render::{render, Document, DocumentInfo, RenderedPdf};
 pub use text::{rich, Span};
 
+/// Loads what the first plan PDF of a process needs and nothing else
+/// does: the ISTAT list of comuni (for the incident card's CSIRT duty), the
+/// fonts and the Italian hyphenation patterns. Each is loaded once per
+/// process, so calling this again costs nothing.
+///
+/// The faces call it on a background thread when a PDF is likely (the
+/// CLI's `plan --pdf`, the app at launch): on a machine with two cores the
+/// ISTAT list (some 7,900 rows) is parsed while the questionnaires are
+/// loaded and the answers scored, instead of after.
+pub fn warm_up() {
+    let _ = crate::istat::IstatList::builtin();
+    let _ = fonts::fonts();
+    let _ = hyphen::italian();
+}
+
 /// Errors of the report layer.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

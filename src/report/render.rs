@@ -9,9 +9,9 @@ use chrono::{Datelike, NaiveDate};
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 
-use super::content::{page_content, r2};
+use super::content::{page_content, r2, GlyphCodes};
 use super::embed::{embed_fonts, EmbeddedFonts};
-use super::fonts::{fonts, FontSet, Style};
+use super::fonts::{fonts, FontSet, ShapedRun, Style};
 use super::layout::{compose_blocks, paginate, Block, Frame, Item, Pages};
 use super::theme;
 use super::ReportError;
@@ -119,21 +119,29 @@ fn decorate(
     let header = fonts.sanitize(&info.header, lost);
     let header = fit(fonts, &header, Style::Bold, size, width - right_w - 12.0);
     let footer = fonts.sanitize(&info.footer, lost);
+    // Shaped once: only the page number changes from page to page (and the
+    // room left for the footer with it).
+    let header_run = fonts.shape(&header, Style::Bold, size);
+    let header_right_run = fonts.shape(&header_right, Style::Regular, size);
+    let mut footer_run: Option<(f32, ShapedRun)> = None;
     for (i, items) in pages.pages.iter_mut().enumerate() {
         let number = format!("Pagina {} di {}", i + 1, total);
         let number_run = fonts.shape(&number, Style::Regular, size);
-        let footer_text = fit(
-            fonts,
-            &footer,
-            Style::Regular,
-            size,
-            width - number_run.width - 12.0,
-        );
+        let room = width - number_run.width - 12.0;
+        let footer_run = match &footer_run {
+            Some((fitted_in, run)) if *fitted_in == room => run.clone(),
+            _ => {
+                let text = fit(fonts, &footer, Style::Regular, size, room);
+                let run = fonts.shape(&text, Style::Regular, size);
+                footer_run = Some((room, run.clone()));
+                run
+            }
+        };
         let mut deco = vec![
             Item::Text {
                 x: left,
                 y: header_y,
-                run: fonts.shape(&header, Style::Bold, size),
+                run: header_run.clone(),
                 color: theme::DARK,
             },
             Item::Line {
@@ -157,7 +165,7 @@ fn decorate(
             Item::Text {
                 x: left,
                 y: footer_y,
-                run: fonts.shape(&footer_text, Style::Regular, size),
+                run: footer_run,
                 color: theme::MUTED,
             },
         ];
@@ -165,7 +173,7 @@ fn decorate(
             deco.push(Item::Text {
                 x: right - right_w,
                 y: header_y,
-                run: fonts.shape(&header_right, Style::Regular, size),
+                run: header_right_run.clone(),
                 color: theme::MUTED,
             });
         }
@@ -218,14 +226,8 @@ fn write_pdf(pages: &Pages, info: &DocumentInfo) -> Result<Vec<u8>, ReportError>
     resources.set("Font", fonts);
     let resources = lo.add_object(Object::Dictionary(resources));
     let mut kids = Vec::with_capacity(pages.pages.len());
-    for items in &pages.pages {
-        let (content, missing) = page_content(items, &codes);
-        if missing > 0 {
-            return Err(ReportError::Pdf(format!(
-                "{missing} glyphs are missing from the embedded fonts"
-            )));
-        }
-        let contents = lo.add_object(Object::Stream(Stream::new(Dictionary::new(), content)));
+    for stream in page_streams(pages, &codes)? {
+        let contents = lo.add_object(Object::Stream(stream));
         let mut page = Dictionary::new();
         page.set("Type", Object::Name(b"Page".to_vec()));
         page.set("Parent", Object::Reference(page_tree));
@@ -288,22 +290,62 @@ fn compress(lo: &mut lopdf::Document) -> Result<(), ReportError> {
 }
 
 fn deflate_all(streams: Vec<&mut lopdf::Stream>) -> Result<(), ReportError> {
+    streams.into_iter().try_for_each(deflate)
+}
+
+/// Deflates a stream, unless that would not make it smaller.
+fn deflate(stream: &mut lopdf::Stream) -> Result<(), ReportError> {
     use std::io::Write as _;
-    for stream in streams {
-        let mut encoder = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(stream.content.len() / 3),
-            flate2::Compression::new(3),
-        );
-        encoder.write_all(&stream.content)?;
-        let compressed = encoder.finish()?;
-        if compressed.len() + 19 < stream.content.len() {
-            stream
-                .dict
-                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            stream.set_content(compressed);
-        }
+    let mut encoder = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(stream.content.len() / 3),
+        flate2::Compression::new(3),
+    );
+    encoder.write_all(&stream.content)?;
+    let compressed = encoder.finish()?;
+    if compressed.len() + 19 < stream.content.len() {
+        stream
+            .dict
+            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        stream.set_content(compressed);
     }
     Ok(())
+}
+
+/// The content stream of every page, written and deflated on as many
+/// threads as the machine has (at most four): the pages are independent.
+fn page_streams(pages: &Pages, codes: &GlyphCodes) -> Result<Vec<Stream>, ReportError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let per_thread = pages.pages.len().div_ceil(threads).max(1);
+    let page_stream = |items: &Vec<Item>| -> Result<Stream, ReportError> {
+        let (content, missing) = page_content(items, codes);
+        if missing > 0 {
+            return Err(ReportError::Pdf(format!(
+                "{missing} glyphs are missing from the embedded fonts"
+            )));
+        }
+        let mut stream = Stream::new(Dictionary::new(), content);
+        deflate(&mut stream)?;
+        Ok(stream)
+    };
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = pages
+            .pages
+            .chunks(per_thread)
+            .map(|part| scope.spawn(move || part.iter().map(page_stream).collect::<Vec<_>>()))
+            .collect();
+        let mut streams = Vec::with_capacity(pages.pages.len());
+        for part in parts {
+            let part = part
+                .join()
+                .map_err(|_| ReportError::Pdf("a page thread failed".into()))?;
+            for stream in part {
+                streams.push(stream?);
+            }
+        }
+        Ok(streams)
+    })
 }
 
 fn pdf_err(e: lopdf::Error) -> ReportError {

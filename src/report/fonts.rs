@@ -105,10 +105,12 @@ pub(crate) struct FontSet {
 /// Size of the precomputed coverage table (Latin, punctuation, currency).
 const COVERAGE_TABLE: u32 = 0x2200;
 
-/// A cache of shaped words, owned by one composition.
-/// Keyed by style and size, then by text (looked up without allocating).
+/// A cache of shaped words, owned by one composer. Keyed by style, then by
+/// text (looked up without allocating); the runs are shaped at size 1 and
+/// scaled, since shaping does not depend on the size: a word of the body
+/// text and the same word in a table are shaped once.
 pub(crate) type ShapeCache =
-    std::collections::HashMap<(Style, u32), std::collections::HashMap<String, ShapedRun>>;
+    std::collections::HashMap<Style, std::collections::HashMap<String, ShapedRun>>;
 
 static FONTS: OnceLock<Result<FontSet, String>> = OnceLock::new();
 
@@ -136,7 +138,7 @@ impl FontSet {
                 Some(script::LATIN),
                 lang.as_ref(),
                 // No ligatures: one glyph per character keeps the text
-                // extraction exact and lets the writer use plain strings.
+                // extraction exact.
                 &[
                     rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"liga"), 0, ..),
                     rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"clig"), 0, ..),
@@ -188,12 +190,13 @@ impl FontSet {
         style: Style,
         size: f32,
     ) -> ShapedRun {
-        let words = cache.entry((style, size.to_bits())).or_default();
-        if let Some(run) = words.get(text) {
-            return run.clone();
+        let words = cache.entry(style).or_default();
+        if let Some(unit) = words.get(text) {
+            return unit.scaled(size);
         }
-        let run = self.shape(text, style, size);
-        words.insert(text.to_string(), run.clone());
+        let unit = self.shape(text, style, 1.0);
+        let run = unit.scaled(size);
+        words.insert(text.to_string(), unit);
         run
     }
 
@@ -216,7 +219,6 @@ impl FontSet {
         let scale = size / lf.units_per_em;
         let mut glyphs = Vec::with_capacity(infos.len());
         let mut width = 0.0;
-        let mut simple = true;
         for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
             let start = info.cluster as usize;
             // The text of a cluster goes with its first glyph only.
@@ -232,10 +234,6 @@ impl FontSet {
                 ClusterText::None
             };
             let gid = u16::try_from(info.glyph_id).unwrap_or(0);
-            simple &= match &cluster_text {
-                ClusterText::Char(c) => lf.face.glyph_index(*c).map(|g| g.0) == Some(gid),
-                _ => false,
-            };
             let advance_units = pos.x_advance;
             let natural = lf
                 .face
@@ -258,7 +256,6 @@ impl FontSet {
             size,
             glyphs,
             width,
-            simple,
         }
     }
 
@@ -372,9 +369,6 @@ pub(crate) struct ShapedRun {
     pub glyphs: Vec<Glyph>,
     /// Total advance in points.
     pub width: f32,
-    /// Every glyph is the font's own glyph for exactly one character, so
-    /// the run can be written as text (plus kerning offsets).
-    pub simple: bool,
 }
 
 impl ShapedRun {
@@ -387,10 +381,26 @@ impl ShapedRun {
             .collect()
     }
 
+    /// A copy of a run shaped at size 1, at `size`.
+    fn scaled(&self, size: f32) -> ShapedRun {
+        ShapedRun {
+            style: self.style,
+            size,
+            glyphs: self
+                .glyphs
+                .iter()
+                .map(|g| Glyph {
+                    advance: g.advance * size,
+                    ..g.clone()
+                })
+                .collect(),
+            width: self.width * size,
+        }
+    }
+
     /// Appends another run of the same style and size.
     pub(crate) fn extend(&mut self, other: ShapedRun) {
         self.width += other.width;
-        self.simple &= other.simple;
         self.glyphs.extend(other.glyphs);
     }
 }

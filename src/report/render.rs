@@ -290,25 +290,50 @@ fn compress(lo: &mut lopdf::Document) -> Result<(), ReportError> {
 }
 
 fn deflate_all(streams: Vec<&mut lopdf::Stream>) -> Result<(), ReportError> {
-    streams.into_iter().try_for_each(deflate)
+    let mut deflater = Deflater::new();
+    streams.into_iter().try_for_each(|s| deflater.deflate(s))
 }
 
-/// Deflates a stream, unless that would not make it smaller.
-fn deflate(stream: &mut lopdf::Stream) -> Result<(), ReportError> {
-    use std::io::Write as _;
-    let mut encoder = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(stream.content.len() / 3),
-        flate2::Compression::new(3),
-    );
-    encoder.write_all(&stream.content)?;
-    let compressed = encoder.finish()?;
-    if compressed.len() + 19 < stream.content.len() {
-        stream
-            .dict
-            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-        stream.set_content(compressed);
+/// A zlib compressor used for stream after stream: setting one up costs
+/// about as much as deflating a page (zlib-rs allocates and clears some
+/// 300 KB of tables), so each thread sets up one.
+struct Deflater(flate2::Compress);
+
+impl Deflater {
+    fn new() -> Deflater {
+        Deflater(flate2::Compress::new(flate2::Compression::new(3), true))
     }
-    Ok(())
+
+    /// Deflates a stream, unless that would not make it smaller.
+    fn deflate(&mut self, stream: &mut lopdf::Stream) -> Result<(), ReportError> {
+        let z = &mut self.0;
+        z.reset();
+        let input = &stream.content;
+        let mut out = Vec::with_capacity(input.len() / 3 + 64);
+        loop {
+            let done = usize::try_from(z.total_in()).unwrap_or(input.len());
+            let status = z
+                .compress_vec(
+                    input.get(done..).unwrap_or_default(),
+                    &mut out,
+                    flate2::FlushCompress::Finish,
+                )
+                .map_err(|e| ReportError::Pdf(format!("compression failed: {e}")))?;
+            match status {
+                flate2::Status::StreamEnd => break,
+                flate2::Status::Ok | flate2::Status::BufError => {
+                    out.reserve(out.capacity().max(4096));
+                }
+            }
+        }
+        if out.len() + 19 < input.len() {
+            stream
+                .dict
+                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(out);
+        }
+        Ok(())
+    }
 }
 
 /// The content stream of every page, written and deflated on as many
@@ -318,7 +343,7 @@ fn page_streams(pages: &Pages, codes: &GlyphCodes) -> Result<Vec<Stream>, Report
         .map_or(1, |n| n.get())
         .clamp(1, 4);
     let per_thread = pages.pages.len().div_ceil(threads).max(1);
-    let page_stream = |items: &Vec<Item>| -> Result<Stream, ReportError> {
+    let page_stream = |items: &Vec<Item>, deflater: &mut Deflater| -> Result<Stream, ReportError> {
         let (content, missing) = page_content(items, codes);
         if missing > 0 {
             return Err(ReportError::Pdf(format!(
@@ -326,14 +351,21 @@ fn page_streams(pages: &Pages, codes: &GlyphCodes) -> Result<Vec<Stream>, Report
             )));
         }
         let mut stream = Stream::new(Dictionary::new(), content);
-        deflate(&mut stream)?;
+        deflater.deflate(&mut stream)?;
         Ok(stream)
     };
     std::thread::scope(|scope| {
         let parts: Vec<_> = pages
             .pages
             .chunks(per_thread)
-            .map(|part| scope.spawn(move || part.iter().map(page_stream).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut deflater = Deflater::new();
+                    part.iter()
+                        .map(|items| page_stream(items, &mut deflater))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         let mut streams = Vec::with_capacity(pages.pages.len());
         for part in parts {

@@ -9,8 +9,10 @@
 //! - `hyphen`: Italian hyphenation (the `hyphenation` crate's patterns);
 //! - `text`: rich text and line breaking by measured width;
 //! - `layout`: blocks (headings, paragraphs, lists, tables, charts, cards)
-//!   cut into fragments and paginated, with headings kept with what follows
-//!   and table headers repeated on every page;
+//!   cut into fragments (on several threads) and paginated, with headings
+//!   kept with what follows and table headers repeated on every page;
+//! - `embed`: the subset fonts, written by printpdf;
+//! - `content`: the pages' content streams, written directly;
 //! - `render`: running header and footer ("Pagina X di Y"), then the PDF:
 //!   subset fonts, searchable text, metadata, `/Lang it-IT`, bookmarks, and
 //!   byte-identical output for the same input.

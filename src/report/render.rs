@@ -1,7 +1,8 @@
-//! From paginated items to PDF bytes: printpdf writes the pages and the
-//! subset fonts, lopdf then finishes the file (language, metadata, outline,
-//! a document id derived from the content) so that the same input always
-//! gives the same bytes.
+//! From paginated items to PDF bytes: printpdf subsets and embeds the fonts
+//! (`embed`), the page content streams are written directly (`content`),
+//! and lopdf assembles and finishes the file (pages, language, metadata,
+//! outline, a document id derived from the content) so that the same input
+//! always gives the same bytes.
 
 use std::collections::BTreeMap;
 
@@ -384,7 +385,7 @@ fn pdf_err(e: lopdf::Error) -> ReportError {
     ReportError::Pdf(e.to_string())
 }
 
-/// Catalog, metadata and outline: what printpdf does not write.
+/// Catalog, metadata and outline, on top of what printpdf wrote with the fonts.
 fn finish(lo: &mut lopdf::Document, pages: &Pages, info: &DocumentInfo) -> Result<(), ReportError> {
     lo.version = "1.7".to_string();
     let page_ids: BTreeMap<u32, ObjectId> = lo.get_pages();

@@ -123,10 +123,73 @@ fn show(out: &mut Vec<u8>, run: &ShapedRun, codes: &GlyphCodes) -> usize {
     missing
 }
 
-fn end_text(out: &mut Vec<u8>, in_text: &mut bool) {
-    if *in_text {
-        out.extend_from_slice(b"ET\n");
-        *in_text = false;
+/// A content stream being written, with the graphics state it has set, so
+/// that each colour, font, line width and dash is set only when it changes.
+#[derive(Default)]
+struct Writer {
+    out: Vec<u8>,
+    in_text: bool,
+    /// Where the current line of the text object starts (`Td` is relative).
+    line_start: (f32, f32),
+    font: Option<(Style, u32)>,
+    fill: Option<Color>,
+    stroke: Option<Color>,
+    line_width: Option<u32>,
+    dashed: bool,
+}
+
+impl Writer {
+    fn begin_text(&mut self) {
+        if !self.in_text {
+            self.out.extend_from_slice(b"BT\n");
+            self.in_text = true;
+            self.line_start = (0.0, 0.0);
+        }
+    }
+
+    fn end_text(&mut self) {
+        if self.in_text {
+            self.out.extend_from_slice(b"ET\n");
+            self.in_text = false;
+        }
+    }
+
+    fn font(&mut self, style: Style, size: f32) {
+        let key = (style, (size * 100.0).round() as u32);
+        if self.font != Some(key) {
+            self.out.push(b'/');
+            self.out.extend_from_slice(style.resource_id().as_bytes());
+            self.out.push(b' ');
+            nums(&mut self.out, &[size], "Tf");
+            self.font = Some(key);
+        }
+    }
+
+    fn fill(&mut self, c: Color) {
+        if self.fill != Some(c) {
+            color(&mut self.out, c, "rg");
+            self.fill = Some(c);
+        }
+    }
+
+    fn stroke(&mut self, c: Color, width: f32) {
+        if self.stroke != Some(c) {
+            color(&mut self.out, c, "RG");
+            self.stroke = Some(c);
+        }
+        let key = (width * 100.0).round() as u32;
+        if self.line_width != Some(key) {
+            nums(&mut self.out, &[width], "w");
+            self.line_width = Some(key);
+        }
+    }
+
+    fn dashed(&mut self, dashed: bool) {
+        if self.dashed != dashed {
+            self.out
+                .extend_from_slice(if dashed { b"[3 2] 0 d\n" } else { b"[] 0 d\n" });
+            self.dashed = dashed;
+        }
     }
 }
 
@@ -135,121 +198,72 @@ fn end_text(out: &mut Vec<u8>, in_text: &mut bool) {
 /// font embedding missed a glyph).
 pub(crate) fn page_content(items: &[Item], codes: &GlyphCodes) -> (Vec<u8>, usize) {
     let h = theme::PAGE_HEIGHT;
-    let mut out = Vec::with_capacity(items.len() * 48);
+    let mut w = Writer {
+        out: Vec::with_capacity(items.len() * 48),
+        ..Writer::default()
+    };
     let mut missing = 0;
-    let mut in_text = false;
-    let mut line_start = (0.0_f32, 0.0_f32);
-    let mut font: Option<(Style, u32)> = None;
-    let mut fill: Option<Color> = None;
-    let mut stroke: Option<Color> = None;
-    let mut line_width: Option<u32> = None;
-    let mut dashed = false;
     for item in items {
         match item {
-            Item::Text {
-                x,
-                y,
-                run,
-                color: c,
-            } => {
+            Item::Text { x, y, run, color } => {
                 if run.glyphs.is_empty() {
                     continue;
                 }
-                if !in_text {
-                    out.extend_from_slice(b"BT\n");
-                    in_text = true;
-                    line_start = (0.0, 0.0);
-                }
-                let key = (run.style, (run.size * 100.0).round() as u32);
-                if font != Some(key) {
-                    out.push(b'/');
-                    out.extend_from_slice(run.style.resource_id().as_bytes());
-                    out.push(b' ');
-                    nums(&mut out, &[run.size], "Tf");
-                    font = Some(key);
-                }
-                if fill != Some(*c) {
-                    color(&mut out, *c, "rg");
-                    fill = Some(*c);
-                }
-                // `Td` moves relative to the start of the previous line of
-                // the text object (the origin after `BT`).
+                w.begin_text();
+                w.font(run.style, run.size);
+                w.fill(*color);
                 let at = (r2(*x), r2(h - y));
-                nums(
-                    &mut out,
-                    &[r2(at.0 - line_start.0), r2(at.1 - line_start.1)],
-                    "Td",
-                );
-                line_start = at;
-                missing += show(&mut out, run, codes);
+                let (from_x, from_y) = w.line_start;
+                nums(&mut w.out, &[r2(at.0 - from_x), r2(at.1 - from_y)], "Td");
+                w.line_start = at;
+                missing += show(&mut w.out, run, codes);
             }
             Item::Rect {
                 x,
                 y,
-                w,
-                h: rh,
-                fill: f,
-                stroke: s,
+                w: width,
+                h: height,
+                fill,
+                stroke,
             } => {
-                end_text(&mut out, &mut in_text);
-                if let Some(c) = f {
-                    if fill != Some(*c) {
-                        color(&mut out, *c, "rg");
-                        fill = Some(*c);
-                    }
+                w.end_text();
+                if let Some(c) = fill {
+                    w.fill(*c);
                 }
-                if let Some((c, width)) = s {
-                    if stroke != Some(*c) {
-                        color(&mut out, *c, "RG");
-                        stroke = Some(*c);
-                    }
-                    let key = (width * 100.0).round() as u32;
-                    if line_width != Some(key) {
-                        nums(&mut out, &[*width], "w");
-                        line_width = Some(key);
-                    }
+                if let Some((c, line)) = stroke {
+                    w.stroke(*c, *line);
                 }
-                let paint = match (f, s) {
+                let paint = match (fill, stroke) {
                     (Some(_), Some(_)) => "B",
                     (Some(_), None) => "f",
                     (None, Some(_)) => "S",
                     (None, None) => continue,
                 };
-                nums(&mut out, &[r2(*x), r2(h - y - rh), r2(*w), r2(*rh)], "re");
-                out.extend_from_slice(paint.as_bytes());
-                out.push(b'\n');
+                let corner = [r2(*x), r2(h - y - height), r2(*width), r2(*height)];
+                nums(&mut w.out, &corner, "re");
+                w.out.extend_from_slice(paint.as_bytes());
+                w.out.push(b'\n');
             }
             Item::Line {
                 x1,
                 y1,
                 x2,
                 y2,
-                color: c,
+                color,
                 width,
-                dashed: d,
+                dashed,
             } => {
-                end_text(&mut out, &mut in_text);
-                if stroke != Some(*c) {
-                    color(&mut out, *c, "RG");
-                    stroke = Some(*c);
-                }
-                let key = (width * 100.0).round() as u32;
-                if line_width != Some(key) {
-                    nums(&mut out, &[*width], "w");
-                    line_width = Some(key);
-                }
-                if dashed != *d {
-                    out.extend_from_slice(if *d { b"[3 2] 0 d\n" } else { b"[] 0 d\n" });
-                    dashed = *d;
-                }
-                nums(&mut out, &[r2(*x1), r2(h - y1)], "m");
-                nums(&mut out, &[r2(*x2), r2(h - y2)], "l");
-                out.extend_from_slice(b"S\n");
+                w.end_text();
+                w.stroke(*color, *width);
+                w.dashed(*dashed);
+                nums(&mut w.out, &[r2(*x1), r2(h - y1)], "m");
+                nums(&mut w.out, &[r2(*x2), r2(h - y2)], "l");
+                w.out.extend_from_slice(b"S\n");
             }
         }
     }
-    end_text(&mut out, &mut in_text);
-    (out, missing)
+    w.end_text();
+    (w.out, missing)
 }
 
 #[cfg(test)]

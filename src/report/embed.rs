@@ -185,10 +185,12 @@ fn read_back(
                 });
                 for s in strings {
                     if let Object::String(bytes, _) = s {
+                        // Two bytes per code; a stray byte would leave a
+                        // glyph without code, which the count below reports.
                         shown[style.index()].extend(
-                            bytes.chunks(2).map(|p| {
-                                u16::from_be_bytes([p[0], p.get(1).copied().unwrap_or(0)])
-                            }),
+                            bytes
+                                .chunks_exact(2)
+                                .map(|p| u16::from_be_bytes([p[0], p[1]])),
                         );
                     }
                 }

@@ -124,17 +124,18 @@ fn decorate(
     // room left for the footer with it).
     let header_run = fonts.shape(&header, Style::Bold, size);
     let header_right_run = fonts.shape(&header_right, Style::Regular, size);
-    let mut footer_run: Option<(f32, ShapedRun)> = None;
+    // The footer as fitted in the room last left by the page number.
+    let mut fitted_footer: Option<(f32, ShapedRun)> = None;
     for (i, items) in pages.pages.iter_mut().enumerate() {
         let number = format!("Pagina {} di {}", i + 1, total);
         let number_run = fonts.shape(&number, Style::Regular, size);
         let room = width - number_run.width - 12.0;
-        let footer_run = match &footer_run {
+        let footer_run = match &fitted_footer {
             Some((fitted_in, run)) if *fitted_in == room => run.clone(),
             _ => {
                 let text = fit(fonts, &footer, Style::Regular, size, room);
                 let run = fonts.shape(&text, Style::Regular, size);
-                footer_run = Some((room, run.clone()));
+                fitted_footer = Some((room, run.clone()));
                 run
             }
         };

@@ -33,7 +33,7 @@ TEST_PACKAGES=(hunspell hunspell-it poppler-utils qpdf openssl)
 # (Xvfb + Debian's WebKitWebDriver); npm fetches the UI's assets.
 APP_PACKAGES=(pkg-config libssl-dev libwebkit2gtk-4.1-dev)
 # gdb: the e2e watchdog prints the app's threads if a session hangs.
-APP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver binutils gdb)
+APP_TEST_PACKAGES=(xvfb xauth xdotool webkit2gtk-driver binutils gdb)
 
 # need_npm: installs Debian's npm when no npm is on the PATH.
 need_npm() {

@@ -99,13 +99,17 @@
   const focusables = document.querySelectorAll(
     "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])");
   let matched = 0;
+  const tried = { visible: 0, focused: 0, focusMatched: 0 };
   for (const el of focusables) {
     if (!visible(el) || el.closest("dialog:not([open])")) continue;
+    tried.visible++;
     el.focus({ preventScroll: true });
     if (document.activeElement !== el) continue;
+    tried.focused++;
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     // Jump any running transition of the focus style to its end.
     if (el.getAnimations) el.getAnimations().forEach((a) => { try { a.finish(); } catch (e) { /* infinite */ } });
+    if (el.matches(":focus")) tried.focusMatched++;
     if (!el.matches(":focus-visible")) continue;
     matched++;
     checked.focus++;
@@ -156,7 +160,7 @@
     need(`focus ring (${best.r.how})`, el, best.r.color, best.bg);
   }
   if (focusables.length > 0 && matched === 0) {
-    failures.push("no control matched :focus-visible when focused: the focus ring could not be measured");
+    failures.push(`no control matched :focus-visible when focused: the focus ring could not be measured (${focusables.length} focusable, ${tried.visible} visible, ${tried.focused} took focus, ${tried.focusMatched} matched :focus; document.hasFocus() ${document.hasFocus()}, visibility ${document.visibilityState})`);
   }
   if (before && before.focus) before.focus({ preventScroll: true });
   return { failures, checked };

@@ -291,7 +291,19 @@ impl Driver {
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await?;
-        let app = App { c: client };
+        // The app is the driver's child: its pid finds its X windows.
+        let bin = std::path::Path::new(&bin)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let pid = descendants(self.child.id()).into_iter().find(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+                c.split(|b| *b == 0)
+                    .next()
+                    .is_some_and(|a| a.ends_with(bin.as_bytes()))
+            })
+        });
+        let app = App { c: client, pid };
         app.wait_js(
             "return document.body && document.body.dataset.ready === 'true'",
             15,
@@ -313,6 +325,8 @@ impl Drop for Driver {
 /// A running app window.
 pub struct App {
     pub c: Client,
+    /// The app's process, when it was found among the driver's children.
+    pid: Option<u32>,
 }
 
 pub fn key(k: Key) -> String {
@@ -608,6 +622,7 @@ impl App {
     /// Measure non-text contrast (WCAG 2.1 AA 1.4.11) in the window: radio
     /// and checkbox rings, progress tracks, focus rings (common/contrast.js).
     pub async fn contrast(&self) -> R<Contrast> {
+        self.take_focus().await?;
         let src = include_str!("contrast.js");
         let v = self
             .c
@@ -632,6 +647,51 @@ impl App {
             bars: n("bars"),
             focus_rings: n("focus"),
         })
+    }
+
+    /// Make this window the one that has the keyboard. `:focus` and
+    /// `:focus-visible` match only in a focused window, and under Xvfb,
+    /// with no window manager, another X window (one of a previous test's
+    /// app, still closing) can hold the focus; WebDriver cannot move it
+    /// (its "switch to window" does not). xdotool gives the X focus to this
+    /// app's window with this page's title.
+    pub async fn take_focus(&self) -> R {
+        if self.js("return document.hasFocus()").await? == json!(true) {
+            return Ok(());
+        }
+        let pid = self.pid.ok_or("the app's process was not found")?;
+        // The Tauri window titles (tauri.conf.json, workshop.rs).
+        let projector = self
+            .js("return location.pathname.endsWith('projector.html')")
+            .await?;
+        let title = if projector == json!(true) {
+            "^Sentinella – proiezione$"
+        } else {
+            "^Sentinella – autovalutazione"
+        };
+        let out = Command::new("xdotool")
+            .args([
+                "search",
+                "--all",
+                "--onlyvisible",
+                "--pid",
+                &pid.to_string(),
+            ])
+            .args(["--name", title, "windowfocus", "--sync"])
+            .output()
+            .map_err(|e| format!("cannot run xdotool (Debian package xdotool): {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "xdotool could not focus the window {title} of pid {pid}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
+        }
+        self.wait_js("return document.hasFocus()", 5)
+            .await
+            .map_err(|e| {
+                format!("the window under test did not get the keyboard focus: {e}").into()
+            })
     }
 
     pub async fn close(self) -> R {

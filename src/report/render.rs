@@ -84,6 +84,29 @@ pub fn render(doc: &Document) -> Result<RenderedPdf, ReportError> {
     })
 }
 
+/// Renders a document that is not needed afterwards, and frees it and its
+/// layout on another thread: a 40-page plan is some 100,000 small
+/// allocations, and freeing them took 1–8 ms the user waited for.
+pub fn render_owned(doc: Document) -> Result<RenderedPdf, ReportError> {
+    let (pages, replaced_chars) = layout(&doc)?;
+    let bytes = write_pdf(&pages, &doc.info);
+    let page_count = pages.pages.len();
+    free_in_background((doc, pages));
+    Ok(RenderedPdf {
+        bytes: bytes?,
+        pages: page_count,
+        replaced_chars,
+    })
+}
+
+/// Drops `value` on a thread of its own. When no thread can be started,
+/// `spawn` drops the closure, and so the value, right here.
+fn free_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("free-layout".into())
+        .spawn(move || drop(value));
+}
+
 /// Cuts `text` with an ellipsis so that it fits in `width`.
 fn fit(fonts: &FontSet, text: &str, style: Style, size: f32, width: f32) -> String {
     if fonts.measure(text, style, size) <= width {

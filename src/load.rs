@@ -13,7 +13,9 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use crate::model::{AnswerSheet, Questionnaire, ANSWERS_FORMAT, QUESTIONNAIRE_FORMAT};
+use crate::model::{
+    AnswerSheet, Questionnaire, QuestionnaireRef, ANSWERS_FORMAT, QUESTIONNAIRE_FORMAT,
+};
 use crate::validate::{self, Issue};
 
 /// Largest questionnaire or answers file we read (a real one is ~200 KB).
@@ -275,6 +277,36 @@ pub fn questionnaire_from_str(file: &str, text: &str) -> Result<LoadedQuestionna
     })
 }
 
+/// The id and version of a questionnaire text, read without building the
+/// model.
+fn questionnaire_head(text: &str) -> Option<QuestionnaireRef> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        id: String,
+        version: String,
+    }
+    serde_json::from_str::<Head>(text.trim_start_matches('\u{feff}'))
+        .ok()
+        .map(|h| QuestionnaireRef {
+            id: h.id,
+            version: h.version,
+        })
+}
+
+/// The questionnaire an answers file names, read without a catalogue;
+/// `None` when the file cannot be read or names none (loading it properly
+/// then says why).
+pub fn answers_questionnaire(path: &Path) -> Option<QuestionnaireRef> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        questionnaire: QuestionnaireRef,
+    }
+    let text = read_capped(path).ok()?;
+    serde_json::from_str::<Head>(text.trim_start_matches('\u{feff}'))
+        .ok()
+        .map(|h| h.questionnaire)
+}
+
 /// Read, parse and validate a questionnaire file.
 pub fn questionnaire_file(path: &Path) -> Result<LoadedQuestionnaire, LoadError> {
     let text = read_capped(path)?;
@@ -299,16 +331,55 @@ impl Catalog {
     /// the first thing every command does, and in sequence it took about
     /// 10 ms of the 60 ms budget of `sentinella plan --pdf`.
     pub fn builtin() -> (Catalog, Vec<LoadError>) {
+        Catalog::builtin_named(None)
+    }
+
+    /// The built-in questionnaires that the given answers files name (id
+    /// and version): what `plan`, `score` and `export` on files need.
+    /// Loading all of them was most of such a command's start-up.
+    ///
+    /// Whenever the answer is not certain (a file that cannot be read, or
+    /// names no questionnaire, or one that is not built in), this is the
+    /// whole [`Catalog::builtin`], so that loading the answers reports
+    /// exactly what it would have reported.
+    pub fn builtin_for_answers(files: &[&Path]) -> (Catalog, Vec<LoadError>) {
+        let Some(named) = files
+            .iter()
+            .map(|f| answers_questionnaire(f))
+            .collect::<Option<Vec<QuestionnaireRef>>>()
+        else {
+            return Catalog::builtin();
+        };
+        let (catalog, errors) = Catalog::builtin_named(Some(&named));
+        if named
+            .iter()
+            .all(|q| catalog.get(&q.id, &q.version).is_some())
+        {
+            (catalog, errors)
+        } else {
+            Catalog::builtin()
+        }
+    }
+
+    /// The built-in files that are one of `named` (all when `None`). A file
+    /// whose id and version cannot be read is kept, so that its error is
+    /// reported.
+    fn builtin_named(named: Option<&[QuestionnaireRef]>) -> (Catalog, Vec<LoadError>) {
+        let keep = |text: &str| {
+            named.is_none_or(|named| questionnaire_head(text).is_none_or(|q| named.contains(&q)))
+        };
         let loaded: Vec<Result<LoadedQuestionnaire, LoadError>> = std::thread::scope(|scope| {
             let threads: Vec<_> = builtin::FILES
                 .iter()
                 .map(|(name, text)| {
-                    scope.spawn(move || questionnaire_from_str(&format!("builtin:{name}"), text))
+                    scope.spawn(move || {
+                        keep(text).then(|| questionnaire_from_str(&format!("builtin:{name}"), text))
+                    })
                 })
                 .collect();
             threads
                 .into_iter()
-                .map(|t| {
+                .filter_map(|t| {
                     t.join()
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 })
@@ -535,6 +606,48 @@ mod tests {
             "1.10.0"
         );
         assert_eq!(catalog.get("mini", "1.0.0").unwrap().origin, "d");
+    }
+
+    #[test]
+    fn answers_files_load_only_the_questionnaire_they_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let names = |catalog: &Catalog| -> Vec<String> {
+            catalog
+                .entries()
+                .iter()
+                .map(|e| format!("{} {}", e.questionnaire.id, e.questionnaire.version))
+                .collect()
+        };
+        let (all, errors) = Catalog::builtin();
+        assert!(errors.is_empty() && all.entries().len() > 2);
+        let answers = |id: &str, version: &str| {
+            format!(
+                "\u{feff}{{\"format\": \"sentinella-answers/1\", \"questionnaire\": {{\"id\": \"{id}\", \"version\": \"{version}\"}}}}"
+            )
+        };
+        let comune = write("a.json", &answers("comune", "2.0.0"));
+        let (only, _) = Catalog::builtin_for_answers(&[&comune]);
+        assert_eq!(names(&only), ["comune 2.0.0"]);
+        // With an older assessment of another version: both.
+        let older = write("b.json", &answers("comune", "1.0.0"));
+        let (two, _) = Catalog::builtin_for_answers(&[&comune, &older]);
+        assert_eq!(names(&two), ["comune 1.0.0", "comune 2.0.0"]);
+        // Whenever a file is not plainly one of them: the whole catalogue,
+        // so that loading the answers says what is wrong as before.
+        for unsure in [
+            write("c.json", &answers("comune", "9.9.9")),
+            write("d.json", &answers("nessuno", "1.0.0")),
+            write("e.json", "{ not json"),
+            dir.path().join("missing.json"),
+        ] {
+            let (catalog, _) = Catalog::builtin_for_answers(&[&comune, &unsure]);
+            assert_eq!(names(&catalog), names(&all), "{}", unsure.display());
+        }
     }
 
     #[test]

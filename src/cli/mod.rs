@@ -18,7 +18,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 
 use sentinella::demo;
-use sentinella::load::{self, Catalog, LoadedAnswers};
+use sentinella::load::{self, Catalog, LoadError, LoadedAnswers};
 use sentinella::scoring;
 use sentinella::usecase::planning::{self, AnswersSource, PlanWarning, Planned};
 
@@ -129,7 +129,14 @@ pub fn run() -> Result<ExitCode> {
 }
 
 fn catalog(dirs: &[PathBuf]) -> Result<Catalog> {
-    let (mut catalog, errors) = Catalog::builtin();
+    with_dirs(Catalog::builtin(), dirs)
+}
+
+/// The built-in questionnaires plus those of `--questionnaires` directories.
+fn with_dirs(
+    (mut catalog, errors): (Catalog, Vec<LoadError>),
+    dirs: &[PathBuf],
+) -> Result<Catalog> {
     // A broken built-in questionnaire is a packaging defect (a test guards
     // against it): say so loudly, and go on with the valid ones.
     for error in errors {
@@ -161,8 +168,8 @@ fn plan(
     db: &DbAssessment,
     previous: Option<&Path>,
 ) -> Result<Planned> {
-    let catalog = catalog(dirs)?;
     let source = answers_source(file, db)?;
+    let catalog = with_dirs(source.builtin_catalog(previous), dirs)?;
     let planned = planning::plan(&source, previous, &catalog).map_err(|e| match e {
         planning::PlanError::OtherQuestionnaire { .. }
         | planning::PlanError::PreviousIsLater { .. } => anyhow::anyhow!("--previous: {e}"),

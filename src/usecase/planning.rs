@@ -148,6 +148,20 @@ pub enum AnswersSource {
     },
 }
 
+impl AnswersSource {
+    /// The built-in questionnaires that planning this source (with `older`)
+    /// needs: for files, only the versions they name; for a database, all.
+    pub fn builtin_catalog(&self, older: Option<&Path>) -> (Catalog, Vec<LoadError>) {
+        match self {
+            AnswersSource::File(answers) => {
+                let files: Vec<&Path> = std::iter::once(answers.as_path()).chain(older).collect();
+                Catalog::builtin_for_answers(&files)
+            }
+            AnswersSource::Stored { .. } => Catalog::builtin(),
+        }
+    }
+}
+
 /// Score and plan answers from `source`; `older` is an older answers file
 /// for the comparison (else, for a stored assessment, the store's previous
 /// completed one).

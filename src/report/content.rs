@@ -86,11 +86,13 @@ fn color(out: &mut Vec<u8>, c: Color, op: &str) {
     nums(out, &[part(c.r), part(c.g), part(c.b)], op);
 }
 
-/// The `Tj` or `TJ` of a run: glyph codes in hex strings, separated by the
-/// kerning adjustments (thousandths of an em; positive moves left).
+/// The `Tj` or `TJ` of a run: glyph codes in literal strings, separated by
+/// the kerning adjustments (thousandths of an em; positive moves left).
 /// Returns the glyphs that have no code.
+///
+/// Literal strings, not hex: two bytes a glyph instead of four, so a third
+/// less to deflate, and a smaller file (Proceno's plan: 164 → 142 KB).
 fn show(out: &mut Vec<u8>, run: &ShapedRun, codes: &GlyphCodes) -> usize {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let adjusted = run.glyphs.iter().any(|g| r2(g.adjust) != 0.0);
     let mut missing = 0;
     if adjusted {
@@ -103,24 +105,37 @@ fn show(out: &mut Vec<u8>, run: &ShapedRun, codes: &GlyphCodes) -> usize {
             0
         });
         if !open {
-            out.push(b'<');
+            out.push(b'(');
             open = true;
         }
-        for shift in [12, 8, 4, 0] {
-            out.push(HEX[usize::from((code >> shift) & 0xF)]);
-        }
+        literal_code(out, code);
         let adjust = r2(g.adjust);
         if adjust != 0.0 {
-            out.extend_from_slice(b"> ");
+            out.extend_from_slice(b") ");
             num(out, adjust);
             open = false;
         }
     }
     if open {
-        out.push(b'>');
+        out.push(b')');
     }
     out.extend_from_slice(if adjusted { b"] TJ\n" } else { b" Tj\n" });
     missing
+}
+
+/// A two-byte code inside a literal string. The bytes a literal string
+/// gives a meaning to are escaped (ISO 32000-1, 7.3.4.2): the parentheses,
+/// the backslash, and the line ends, since a reader turns a bare CR (or CR
+/// LF) into LF.
+fn literal_code(out: &mut Vec<u8>, code: u16) {
+    for b in code.to_be_bytes() {
+        match b {
+            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            _ => out.push(b),
+        }
+    }
 }
 
 /// A content stream being written, with the graphics state it has set, so
@@ -309,7 +324,9 @@ mod tests {
         let f = fonts()?;
         let run = f.shape("AVA", Style::Regular, 10.0);
         let codes = codes_for(&run);
-        let first = format!("[<{:04X}> ", run.glyphs[0].gid);
+        let mut first = b"[(".to_vec();
+        literal_code(&mut first, run.glyphs[0].gid);
+        first.extend_from_slice(b") ");
         let items = [Item::Text {
             x: 10.0,
             y: theme::PAGE_HEIGHT - 20.0,
@@ -322,7 +339,7 @@ mod tests {
         assert!(text.starts_with("BT\n/TWREGU 10 Tf\n"), "{text}");
         assert!(text.contains("10 20 Td\n"), "{text}");
         // "AV" is a kerned pair: an adjustment stands between the codes.
-        assert!(text.contains(&first), "{text}");
+        assert!(bytes.windows(first.len()).any(|w| w == first), "{text}");
         assert!(text.ends_with("] TJ\nET\n"), "{text}");
         Ok(())
     }
@@ -339,8 +356,18 @@ mod tests {
         }];
         let (bytes, missing) = page_content(&items, &GlyphCodes::default());
         assert_eq!(missing, 2);
-        assert!(String::from_utf8_lossy(&bytes).contains("<00000000> Tj"));
+        let shown = b"(\0\0\0\0) Tj";
+        assert!(bytes.windows(shown.len()).any(|w| w == shown));
         Ok(())
+    }
+
+    #[test]
+    fn codes_escape_what_a_literal_string_reads_as_syntax() {
+        let mut out = Vec::new();
+        for code in [0x0041, 0x2829, 0x5C0D, 0x0A00] {
+            literal_code(&mut out, code);
+        }
+        assert_eq!(out, b"\0A\\(\\)\\\\\\r\\n\0");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::model::{Condition, Questionnaire, SpecialAnswer};
 
 use super::common::{cover_band, h1, h2, italian_date, note, plain};
 use super::layout::{Block, List, Paragraph};
-use super::render::{render_owned, Document, DocumentInfo, RenderedPdf};
+use super::render::{render, Document, DocumentInfo, RenderedPdf};
 use super::text::Span;
 use super::theme;
 use super::ReportError;
@@ -27,7 +27,7 @@ pub struct BlankForm<'a> {
 
 /// Renders the blank form.
 pub fn blank_pdf(form: &BlankForm<'_>) -> Result<RenderedPdf, ReportError> {
-    render_owned(blank_document(form))
+    render(blank_document(form))
 }
 
 /// The letters that name the context questions on paper: A, B, C…

@@ -91,7 +91,7 @@ fn color(out: &mut Vec<u8>, c: Color, op: &str) {
 /// Returns the glyphs that have no code.
 ///
 /// Literal strings, not hex: two bytes a glyph instead of four, so a third
-/// less to deflate, and a smaller file (Proceno's plan: 164 → 142 KB).
+/// less to deflate, and a smaller file (Proceno's plan: 164 → 141 KB).
 fn show(out: &mut Vec<u8>, run: &ShapedRun, codes: &GlyphCodes) -> usize {
     let adjusted = run.glyphs.iter().any(|g| r2(g.adjust) != 0.0);
     let mut missing = 0;

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::common::{count, cover_band, h1, h2, h3, italian_date, note, para, plain};
 use super::layout::{Bar, BarChart, Block, Card, List};
 use super::plan_pdf::incident_card;
-use super::render::{render_owned, Document, DocumentInfo, RenderedPdf};
+use super::render::{render, Document, DocumentInfo, RenderedPdf};
 use super::text::{rich, Span};
 use super::theme::{self, Color};
 use super::ReportError;
@@ -32,7 +32,7 @@ pub struct DebriefReport<'a> {
 
 /// Render the debrief.
 pub fn debrief_pdf(r: &DebriefReport<'_>) -> Result<RenderedPdf, ReportError> {
-    render_owned(debrief_document(r))
+    render(debrief_document(r))
 }
 
 /// The colour of an option's bar: by level, grey for the special answers.

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::common::{cover_band, h1, italian_date, note, plain};
 use super::layout::{Block, Card, Cell, Column, Paragraph, Table};
-use super::render::{render_owned, Document, DocumentInfo, RenderedPdf};
+use super::render::{render, Document, DocumentInfo, RenderedPdf};
 use super::text::Span;
 use super::theme;
 use super::ReportError;
@@ -38,7 +38,7 @@ pub struct IncidentReport<'a> {
 
 /// Render the incident report.
 pub fn incident_pdf(r: &IncidentReport<'_>) -> Result<RenderedPdf, ReportError> {
-    render_owned(incident_document(r))
+    render(incident_document(r))
 }
 
 fn duty(d: Duty) -> &'static str {

@@ -44,7 +44,7 @@ pub use layout::{
 };
 pub use plan_pdf::{plan_document, plan_pdf, PlanReport, PreviousAssessment};
 pub use region_pdf::{region_document, region_pdf, RegionInfo};
-pub use render::{render, render_owned, Document, DocumentInfo, RenderedPdf};
+pub use render::{render, Document, DocumentInfo, RenderedPdf};
 pub use text::{rich, Span};
 
 /// Loads what the first plan PDF of a process needs and nothing else

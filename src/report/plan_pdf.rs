@@ -21,7 +21,7 @@ use super::common::{
 };
 pub use super::common::{italian_date, italian_score, TARGET_SCORE};
 use super::layout::{Bar, Block, Card, Cell, Column, Figure, List, Paragraph, Table};
-use super::render::{render_owned, Document, DocumentInfo, RenderedPdf};
+use super::render::{render, Document, DocumentInfo, RenderedPdf};
 use super::text::{rich, Span};
 use super::theme;
 use super::ReportError;
@@ -64,7 +64,7 @@ pub struct PlanReport<'a> {
 /// Renders the plan. The PDF's creation date is the assessment date, so the
 /// same answers always give the same file.
 pub fn plan_pdf(report: &PlanReport<'_>) -> Result<RenderedPdf, ReportError> {
-    render_owned(plan_document(report))
+    render(plan_document(report))
 }
 
 /// The first sentence of a text.

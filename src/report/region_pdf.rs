@@ -24,7 +24,7 @@ use super::common::{
     score_chart, thousands, tier_color, TARGET_SCORE,
 };
 use super::layout::{Bar, Block, Card, Cell, Column, Figure, List, Paragraph, Table};
-use super::render::{render_owned, Document, DocumentInfo, RenderedPdf};
+use super::render::{render, Document, DocumentInfo, RenderedPdf};
 use super::text::{rich, Span};
 use super::theme;
 use super::ReportError;
@@ -41,7 +41,7 @@ pub struct RegionInfo<'a> {
 
 /// Renders the territorial summary of `reports` (one per questionnaire).
 pub fn region_pdf(reports: &[Report], info: &RegionInfo<'_>) -> Result<RenderedPdf, ReportError> {
-    render_owned(region_document(reports, info))
+    render(region_document(reports, info))
 }
 
 /// Population from which a missing comune's name is printed in bold.

@@ -73,21 +73,10 @@ pub(crate) fn layout(doc: &Document) -> Result<(Pages, Vec<char>), ReportError> 
     Ok((pages, lost.into_iter().collect()))
 }
 
-/// Renders a document to PDF bytes.
-pub fn render(doc: &Document) -> Result<RenderedPdf, ReportError> {
-    let (pages, replaced_chars) = layout(doc)?;
-    let bytes = write_pdf(&pages, &doc.info)?;
-    Ok(RenderedPdf {
-        bytes,
-        pages: pages.pages.len(),
-        replaced_chars,
-    })
-}
-
-/// Renders a document that is not needed afterwards, and frees it and its
-/// layout on another thread: a 40-page plan is some 100,000 small
+/// Renders a document to PDF bytes. The document and its layout are then
+/// freed on another thread: a 40-page plan is some 100,000 small
 /// allocations, and freeing them took 1–8 ms the user waited for.
-pub fn render_owned(doc: Document) -> Result<RenderedPdf, ReportError> {
+pub fn render(doc: Document) -> Result<RenderedPdf, ReportError> {
     let (pages, replaced_chars) = layout(&doc)?;
     let bytes = write_pdf(&pages, &doc.info);
     let page_count = pages.pages.len();
@@ -278,8 +267,9 @@ fn write_pdf(pages: &Pages, info: &DocumentInfo) -> Result<Vec<u8>, ReportError>
 
 /// Deflates every stream not compressed yet, on two threads, with flate2's
 /// zlib-rs backend (see the workspace manifest). Level 3: on the largest
-/// plan, level 6 made the file 12 % smaller (149 KB instead of 169 KB, both
-/// well under the 250 KB goal) for about 45 % more compression time;
+/// plan, level 6 made the file 12 % smaller (149 KB instead of 169 KB with
+/// the glyph codes then in hex, both well under the 250 KB goal) for about
+/// 45 % more compression time;
 /// lopdf's own `compress` uses the slowest level.
 fn compress(lo: &mut lopdf::Document) -> Result<(), ReportError> {
     let mut streams: Vec<&mut lopdf::Stream> = lo
@@ -689,19 +679,19 @@ pub(crate) mod tests {
     #[test]
     fn the_same_input_gives_the_same_bytes() -> Result<(), ReportError> {
         let doc = sample();
-        let a = render(&doc)?;
-        let b = render(&doc)?;
+        let a = render(doc.clone())?;
+        let b = render(doc.clone())?;
         assert!(a.pages >= 3, "{} pages", a.pages);
         assert!(a.bytes == b.bytes, "two renderings differ");
         let mut other = doc.clone();
         other.info.created = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
-        assert!(render(&other)?.bytes != a.bytes, "the date must matter");
+        assert!(render(other)?.bytes != a.bytes, "the date must matter");
         Ok(())
     }
 
     #[test]
     fn the_file_carries_language_metadata_and_outline() -> Result<(), ReportError> {
-        let pdf = render(&sample())?;
+        let pdf = render(sample())?;
         assert!(pdf.replaced_chars.is_empty(), "{:?}", pdf.replaced_chars);
         let lo = lopdf::Document::load_mem(&pdf.bytes).map_err(pdf_err)?;
         let catalog = lo.catalog().map_err(pdf_err)?;
